@@ -1,0 +1,100 @@
+// TensorFlow 1.x variable layouts (rnn_cell_impl.py) <-> our internal layout.
+//   BasicRNNCell  kernel [D+N, N], bias [N]
+//   LSTMCell      kernel [D+R, 4N] with column blocks i, j, f, o (j = candidate); bias [4N];
+//                 w_i_diag, w_f_diag, w_o_diag [N]; projection/kernel [N, P]
+//   GRUCell       gates/kernel [D+N, 2N] (r, u), gates/bias [2N], candidate/kernel [D+N, N], candidate/bias [N]
+// TF-1 multiplies concat([x, h]) · kernel, so the first D kernel rows are W_ihᵀ and the rest W_hhᵀ.
+// TF-1 has one bias and adds forget_bias at run time (it is a cell option here, never stored).
+import type { Buf } from "../kernels/types.ts";
+import type { Views } from "../params/layout.ts";
+import type { CellConfig } from "../cells/config.ts";
+import { fmtShape } from "../errors.ts";
+
+export interface TfVariable { name: string; shape: number[]; data: Buf }
+
+/** Which TF-1 column block holds each internal gate block. LSTM internal i,f,g,o <- TF i,j,f,o. */
+const LSTM_TF_BLOCK = [0, 2, 1, 3];
+
+interface KernelPart { kernel: string; bias: string; blocks: number[] /* internal gate block -> TF column block */; firstGate: number }
+
+function kernelParts(cfg: CellConfig): KernelPart[] {
+  if (cfg.kind === "lstm") return [{ kernel: "kernel", bias: "bias", blocks: LSTM_TF_BLOCK, firstGate: 0 }];
+  if (cfg.kind === "rnn") return [{ kernel: "kernel", bias: "bias", blocks: [0], firstGate: 0 }];
+  return [
+    { kernel: "gates/kernel", bias: "gates/bias", blocks: [0, 1], firstGate: 0 },
+    { kernel: "candidate/kernel", bias: "candidate/bias", blocks: [0], firstGate: 2 },
+  ];
+}
+
+function checkTf1Config(fn: string, cfg: CellConfig): void {
+  if (cfg.biases !== 1) throw new Error(`${fn}: TF-1 cells have exactly one bias; the cell has biases=${cfg.biases}`);
+  if (cfg.kind === "gru" && cfg.resetAfter) throw new Error(`${fn}: TF-1 GRUCell resets before the matmul; the cell has resetAfter=true`);
+}
+
+/** The TF-1 variables of a cell, copied out of our views (shapes in TF-1 layout). */
+export function toTf1Variables(cfg: CellConfig, v: Views): TfVariable[] {
+  checkTf1Config("toTf1Variables", cfg);
+  const { inputSize: D, hiddenSize: H, outputSize: R, projSize: P } = cfg;
+  const make = (n: number) => (v.weightIh instanceof Float64Array ? new Float64Array(n) : new Float32Array(n));
+  const out: TfVariable[] = [];
+  for (const part of kernelParts(cfg)) {
+    const cols = part.blocks.length * H;
+    const kernel = make((D + R) * cols), bias = make(cols);
+    part.blocks.forEach((tfBlock, b) => {
+      const gate = part.firstGate + b;
+      for (let n = 0; n < H; n++) {
+        const row = gate * H + n, col = tfBlock * H + n;
+        for (let d = 0; d < D; d++) kernel[d * cols + col] = v.weightIh[row * D + d];
+        for (let r = 0; r < R; r++) kernel[(D + r) * cols + col] = v.weightHh[row * R + r];
+        bias[col] = v.biasIh[row];
+      }
+    });
+    out.push({ name: part.kernel, shape: [D + R, cols], data: kernel }, { name: part.bias, shape: [cols], data: bias });
+  }
+  if (v.peep) {
+    ["w_i_diag", "w_f_diag", "w_o_diag"].forEach((name, g) => out.push({ name, shape: [H], data: v.peep.slice(g * H, (g + 1) * H) }));
+  }
+  if (v.weightHr) {
+    const proj = make(H * P);
+    for (let p = 0; p < P; p++) for (let n = 0; n < H; n++) proj[n * P + p] = v.weightHr[p * H + n];
+    out.push({ name: "projection/kernel", shape: [H, P], data: proj });
+  }
+  return out;
+}
+
+/** Copy TF-1 variables (by name) into our views; every expected variable must be present with its exact shape. */
+export function fromTf1Variables(cfg: CellConfig, v: Views, vars: Record<string, { shape: number[]; data: ArrayLike<number> }>): void {
+  const fn = "fromTf1Variables";
+  checkTf1Config(fn, cfg);
+  const expected = toTf1Variables(cfg, v);                // the names and shapes this cell has
+  const known = new Set(expected.map((e) => e.name));
+  for (const name of Object.keys(vars)) {
+    if (!known.has(name)) throw new Error(`${fn}: unexpected variable "${name}"; this cell has ${[...known].join(", ")}`);
+  }
+  const get = (name: string) => vars[name].data;
+  for (const e of expected) {
+    const got = vars[e.name];
+    if (!got) throw new Error(`${fn}: missing variable "${e.name}" (shape ${fmtShape(e.shape)})`);
+    if (fmtShape(got.shape) !== fmtShape(e.shape) || got.data.length !== e.data.length) {
+      throw new Error(`${fn}: variable "${e.name}" has shape ${fmtShape(got.shape)}, expected ${fmtShape(e.shape)}`);
+    }
+  }
+  const { inputSize: D, hiddenSize: H, outputSize: R, projSize: P } = cfg;
+  for (const part of kernelParts(cfg)) {
+    const cols = part.blocks.length * H, kernel = get(part.kernel), bias = get(part.bias);
+    part.blocks.forEach((tfBlock, b) => {
+      const gate = part.firstGate + b;
+      for (let n = 0; n < H; n++) {
+        const row = gate * H + n, col = tfBlock * H + n;
+        for (let d = 0; d < D; d++) v.weightIh[row * D + d] = kernel[d * cols + col];
+        for (let r = 0; r < R; r++) v.weightHh[row * R + r] = kernel[(D + r) * cols + col];
+        v.biasIh[row] = bias[col];
+      }
+    });
+  }
+  if (v.peep) ["w_i_diag", "w_f_diag", "w_o_diag"].forEach((name, g) => v.peep.set(get(name), g * H));
+  if (v.weightHr) {
+    const proj = get("projection/kernel");
+    for (let p = 0; p < P; p++) for (let n = 0; n < H; n++) v.weightHr[p * H + n] = proj[n * P + p];
+  }
+}
