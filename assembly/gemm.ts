@@ -1,0 +1,218 @@
+// assembly/gemm.ts — mirrors src/kernels/ref/gemm.ts: C (M,N) += op(A) · op(B), row-major,
+// contiguous, f32. Every kernel ACCUMULATES: each C element is summed in registers over k and
+// added to C once. Any M, N, K ≥ 0 (all tails handled).
+//
+// gemmNN and gemmTN share one register-blocked body: 4 rows × 8 columns of C in eight f32x4
+// accumulators; per k one row-slice of B (two vectors) and four broadcast A elements. They differ
+// only in how A(i,k) is addressed (row stride / k stride), so the body takes the two strides.
+// gemmNT (A and B both contiguous along k) is done as dot products: 2 rows × 4 columns of C with
+// f32x4 accumulators over k, then a transposing horizontal sum.
+// Not here (yet): cache blocking over K/N for large matrices, packing, threads.
+
+// @ts-ignore: decorator
+@inline function fma4(acc: v128, a: v128, b: v128): v128 {
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+// @ts-ignore: decorator
+@inline function addTo(p: usize, v: v128): void {
+  v128.store(p, f32x4.add(v128.load(p), v));
+}
+
+/** C (M,N) += Â (M,K) · B (K,N) where Â(i,k) is the f32 at A + i·ai + k·ak (bytes). */
+// @ts-ignore: decorator
+@inline function gemmXN(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, ai: usize, ak: usize): void {
+  const ld = <usize>N << 2;                          // bytes per row of B and of C
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {                       // ---- 4 rows at a time
+    const a0 = A + <usize>i * ai, c0 = C + <usize>i * ld;
+    let j = 0;
+    for (; j + 8 <= N; j += 8) {                     // 4×8 block: eight accumulators
+      let s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
+      let pa = a0, pb = B + (<usize>j << 2);
+      for (let k = 0; k < K; k++, pa += ak, pb += ld) {
+        const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+        let x = v128.load32_splat(pa);
+        s00 = fma4(s00, x, b0); s01 = fma4(s01, x, b1);
+        x = v128.load32_splat(pa + ai);
+        s10 = fma4(s10, x, b0); s11 = fma4(s11, x, b1);
+        x = v128.load32_splat(pa + 2 * ai);
+        s20 = fma4(s20, x, b0); s21 = fma4(s21, x, b1);
+        x = v128.load32_splat(pa + 3 * ai);
+        s30 = fma4(s30, x, b0); s31 = fma4(s31, x, b1);
+      }
+      const pc = c0 + (<usize>j << 2);
+      addTo(pc, s00); addTo(pc + 16, s01);
+      addTo(pc + ld, s10); addTo(pc + ld + 16, s11);
+      addTo(pc + 2 * ld, s20); addTo(pc + 2 * ld + 16, s21);
+      addTo(pc + 3 * ld, s30); addTo(pc + 3 * ld + 16, s31);
+    }
+    for (; j + 4 <= N; j += 4) {                     // 4×4 block
+      let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+      let pa = a0, pb = B + (<usize>j << 2);
+      for (let k = 0; k < K; k++, pa += ak, pb += ld) {
+        const b0 = v128.load(pb);
+        s0 = fma4(s0, v128.load32_splat(pa), b0);
+        s1 = fma4(s1, v128.load32_splat(pa + ai), b0);
+        s2 = fma4(s2, v128.load32_splat(pa + 2 * ai), b0);
+        s3 = fma4(s3, v128.load32_splat(pa + 3 * ai), b0);
+      }
+      const pc = c0 + (<usize>j << 2);
+      addTo(pc, s0); addTo(pc + ld, s1); addTo(pc + 2 * ld, s2); addTo(pc + 3 * ld, s3);
+    }
+    for (; j < N; j++) {                             // 4×1 column tail, scalar
+      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+      let pa = a0, pb = B + (<usize>j << 2);
+      for (let k = 0; k < K; k++, pa += ak, pb += ld) {
+        const b = load<f32>(pb);
+        s0 += load<f32>(pa) * b; s1 += load<f32>(pa + ai) * b;
+        s2 += load<f32>(pa + 2 * ai) * b; s3 += load<f32>(pa + 3 * ai) * b;
+      }
+      const pc = c0 + (<usize>j << 2);
+      store<f32>(pc, load<f32>(pc) + s0); store<f32>(pc + ld, load<f32>(pc + ld) + s1);
+      store<f32>(pc + 2 * ld, load<f32>(pc + 2 * ld) + s2); store<f32>(pc + 3 * ld, load<f32>(pc + 3 * ld) + s3);
+    }
+  }
+  for (; i < M; i++) {                               // ---- row tail, one row at a time
+    const a0 = A + <usize>i * ai, c0 = C + <usize>i * ld;
+    let j = 0;
+    for (; j + 8 <= N; j += 8) {
+      let s0 = zero, s1 = zero;
+      let pa = a0, pb = B + (<usize>j << 2);
+      for (let k = 0; k < K; k++, pa += ak, pb += ld) {
+        const x = v128.load32_splat(pa);
+        s0 = fma4(s0, x, v128.load(pb)); s1 = fma4(s1, x, v128.load(pb, 16));
+      }
+      const pc = c0 + (<usize>j << 2);
+      addTo(pc, s0); addTo(pc + 16, s1);
+    }
+    for (; j + 4 <= N; j += 4) {
+      let s0 = zero;
+      let pa = a0, pb = B + (<usize>j << 2);
+      for (let k = 0; k < K; k++, pa += ak, pb += ld) s0 = fma4(s0, v128.load32_splat(pa), v128.load(pb));
+      addTo(c0 + (<usize>j << 2), s0);
+    }
+    for (; j < N; j++) {
+      let s: f32 = 0;
+      let pa = a0, pb = B + (<usize>j << 2);
+      for (let k = 0; k < K; k++, pa += ak, pb += ld) s += load<f32>(pa) * load<f32>(pb);
+      const pc = c0 + (<usize>j << 2);
+      store<f32>(pc, load<f32>(pc) + s);
+    }
+  }
+}
+
+/** C (M,N) += A (M,K) · B (K,N) */
+export function gemmNN(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32): void {
+  gemmXN(C, A, B, M, N, K, <usize>K << 2, 4);        // A(i,k) at (i·K + k)·4
+}
+
+/** C (M,N) += A (K,M)ᵀ · B (K,N) */
+export function gemmTN(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32): void {
+  gemmXN(C, A, B, M, N, K, 4, <usize>M << 2);        // A(i,k) at (k·M + i)·4
+}
+
+/** [Σ lanes of a, Σ b, Σ c, Σ d]: a 4×4 transpose folded into the additions. */
+// @ts-ignore: decorator
+@inline function hsum4x4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 4, 1, 5), v128.shuffle<f32>(a, b, 2, 6, 3, 7)); // [a0+a2, b0+b2, a1+a3, b1+b3]
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 4, 1, 5), v128.shuffle<f32>(c, d, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 1, 4, 5), v128.shuffle<f32>(ab, cd, 2, 3, 6, 7));
+}
+
+/** Σ of the 4 lanes. */
+// @ts-ignore: decorator
+@inline function hsum(a: v128): f32 {
+  const t = f32x4.add(a, v128.shuffle<f32>(a, a, 2, 3, 0, 1));
+  return f32x4.extract_lane(f32x4.add(t, v128.shuffle<f32>(t, t, 1, 0, 3, 2)), 0);
+}
+
+/** The k-th element of 4 rows of B (row stride ld bytes), as one vector. */
+// @ts-ignore: decorator
+@inline function column4(p: usize, ld: usize): v128 {
+  let v = v128.load32_splat(p);
+  v = f32x4.replace_lane(v, 1, load<f32>(p + ld));
+  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * ld));
+  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * ld));
+}
+
+/** dot(a (K), b (K)) with a vector accumulator and a scalar tail. */
+// @ts-ignore: decorator
+@inline function dot(a: usize, b: usize, K: i32): f32 {
+  let s = f32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= K; k += 4) { const o = <usize>k << 2; s = fma4(s, v128.load(a + o), v128.load(b + o)); }
+  let r = hsum(s);
+  for (; k < K; k++) { const o = <usize>k << 2; r += load<f32>(a + o) * load<f32>(b + o); }
+  return r;
+}
+
+/** C (M,N) += A (M,K) · B (N,K)ᵀ */
+export function gemmNT(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32): void {
+  const lk = <usize>K << 2, ld = <usize>N << 2;      // bytes per row of A/B, of C
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 2 <= M; i += 2) {                       // ---- 2 rows of A at a time
+    const a0 = A + <usize>i * lk, a1 = a0 + lk, c0 = C + <usize>i * ld, c1 = c0 + ld;
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {                     // 2×4 block of C: eight dot products
+      const b0 = B + <usize>j * lk;
+      let s00 = zero, s01 = zero, s02 = zero, s03 = zero, s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+      let k = 0;
+      for (; k + 4 <= K; k += 4) {
+        const o = <usize>k << 2;
+        const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
+        let y = v128.load(b0 + o);
+        s00 = fma4(s00, x0, y); s10 = fma4(s10, x1, y);
+        y = v128.load(b0 + lk + o);
+        s01 = fma4(s01, x0, y); s11 = fma4(s11, x1, y);
+        y = v128.load(b0 + 2 * lk + o);
+        s02 = fma4(s02, x0, y); s12 = fma4(s12, x1, y);
+        y = v128.load(b0 + 3 * lk + o);
+        s03 = fma4(s03, x0, y); s13 = fma4(s13, x1, y);
+      }
+      let r0 = hsum4x4(s00, s01, s02, s03), r1 = hsum4x4(s10, s11, s12, s13);
+      for (; k < K; k++) {                           // k tail: one B column of 4 rows
+        const o = <usize>k << 2;
+        const y = column4(b0 + o, lk);
+        r0 = fma4(r0, v128.load32_splat(a0 + o), y);
+        r1 = fma4(r1, v128.load32_splat(a1 + o), y);
+      }
+      addTo(c0 + (<usize>j << 2), r0);
+      addTo(c1 + (<usize>j << 2), r1);
+    }
+    for (; j < N; j++) {                             // column tail
+      const bj = B + <usize>j * lk, o = <usize>j << 2;
+      store<f32>(c0 + o, load<f32>(c0 + o) + dot(a0, bj, K));
+      store<f32>(c1 + o, load<f32>(c1 + o) + dot(a1, bj, K));
+    }
+  }
+  if (i < M) {                                       // ---- last row when M is odd
+    const a0 = A + <usize>i * lk, c0 = C + <usize>i * ld;
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      const b0 = B + <usize>j * lk;
+      let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+      let k = 0;
+      for (; k + 4 <= K; k += 4) {
+        const o = <usize>k << 2;
+        const x0 = v128.load(a0 + o);
+        s0 = fma4(s0, x0, v128.load(b0 + o));
+        s1 = fma4(s1, x0, v128.load(b0 + lk + o));
+        s2 = fma4(s2, x0, v128.load(b0 + 2 * lk + o));
+        s3 = fma4(s3, x0, v128.load(b0 + 3 * lk + o));
+      }
+      let r0 = hsum4x4(s0, s1, s2, s3);
+      for (; k < K; k++) {
+        const o = <usize>k << 2;
+        r0 = fma4(r0, v128.load32_splat(a0 + o), column4(b0 + o, lk));
+      }
+      addTo(c0 + (<usize>j << 2), r0);
+    }
+    for (; j < N; j++) {
+      const o = <usize>j << 2;
+      store<f32>(c0 + o, load<f32>(c0 + o) + dot(a0, B + <usize>j * lk, K));
+    }
+  }
+}
