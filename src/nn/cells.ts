@@ -1,0 +1,160 @@
+// TensorFlow-1 style cells: BasicRNNCell, BasicLSTMCell, LSTMCell, GRUCell. Each wraps one of our
+// cells with TF-1's defaults (one bias, forget_bias 1 added at run time, GRU resetting before
+// the matmul) and shows its variables in TF-1 names and layouts. Like TF-1, a cell builds its
+// variables on first use from the input depth (or at once, given inputSize).
+import type { Dtype, Kernels } from "../kernels/types.ts";
+import { defaultKernels } from "../kernels/index.ts";
+import { createCell, type Cell, type CellKind, type CellOptions, type CellWeights, type ActivationName } from "../cells/index.ts";
+import { allocFlat, planLayout, type FlatParams } from "../params/layout.ts";
+import { initCellParams } from "../params/init-schemes.ts";
+import { fromTf1Variables, toTf1Variables } from "../io/tf1-layout.ts";
+import { Tensor, zeros } from "../tensor/tensor.ts";
+import { checkInt, checkKnownKeys, checkNumber, fail, fmtShape, RnnlabError } from "../errors.ts";
+import { LSTMStateTuple, type RnnState } from "./state.ts";
+
+export interface CommonCellOptions {
+  numUnits: number;
+  activation?: ActivationName;
+  /** build the variables now instead of on first use */
+  inputSize?: number;
+  /** seed of the TF-1 default initializers (glorot-uniform kernels, zero biases, GRU gate bias 1) */
+  seed?: number;
+  kernels?: Kernels;
+}
+
+export type StateSize = number | { c: number; h: number } | StateSize[];
+
+/** Anything that can be unrolled: a single cell, a MultiRNNCell or a DropoutWrapper. */
+export interface RNNCellLike {
+  readonly outputSize: number;
+  readonly stateSize: StateSize;
+  zeroState(batchSize: number, dtype?: Dtype): RnnState;
+  variables(): { name: string; tensor: Tensor }[];
+  assign(name: string, value: Tensor): void;
+  /** the single cells of this structure, bottom to top */
+  layers(): RNNCell[];
+}
+
+export class RNNCell implements RNNCellLike {
+  readonly k: Kernels;
+  private built: { cell: Cell; params: FlatParams; weights: CellWeights; dtype: Dtype } | null = null;
+  private readonly seed: number;
+
+  constructor(readonly kind: CellKind, private readonly options: Omit<CellOptions, "inputSize">, readonly className: string,
+              common: CommonCellOptions) {
+    const fn = className;
+    checkInt(fn, "numUnits", common.numUnits, 1);
+    this.seed = checkNumber(fn, "seed", common.seed ?? 0);
+    this.k = common.kernels ?? defaultKernels();
+    createCell(kind, { inputSize: 1, ...options }, fn);          // validate the options now
+    if (common.inputSize !== undefined) this.build(checkInt(fn, "inputSize", common.inputSize, 1), "float32", fn);
+  }
+
+  get numUnits(): number { return this.options.hiddenSize; }
+  get outputSize(): number { return this.options.projSize ? this.options.projSize : this.options.hiddenSize; }
+  get stateSize(): number | { c: number; h: number } {
+    return this.kind === "lstm" ? { c: this.numUnits, h: this.outputSize } : this.numUnits;
+  }
+  get isBuilt(): boolean { return this.built !== null; }
+  layers(): RNNCell[] { return [this]; }
+
+  /** Create the variables for inputs of depth `inputSize` (first use), or check that they match. */
+  build(inputSize: number, dtype: Dtype, fn: string): void {
+    if (this.built) {
+      const c = this.built.cell.config;
+      if (c.inputSize !== inputSize) throw new RnnlabError(`${fn}: inputs have depth ${inputSize}, but the ${this.className} was built for depth ${c.inputSize}`);
+      if (this.built.dtype !== dtype) {
+        const fresh = allocFlat(this.k, this.built.params.layout, dtype);   // follow the inputs' dtype, keeping the values
+        fresh.flat.set(this.built.params.flat);
+        this.built = { ...this.built, params: fresh, weights: this.built.cell.weights(fresh.views), dtype };
+      }
+      return;
+    }
+    const cell = createCell(this.kind, { inputSize, ...this.options }, fn);
+    const params = allocFlat(this.k, planLayout(cell.specs), dtype);
+    initCellParams(cell.config, params.views, "tf1", this.seed);
+    this.built = { cell, params, weights: cell.weights(params.views), dtype };
+  }
+
+  private need(fn: string) {
+    if (!this.built) throw new RnnlabError(`${fn}: the ${this.className} has no variables yet; give it inputSize or run it once`);
+    return this.built;
+  }
+  /** internal (after build) */
+  get cell(): Cell { return this.need(this.className).cell; }
+  get weights(): CellWeights { return this.need(this.className).weights; }
+  get params(): FlatParams { return this.need(this.className).params; }
+
+  zeroState(batchSize: number, dtype: Dtype = "float32"): RnnState {
+    checkInt(`${this.className}.zeroState`, "batchSize", batchSize, 1);
+    return this.kind === "lstm"
+      ? new LSTMStateTuple(zeros([batchSize, this.numUnits], dtype), zeros([batchSize, this.outputSize], dtype))
+      : zeros([batchSize, this.numUnits], dtype);
+  }
+
+  /** TF-1 names and layouts: kernel [D + R, G], bias, w_*_diag, projection/kernel; GRU gates/*, candidate/*. */
+  variables(): { name: string; tensor: Tensor }[] {
+    const b = this.need(`${this.className}.variables`);
+    return toTf1Variables(b.cell.config, b.params.views).map((v) => ({ name: v.name, tensor: new Tensor(v.shape, v.data) }));
+  }
+
+  assign(name: string, value: Tensor): void {
+    const fn = `${this.className}.assign`, b = this.need(fn);
+    const current = toTf1Variables(b.cell.config, b.params.views);
+    const target = current.find((v) => v.name === name);
+    if (!target) fail(fn, "name", `one of ${current.map((v) => `"${v.name}"`).join(", ")}`, name);
+    if (!(value instanceof Tensor)) fail(fn, "value", "a Tensor", value);
+    if (fmtShape(value.shape) !== fmtShape(target.shape)) throw new RnnlabError(`${fn}: "${name}" has shape ${fmtShape(target.shape)}, got ${fmtShape(value.shape)}`);
+    for (let i = 0; i < value.size; i++) if (!Number.isFinite(value.data[i])) fail(fn, `${name}[${i}]`, "finite", value.data[i]);
+    const vars = Object.fromEntries(current.map((v) => [v.name, v.name === name ? { shape: [...value.shape], data: value.data } : v]));
+    fromTf1Variables(b.cell.config, b.params.views, vars);
+  }
+}
+
+const commonKeys = ["numUnits", "activation", "inputSize", "seed", "kernels"];
+function split<T extends CommonCellOptions>(fn: string, opts: T, extra: string[]): T {
+  if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object", opts);
+  checkKnownKeys(fn, opts, [...commonKeys, ...extra]);
+  return opts;
+}
+
+/** h_t = act(W [x, h_{t−1}] + b) */
+export class BasicRNNCell extends RNNCell {
+  constructor(opts: CommonCellOptions) {
+    split("BasicRNNCell", opts, []);
+    super("rnn", { hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh" }, "BasicRNNCell", opts);
+  }
+}
+
+export interface BasicLSTMCellOptions extends CommonCellOptions { forgetBias?: number }
+/** TF-1 BasicLSTMCell: no peepholes, no clipping; forgetBias (default 1) added inside the forget sigmoid. */
+export class BasicLSTMCell extends RNNCell {
+  constructor(opts: BasicLSTMCellOptions) {
+    split("BasicLSTMCell", opts, ["forgetBias"]);
+    super("lstm", { hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", forgetBias: opts.forgetBias ?? 1 }, "BasicLSTMCell", opts);
+  }
+}
+
+export interface LSTMCellOptions extends BasicLSTMCellOptions {
+  usePeepholes?: boolean; cellClip?: number | null; numProj?: number | null; projClip?: number | null;
+}
+/** TF-1 LSTMCell: optional diagonal peepholes, cell clipping, projection with clipping. */
+export class LSTMCell extends RNNCell {
+  constructor(opts: LSTMCellOptions) {
+    split("LSTMCell", opts, ["forgetBias", "usePeepholes", "cellClip", "numProj", "projClip"]);
+    super("lstm", {
+      hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", forgetBias: opts.forgetBias ?? 1,
+      usePeepholes: opts.usePeepholes ?? false, cellClip: opts.cellClip ?? null, projSize: opts.numProj ?? 0, projClip: opts.projClip ?? null,
+    }, "LSTMCell", opts);
+  }
+}
+
+export interface GRUCellOptions extends CommonCellOptions { resetAfter?: boolean }
+/** TF-1 GRUCell (reset before the recurrent matmul); resetAfter = true gives cuDNN's formula. */
+export class GRUCell extends RNNCell {
+  constructor(opts: GRUCellOptions) {
+    split("GRUCell", opts, ["resetAfter"]);
+    const resetAfter = opts.resetAfter ?? false;
+    super("gru", { hiddenSize: opts.numUnits, biases: resetAfter ? 2 : 1, activation: opts.activation ?? "tanh", resetAfter }, "GRUCell", opts);
+  }
+}
