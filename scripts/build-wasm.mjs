@@ -32,10 +32,9 @@ const args = [
 ];
 
 const t0 = performance.now();
-const { error, stderr } = await asc.main(args, { stdout: process.stdout, stderr: process.stderr });
+const { error } = await asc.main(args, { stdout: process.stdout, stderr: process.stderr }); // diagnostics go to stderr
 if (error) {
   console.error(`build-wasm: AssemblyScript compile FAILED: ${error.message}`);
-  if (stderr && String(stderr).length) console.error(String(stderr));
   process.exit(1);
 }
 
