@@ -25,9 +25,12 @@ const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 export class ArenaFloat32Array extends Float32Array {
   /** the view returned by Arena.f32, whose finalisation frees the block (undefined on the root itself) */
   root: ArenaFloat32Array | undefined;
+  /** the arena it lives in (undefined for arrays made by slice(), map() … which copy out of it) */
+  owner: Arena | undefined;
   override subarray(begin?: number, end?: number): ArenaFloat32Array {
     const v = super.subarray(begin, end) as ArenaFloat32Array; // Symbol.species: an ArenaFloat32Array
     v.root = this.root ?? this;
+    v.owner = this.owner;
     return v;
   }
 }
@@ -65,8 +68,11 @@ export class Arena {
     if (end > this.base) { this.starts.push(this.base); this.sizes.push(end - this.base); }
   }
 
-  /** Whether v lies in this arena (zero-copy for the kernels). */
+  /** Whether v lies in this arena (zero-copy for the kernels). Views from f32() and their
+   *  subarrays carry their arena (fast: reading .buffer of a shared-memory view costs ~25 ns);
+   *  other views of the memory are recognised by their buffer. */
   owns(v: ArrayBufferView): boolean {
+    if (v instanceof ArenaFloat32Array && v.owner !== undefined) return v.owner === this;
     return (v.buffer === this.current || this.buffers.has(v.buffer)) && v.byteOffset >= this.base;
   }
 
@@ -104,6 +110,7 @@ export class Arena {
     const ptr = this.allocBytes(n * 4);
     const v = new ArenaFloat32Array(this.current as ArrayBuffer, ptr, n); // (a SharedArrayBuffer; lib typing wants ArrayBuffer)
     v.fill(0);                                       // a reused block holds old data
+    v.owner = this;
     this.registry.register(v, ptr, v);
     return v;
   }
