@@ -109,7 +109,6 @@ export function checkParity(wasm: WasmKernels, name: string, c: Case, how: Place
       }
       const units = err / (EPS32 * scale + ATOL);
       if (units > worstHere) worstHere = units;
-      if (Number.isNaN(units)) console.log("NaN units", name, n, i, a, b, scale, tw?.[i]);
     }
     worst.set(name, Math.max(worst.get(name) ?? 0, worstHere));
   }

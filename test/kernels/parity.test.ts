@@ -28,7 +28,7 @@ function property(name: string, cases: fc.Arbitrary<Case>, numRuns: number) {
 
 after(() => {
   const line = [...worst].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ");
-  console.log(`# worst |wasm − ref| in units of 2^-24·(|ref| + twin): ${line}`);
+  console.log(`worst |wasm − ref| in units of 2^-24·(|ref| + twin): ${line}`);
 });
 
 // ---------------------------------------------------------------- GEMM
