@@ -55,8 +55,13 @@ function cudnnCandidate(cfg: CellConfig, v: Views, make: (n: number) => Buf): Tf
   ];
 }
 
-/** The TF-1 variables of a cell, copied out of our views (shapes in TF-1 layout). */
-export function toTf1Variables(cfg: CellConfig, v: Views): TfVariable[] {
+/**
+ * The TF-1 variables of a cell, copied out of our views (shapes in TF-1 layout). With
+ * `of = "gradients"` the views hold gradients, which map by the adjoint of fromTf1Variables: the
+ * only difference is the cuDNN GRU's r/z bias, whose gradient is db_ih (not db_ih + db_hh).
+ */
+export function toTf1Variables(cfg: CellConfig, v: Views, of: "values" | "gradients" = "values"): TfVariable[] {
+  const addHh = cudnnGru(cfg) && of === "values";
   checkTf1Config("toTf1Variables", cfg);
   const { inputSize: D, hiddenSize: H, outputSize: R, projSize: P } = cfg;
   const make = (n: number) => (v.weightIh instanceof Float64Array ? new Float64Array(n) : new Float32Array(n));
@@ -70,7 +75,7 @@ export function toTf1Variables(cfg: CellConfig, v: Views): TfVariable[] {
         const row = gate * H + n, col = tfBlock * H + n;
         for (let d = 0; d < D; d++) kernel[d * cols + col] = v.weightIh[row * D + d];
         for (let r = 0; r < R; r++) kernel[(D + r) * cols + col] = v.weightHh[row * R + r];
-        bias[col] = v.biasIh[row] + (cudnnGru(cfg) ? v.biasHh[row] : 0);
+        bias[col] = v.biasIh[row] + (addHh ? v.biasHh[row] : 0);
       }
     });
     out.push({ name: part.kernel, shape: [D + R, cols], data: kernel }, { name: part.bias, shape: [cols], data: bias });

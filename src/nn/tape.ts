@@ -72,7 +72,7 @@ export class Tape {
       return buildState(run.cell, run.layers.map((_, l) => run.stack.dInitial(l)), B, dtype);
     });
     const variables = rec.dirs.flatMap((run, i) => namedLayers(run.cell, bidi ? (i === 0 ? "fw/" : "bw/") : "").flatMap(({ prefix, layer }) =>
-      toTf1Variables(layer.cell.config, gradOf(layer).views).map((v) => ({ name: prefix + v.name, tensor: new Tensor(v.shape, v.data) }))));
+      toTf1Variables(layer.cell.config, gradOf(layer).views, "gradients").map((v) => ({ name: prefix + v.name, tensor: new Tensor(v.shape, v.data) }))));
     const ref = { dtype }, dxTime = like(ref, [T, B, D], dX.slice());
     const inputs = rec.fn === "dynamicRnn" || rec.fn === "bidirectionalDynamicRnn"
       ? (rec.timeMajor ? dxTime : transpose(dxTime, [1, 0, 2]))

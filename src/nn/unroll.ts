@@ -16,6 +16,7 @@ import type { RNNCell, RNNCellLike } from "./cells.ts";
 import type { RnnState } from "./state.ts";
 import { buildState, flattenState } from "./structure.ts";
 import type { Tape } from "./tape.ts";
+import { dropoutsOf } from "./dropout-wrapper.ts";
 
 export interface DirectionRun { cell: RNNCellLike; layers: RNNCell[]; stack: UniStack; reverse: boolean }
 
@@ -42,6 +43,10 @@ function planDirection(fn: string, cell: RNNCellLike, D: number, T: number, B: n
 
 function runDirection(fn: string, run: DirectionRun, x: Buf, initialState: unknown, arg: string, B: number, dtype: Dtype, lengths: Int32Array | null) {
   const initial = flattenState(fn, arg, run.cell, initialState, B, dtype);
+  dropoutsOf(run.cell).forEach((wrapper, l) => {
+    const layerRun = run.stack.runs[l];
+    layerRun.setMasks(wrapper ? wrapper.masks(layerRun.k, layerRun.T, B, dtype) : { input: null, output: null, state: null });
+  });
   run.stack.forward(x, run.layers.map((l) => l.weights), initial, lengths);
   return buildState(run.cell, run.layers.map((_, l) => run.stack.final(l)), B, dtype);
 }

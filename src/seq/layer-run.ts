@@ -6,8 +6,16 @@
 //                    for t: h_t, c_t = cell(XZ_t, h_{t−1}, c_{t−1})
 //                    rows with t ≥ len: state copied through, output 0   (TF-1 rnn.py _rnn_step)
 // Backward (BPTT) mirrors it in reverse, then dX, dW_ih, db in one GEMM over all T·B rows.
+// Optional dropout masks (TF-1 DropoutWrapper, values 0 or 1/keep): on the inputs, on the outputs,
+// and on the state handed to the next step (the output keeps the undropped value; LSTM drops h only).
 import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
 import { stepWidths, type Cell, type CellWeights, type StepGrads, type StepSaved } from "../cells/cell.ts";
+
+export interface LayerMasks {
+  input: Buf | null;   // (T·B, D)
+  output: Buf | null;  // (T·B, R)
+  state: Buf | null;   // (T·B, R) applied to h_t on its way to step t + 1 and to the final state
+}
 
 export class LayerRun {
   readonly X: Buf;    // (T·B, D) input (owned; callers write into it)
@@ -15,33 +23,35 @@ export class LayerRun {
   readonly Hs: Buf;   // ((T+1)·B, R) state chain, Hs[0] = h0
   readonly Cs: Buf;   // ((T+1)·B, H) LSTM cell chain
   readonly dXZ: Buf;  // (T·B, G)
-  private readonly Y: Buf; // (T·B, R) outputs masked to 0 at t ≥ len (used only with lengths)
+  private readonly Y: Buf;    // (T·B, R) outputs when they differ from the state chain (lengths, dropout)
+  private readonly dXm: Buf;  // (T·B, D) scratch: ∂L/∂(masked input)
   private readonly saved: StepSaved[];
+  private readonly savedY: StepSaved[]; // the same steps with h written to Y (state dropout)
   private readonly grads: StepGrads[];
   private readonly dState: { h: Buf[]; c: Buf[] }; // ping-pong pairs: step t reads [t % 2], writes [(t+1) % 2]
   private lengths: Int32Array | null = null;
+  private masks: LayerMasks = { input: null, output: null, state: null };
 
   constructor(readonly k: Kernels, readonly cell: Cell, readonly T: number, readonly B: number, readonly dtype: Dtype) {
     const w = stepWidths(cell.config), TB = T * B;
     const a = (rows: number, width: number) => k.alloc(rows * width, dtype);
     this.X = a(TB, w.x); this.XZ = a(TB, w.xz);
     this.Hs = a(TB + B, w.h); this.Cs = a(TB + B, w.c);
-    this.Y = a(TB, w.h);
+    this.Y = a(TB, w.h); this.dXm = a(TB, w.x);
     this.dXZ = a(TB, w.xz);
     const per = {
       gates: a(TB, w.gates), m: w.m > 0 ? a(TB, w.m) : null, hRaw: a(TB, w.hRaw),
       rh: a(TB, w.rh), hRZ: a(TB, w.hRZ), hN: a(TB, w.hN),
     };
     const at = (buf: Buf, width: number, t: number) => buf.subarray(t * B * width, (t + 1) * B * width);
-    this.saved = Array.from({ length: T }, (_, t) => {
-      const h = at(this.Hs, w.h, t + 1);
-      return {
-        x: at(this.X, w.x, t), xz: at(this.XZ, w.xz, t),
-        hPrev: at(this.Hs, w.h, t), cPrev: at(this.Cs, w.c, t), h, c: at(this.Cs, w.c, t + 1),
-        gates: at(per.gates, w.gates, t), m: per.m ? at(per.m, w.m, t) : h, hRaw: at(per.hRaw, w.hRaw, t),
-        rh: at(per.rh, w.rh, t), hRZ: at(per.hRZ, w.hRZ, t), hN: at(per.hN, w.hN, t),
-      };
+    const step = (t: number, h: Buf): StepSaved => ({
+      x: at(this.X, w.x, t), xz: at(this.XZ, w.xz, t),
+      hPrev: at(this.Hs, w.h, t), cPrev: at(this.Cs, w.c, t), h, c: at(this.Cs, w.c, t + 1),
+      gates: at(per.gates, w.gates, t), m: per.m ? at(per.m, w.m, t) : h, hRaw: at(per.hRaw, w.hRaw, t),
+      rh: at(per.rh, w.rh, t), hRZ: at(per.hRZ, w.hRZ, t), hN: at(per.hN, w.hN, t),
     });
+    this.saved = Array.from({ length: T }, (_, t) => step(t, at(this.Hs, w.h, t + 1)));
+    this.savedY = Array.from({ length: T }, (_, t) => step(t, at(this.Y, w.h, t)));
     this.dState = { h: [a(B, w.h), a(B, w.h)], c: [a(B, w.c), a(B, w.c)] };
     const scratch = { dm: a(B, w.dm), dhRaw: a(B, w.dhRaw), dhRZ: a(B, w.dhRZ), dhN: a(B, w.dhN), dRh: a(B, w.dRh) };
     this.grads = Array.from({ length: T }, (_, t) => ({
@@ -51,14 +61,20 @@ export class LayerRun {
     }));
   }
 
-  /** Outputs (T·B, R): the masked copy with lengths, else h_1..h_T straight from the state chain. */
-  get outputs(): Buf { return this.lengths ? this.Y : this.Hs.subarray(this.B * stepWidths(this.cell.config).h); }
+  private get usesY(): boolean { return this.lengths !== null || this.masks.output !== null || this.masks.state !== null; }
+  private get steps(): StepSaved[] { return this.masks.state ? this.savedY : this.saved; }
+
+  /** Outputs (T·B, R): h_1..h_T straight from the state chain, or Y when lengths or dropout make them differ. */
+  get outputs(): Buf { return this.usesY ? this.Y : this.Hs.subarray(this.B * stepWidths(this.cell.config).h); }
   /** Final state: Hs[T] (with copy-through this is each row's state at len − 1). */
-  get hN(): Buf { return this.saved.length ? this.saved[this.T - 1].h : this.Hs; }
-  get cN(): Buf { return this.saved.length ? this.saved[this.T - 1].c : this.Cs; }
+  get hN(): Buf { return this.Hs.subarray(this.T * this.B * stepWidths(this.cell.config).h); }
+  get cN(): Buf { return this.Cs.subarray(this.T * this.B * stepWidths(this.cell.config).c); }
   /** ∂L/∂h0, ∂L/∂c0 after backward: what step 0 wrote as its dhPrev / dcPrev */
   get dh0(): Buf { return this.grads[0].dhPrev; }
   get dc0(): Buf { return this.grads[0].dcPrev; }
+
+  /** Dropout masks for the next forward (and its backward); null entries = no dropout there. */
+  setMasks(masks: LayerMasks): void { this.masks = masks; }
 
   /** X must hold the input; h0 / c0 (or zeros) go into Hs[0] / Cs[0]. */
   forward(w: CellWeights, h0: Buf | null, c0: Buf | null, lengths: Int32Array | null): void {
@@ -67,23 +83,29 @@ export class LayerRun {
     const hInit = this.Hs.subarray(0, B * R), cInit = this.Cs.subarray(0, kind === "lstm" ? B * H : 0);
     if (h0) hInit.set(h0); else hInit.fill(0);
     if (c0) cInit.set(c0); else cInit.fill(0);
+    if (this.masks.input) mulInPlace(this.X, this.masks.input);
     cell.projectInput(k, w, this.XZ, this.X, T * B);
+    const steps = this.steps, finish = this.usesY;
     for (let t = 0; t < T; t++) {
-      const s = this.saved[t];
-      cell.forward(k, w, s, B);
-      if (this.lengths) this.maskStep(t, s);
+      cell.forward(k, w, steps[t], B);
+      if (finish) this.finishStep(t, steps[t]);
     }
   }
 
-  /** Rows past their length keep the previous state and output zeros. */
-  private maskStep(t: number, s: StepSaved): void {
-    const { B } = this, R = s.h.length / B, H = s.c.length / B, lengths = this.lengths!;
-    const y = this.Y.subarray(t * B * R, (t + 1) * B * R);
-    y.set(s.h);
+  /** Outputs and next state from h_t: state dropout, copy-through past a row's length, output dropout. */
+  private finishStep(t: number, s: StepSaved): void {
+    const { B, lengths, masks } = this, R = s.hPrev.length / B, H = s.cPrev.length / B;
+    const y = this.Y.subarray(t * B * R, (t + 1) * B * R), next = this.Hs.subarray((t + 1) * B * R, (t + 2) * B * R);
+    const sm = masks.state, om = masks.output, base = t * B * R;
+    if (sm) for (let i = 0; i < B * R; i++) next[i] = y[i] * sm[base + i];   // s.h is y here
+    else y.set(s.h);
     for (let b = 0; b < B; b++) {
-      if (t < lengths[b]) continue;
-      for (let j = 0; j < R; j++) { s.h[b * R + j] = s.hPrev[b * R + j]; y[b * R + j] = 0; }
-      for (let j = 0; j < H; j++) s.c[b * H + j] = s.cPrev[b * H + j];
+      if (lengths && t >= lengths[b]) {                   // past the end: keep the old state, output 0
+        for (let j = 0; j < R; j++) { next[b * R + j] = s.hPrev[b * R + j]; y[b * R + j] = 0; }
+        for (let j = 0; j < H; j++) s.c[b * H + j] = s.cPrev[b * H + j];
+      } else if (om) {
+        for (let j = 0; j < R; j++) y[b * R + j] *= om[base + b * R + j];
+      }
     }
   }
 
@@ -93,30 +115,44 @@ export class LayerRun {
    * Afterwards dh0 / dc0 hold ∂L/∂h0, ∂L/∂c0.
    */
   backward(w: CellWeights, dw: CellWeights, dY: Buf | null, dhN: Buf | null, dcN: Buf | null, dX: Buf | null): void {
-    const { k, cell, T, B } = this;
-    const first = this.grads[T - 1] ?? { dh: this.dState.h[0], dc: this.dState.c[0] };
+    const { k, cell, T, B } = this, steps = this.steps, simple = !this.usesY;
+    const first = this.grads[T - 1];
     if (dhN) first.dh.set(dhN); else first.dh.fill(0);
     if (dcN) first.dc.set(dcN); else first.dc.fill(0);
     for (let t = T - 1; t >= 0; t--) {                   // backward in time
       const d = this.grads[t], R = d.dh.length / B;
       d.dhPrev.fill(0); d.dcPrev.fill(0);
-      if (this.lengths) this.carryPastLength(t, d, dY);
+      if (!simple) this.stepCotangent(t, d, dY);
       else if (dY) k.axpy(d.dh, dY.subarray(t * B * R, (t + 1) * B * R), 1, B * R); // gradient from the output at t
-      cell.backward(k, w, dw, this.saved[t], d, B);     // into dxz_t, dh_{t−1}, dc_{t−1}, dW_hh
+      cell.backward(k, w, dw, steps[t], d, B);          // into dxz_t, dh_{t−1}, dc_{t−1}, dW_hh
     }
-    cell.inputBackward(k, w, dw, dX, this.dXZ, this.X, T * B); // dX, dW_ih, db over all T·B rows at once
+    const mask = this.masks.input;
+    if (!mask) { cell.inputBackward(k, w, dw, dX, this.dXZ, this.X, T * B); return; } // dX, dW_ih, db over all T·B rows
+    this.dXm.fill(0);
+    cell.inputBackward(k, w, dw, dX ? this.dXm : null, this.dXZ, this.X, T * B);
+    if (dX) for (let i = 0; i < dX.length; i++) dX[i] += this.dXm[i] * mask[i]; // backprop through input dropout
   }
 
-  /** Mirror of maskStep: a copied-through row passes its state gradient straight to t − 1. */
-  private carryPastLength(t: number, d: StepGrads, dY: Buf | null): void {
-    const { B } = this, R = d.dh.length / B, H = d.dc.length / B, lengths = this.lengths!;
+  /** Mirror of finishStep: turn ∂L/∂(next state) and ∂L/∂y_t into ∂L/∂h_t; copied-through rows pass straight to t − 1. */
+  private stepCotangent(t: number, d: StepGrads, dY: Buf | null): void {
+    const { B, lengths, masks } = this, R = d.dh.length / B, H = d.dc.length / B;
+    const sm = masks.state, om = masks.output, base = t * B * R;
     for (let b = 0; b < B; b++) {
-      if (t < lengths[b]) {
-        if (dY) for (let j = 0; j < R; j++) d.dh[b * R + j] += dY[(t * B + b) * R + j];
+      if (lengths && t >= lengths[b]) {
+        for (let j = 0; j < R; j++) { d.dhPrev[b * R + j] = d.dh[b * R + j]; d.dh[b * R + j] = 0; }
+        for (let j = 0; j < H; j++) { d.dcPrev[b * H + j] = d.dc[b * H + j]; d.dc[b * H + j] = 0; }
         continue;
       }
-      for (let j = 0; j < R; j++) { d.dhPrev[b * R + j] = d.dh[b * R + j]; d.dh[b * R + j] = 0; }
-      for (let j = 0; j < H; j++) { d.dcPrev[b * H + j] = d.dc[b * H + j]; d.dc[b * H + j] = 0; }
+      for (let j = 0; j < R; j++) {
+        const i = b * R + j;
+        let g = sm ? d.dh[i] * sm[base + i] : d.dh[i];
+        if (dY) g += om ? dY[base + i] * om[base + i] : dY[base + i];
+        d.dh[i] = g;
+      }
     }
   }
+}
+
+function mulInPlace(x: Buf, mask: Buf): void {
+  for (let i = 0; i < x.length; i++) x[i] *= mask[i];
 }
