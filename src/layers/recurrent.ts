@@ -57,7 +57,7 @@ export class Recurrent {
   training = true;
   private readonly w: CellWeights[][];
   private readonly dw: CellWeights[][];
-  private readonly rng: Rng;
+  private rng: Rng;
   private plan: RecurrentPlan | null = null;
   private last: { T: number; B: number; lengths: Int32Array | null } | null = null;
 
@@ -117,6 +117,8 @@ export class Recurrent {
   paramCount(): number { return this.params.layout.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0); }
   zeroGrad(): void { this.grads.flat.fill(0); }
   train(on = true): this { this.training = on; return this; }
+  /** Restart the dropout-mask generator (like torch.manual_seed for this layer). */
+  reseed(seed: number): this { this.rng = new Rng(checkNumber(`${this.name}.reseed`, "seed", seed)); return this; }
   eval(): this { return this.train(false); }
 
   /** The parameters by PyTorch key, as copies. */
