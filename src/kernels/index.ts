@@ -1,14 +1,55 @@
 // Choosing a backend. Everything above src/kernels/ receives a Kernels object and never asks
-// which one it is. The default is set once (setDefaultKernels / useBackend) and read by layers
-// and nn cells that were not given one explicitly.
+// which one it is. Layers and nn cells that are not given `kernels` use defaultKernels():
+// the wasm SIMD backend when it loads (and RNNLAB_BACKEND is not "ref"), else the reference one.
 import type { Kernels } from "./types.ts";
 import { refKernels } from "./ref/index.ts";
+import { createWasmKernels, createWasmKernelsSync } from "./wasm/index.ts";
+import { checkOneOf } from "../errors.ts";
 
-let current: Kernels = refKernels;
+export type BackendName = "auto" | "ref" | "wasm";
+let current: Kernels | null = null;
+/** Why "auto" fell back to ref, if it did. */
+export let wasmUnavailable: string | null = null;
 
-export function defaultKernels(): Kernels { return current; }
-export function setDefaultKernels(k: Kernels): void { current = k; }
+function envBackend(): BackendName {
+  const env = typeof process !== "undefined" ? process.env?.RNNLAB_BACKEND : undefined;
+  return env ? checkOneOf("RNNLAB_BACKEND", "value", env, ["auto", "ref", "wasm"] as const) : "auto";
+}
+
+function pickSync(name: BackendName): Kernels {
+  if (name === "ref") return refKernels;
+  try {
+    return createWasmKernelsSync();
+  } catch (err) {
+    if (name === "wasm") throw err;
+    wasmUnavailable = err instanceof Error ? err.message : String(err);
+    return refKernels;
+  }
+}
+
+/** The backend used when none is given (chosen on first use). */
+export function defaultKernels(): Kernels {
+  return (current ??= pickSync(envBackend()));
+}
+
+/** Set the default backend: a name ("wasm" throws if it cannot load) or a Kernels object. */
+export function setDefaultKernels(k: Kernels | BackendName): Kernels {
+  current = typeof k === "string" ? pickSync(checkOneOf("setDefaultKernels", "backend", k, ["auto", "ref", "wasm"] as const)) : k;
+  return current;
+}
+
+/** A backend by name, asynchronously (the form that also works where synchronous compilation does not). */
+export async function loadKernels(name: BackendName = "auto"): Promise<Kernels> {
+  checkOneOf("loadKernels", "name", name, ["auto", "ref", "wasm"] as const);
+  if (name === "ref") return refKernels;
+  try {
+    return await createWasmKernels();
+  } catch (err) {
+    if (name === "wasm") throw err;
+    return refKernels;
+  }
+}
 
 export { refKernels };
-export type { Kernels, Buf, Dtype } from "./types.ts";
+export type { Kernels, Buf, Dtype, LstmPointwiseOpts } from "./types.ts";
 export { Act } from "./types.ts";

@@ -11,7 +11,7 @@ import { allBackends } from "../helpers/backends.ts";
 import { assertClose } from "../helpers/close.ts";
 
 const rand = (seed: number, n: number, Arr: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array) => {
-  const r = new Rng(seed); return Arr.from({ length: n }, () => r.uniform(-1, 1));
+  const r = new Rng(seed); return new Arr(n).map(() => r.uniform(-1, 1));
 };
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
 

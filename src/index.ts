@@ -1,0 +1,17 @@
+// rnnlab: recurrent neural networks in TypeScript, exact and fast.
+//   import { nn, LSTM, GRU, RNN, tensor } from "rnnlab";
+// Two APIs on one core: `nn` is TensorFlow-1 style (cells, MultiRNNCell, staticRnn, dynamicRnn,
+// the bidirectional calls, a tape for gradients); LSTM / GRU / RNN are PyTorch-style layers.
+export * as nn from "./nn/index.ts";
+export { LSTM, GRU, RNN, Recurrent, type RecurrentOptions, type ForwardOptions, type ForwardResult } from "./layers/recurrent.ts";
+export { Tensor, tensor, zeros, type NestedArray } from "./tensor/tensor.ts";
+export { unstack, stack, concat, transpose, reverseSequence } from "./tensor/ops.ts";
+export { createCell, ACTIVATION_NAMES, type Cell, type CellKind, type CellOptions, type CellConfig, type ActivationName } from "./cells/index.ts";
+export { CellStep } from "./cells/step.ts";
+export { paramTable, type ParamTable, type ParamRow, type ParamLayoutName } from "./analysis/param-table.ts";
+export { paramTableText } from "./analysis/render/param-table-text.ts";
+export { gradcheck, numericGrad, type GradcheckResult } from "./analysis/gradcheck.ts";
+export { Rng } from "./params/rng.ts";
+export { initCellParams, type InitScheme } from "./params/init-schemes.ts";
+export { defaultKernels, setDefaultKernels, loadKernels, refKernels, type Kernels, type BackendName } from "./kernels/index.ts";
+export { RnnlabError } from "./errors.ts";
