@@ -34,7 +34,7 @@ console.log(`  ∂L/∂x for L = Σ output: ${JSON.stringify(g.dx.shape)}, |∂L
 rule("4. Exact gradients: float64 finite differences vs the hand-written backward");
 const check = new LSTM({ inputSize: 3, hiddenSize: 4, dtype: "float64", kernels: refKernels, seed: 4 });
 const xs = Float64Array.from({ length: 6 * 2 * 3 }, () => rng.uniform(-1, 1));
-const loss = () => check.forward(new Tensor([6, 2, 3], xs)).output.data.reduce((a, b) => a + b * b, 0);
+const loss = () => { let sum = 0; for (const v of check.forward(new Tensor([6, 2, 3], xs)).output.data) sum += v * v; return sum; };
 loss(); check.zeroGrad();
 const out = check.forward(new Tensor([6, 2, 3], xs)).output;
 const dx = check.backward({ output: new Tensor(out.shape, out.data.map((v) => 2 * v)) }).dx.data.slice();
