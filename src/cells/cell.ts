@@ -97,3 +97,6 @@ export function allocStep(k: Kernels, cfg: CellConfig, B: number, dtype: Dtype):
   };
   return { saved, grads };
 }
+
+/** The parts every cell kind shares: its config, parameter specs, typed weights and input side. */
+export type CellCommon = Pick<Cell, "config" | "specs" | "weights" | "projectInput" | "inputBackward">;

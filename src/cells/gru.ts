@@ -7,17 +7,12 @@
 import type { Kernels } from "../kernels/types.ts";
 import type { CellConfig } from "./config.ts";
 import type { Cell, CellWeights, StepGrads, StepSaved } from "./cell.ts";
-import { cellParamSpecs, cellWeights } from "./weights.ts";
-import { inputBackward, projectInput } from "./input-side.ts";
+import { cellCommon } from "./input-side.ts";
 
 export function gruCell(cfg: CellConfig): Cell {
   const { hiddenSize: H, resetAfter, act, gateAct } = cfg;
   return {
-    config: cfg,
-    specs: cellParamSpecs(cfg),
-    weights: (views) => cellWeights(cfg, views),
-    projectInput: (k, w, xz, x, rows) => projectInput(cfg, k, w, xz, x, rows),
-    inputBackward: (k, w, dw, dx, dxz, x, rows) => inputBackward(cfg, k, w, dw, dx, dxz, x, rows),
+    ...cellCommon(cfg),
 
     forward(k: Kernels, w: CellWeights, s: StepSaved, B: number) {
       if (w.biasHhRZ) { k.fillRows(s.hRZ, w.biasHhRZ, B, 2 * H); k.fillRows(s.hN, w.biasHhN!, B, H); }

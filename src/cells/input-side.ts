@@ -2,7 +2,8 @@
 // of rows: B for one step, or all T·B rows at once when the time loop hoists them.
 import type { Buf, Kernels } from "../kernels/types.ts";
 import type { CellConfig } from "./config.ts";
-import type { CellWeights } from "./cell.ts";
+import type { CellCommon, CellWeights } from "./cell.ts";
+import { cellParamSpecs, cellWeights } from "./weights.ts";
 
 /** RNN and LSTM add b_hh here too (it sits outside any nonlinearity); GRU keeps b_hh in the recurrent half. */
 const hhBiasOnInputSide = (cfg: CellConfig) => cfg.kind !== "gru";
@@ -26,4 +27,14 @@ export function inputBackward(cfg: CellConfig, k: Kernels, w: CellWeights, dw: C
   k.gemmTN(dw.weightIh, dxz, x, G, D, rows);
   if (dw.biasIh) k.sumRows(dw.biasIh, dxz, rows, G);
   if (dw.biasHh && hhBiasOnInputSide(cfg)) k.sumRows(dw.biasHh, dxz, rows, G);
+}
+
+export function cellCommon(cfg: CellConfig): CellCommon {
+  return {
+    config: cfg,
+    specs: cellParamSpecs(cfg),
+    weights: (views) => cellWeights(cfg, views),
+    projectInput: (k, w, xz, x, rows) => projectInput(cfg, k, w, xz, x, rows),
+    inputBackward: (k, w, dw, dx, dxz, x, rows) => inputBackward(cfg, k, w, dw, dx, dxz, x, rows),
+  };
 }

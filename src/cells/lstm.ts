@@ -6,8 +6,7 @@
 import type { Kernels, LstmPointwiseOpts } from "../kernels/types.ts";
 import type { CellConfig } from "./config.ts";
 import type { Cell, CellWeights, StepGrads, StepSaved } from "./cell.ts";
-import { cellParamSpecs, cellWeights } from "./weights.ts";
-import { inputBackward, projectInput } from "./input-side.ts";
+import { cellCommon } from "./input-side.ts";
 
 export function lstmCell(cfg: CellConfig): Cell {
   const { hiddenSize: H, gateRows: G, outputSize: R, projSize: P, projClip } = cfg;
@@ -15,11 +14,7 @@ export function lstmCell(cfg: CellConfig): Cell {
     forgetBias: cfg.forgetBias, cellClip: cfg.cellClip ?? -1, gateAct: cfg.gateAct, cellAct: cfg.act,
   };
   return {
-    config: cfg,
-    specs: cellParamSpecs(cfg),
-    weights: (views) => cellWeights(cfg, views),
-    projectInput: (k, w, xz, x, rows) => projectInput(cfg, k, w, xz, x, rows),
-    inputBackward: (k, w, dw, dx, dxz, x, rows) => inputBackward(cfg, k, w, dw, dx, dxz, x, rows),
+    ...cellCommon(cfg),
 
     forward(k: Kernels, w: CellWeights, s: StepSaved, B: number) {
       k.gemmNT(s.xz, s.hPrev, w.weightHh, B, G, R);      // z = xz + h_{t−1} W_hhᵀ, in place

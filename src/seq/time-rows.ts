@@ -1,28 +1,16 @@
 // Moving time-major rows (T, B, W) around: the per-row time reversal of a bidirectional RNN's
 // backward direction, and joining / splitting the features of two directions.
 
-/** out[t, b] = inp[len_b − 1 − t, b] for t < len_b, else inp[t, b] (tf.reverse_sequence). */
+/** out[t, b] = inp[len_b − 1 − t, b] for t < len_b, else inp[t, b] (tf.reverse_sequence); accumulate: += */
 export function reverseRows(out: Float32Array | Float64Array, inp: Float32Array | Float64Array,
-                            lengths: Int32Array | null, T: number, B: number, W: number): void {
+                            lengths: Int32Array | null, T: number, B: number, W: number, accumulate = false): void {
   for (let b = 0; b < B; b++) {
     const len = lengths ? lengths[b] : T;
     for (let t = 0; t < T; t++) {
       const src = t < len ? len - 1 - t : t;
       const o = (t * B + b) * W, i = (src * B + b) * W;
-      for (let j = 0; j < W; j++) out[o + j] = inp[i + j];
-    }
-  }
-}
-
-/** Same as reverseRows but ACCUMULATES: out[t, b] += inp[src, b]. */
-export function reverseRowsAdd(out: Float32Array | Float64Array, inp: Float32Array | Float64Array,
-                               lengths: Int32Array | null, T: number, B: number, W: number): void {
-  for (let b = 0; b < B; b++) {
-    const len = lengths ? lengths[b] : T;
-    for (let t = 0; t < T; t++) {
-      const src = t < len ? len - 1 - t : t;
-      const o = (t * B + b) * W, i = (src * B + b) * W;
-      for (let j = 0; j < W; j++) out[o + j] += inp[i + j];
+      if (accumulate) for (let j = 0; j < W; j++) out[o + j] += inp[i + j];
+      else for (let j = 0; j < W; j++) out[o + j] = inp[i + j];
     }
   }
 }

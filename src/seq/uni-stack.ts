@@ -5,7 +5,7 @@
 import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
 import type { Cell, CellWeights } from "../cells/cell.ts";
 import { LayerRun } from "./layer-run.ts";
-import { reverseRows, reverseRowsAdd } from "./time-rows.ts";
+import { reverseRows } from "./time-rows.ts";
 
 export interface LayerState { h: Buf | null; c: Buf | null }
 
@@ -62,6 +62,6 @@ export class UniStack {
       runs[l].backward(ws[l], dws[l], dY, dFinal[l]?.h ?? null, dFinal[l]?.c ?? null, dX);
       dY = dX;                                              // layer l's input is layer l−1's output
     }
-    if (this.reverse && dInput) reverseRowsAdd(dInput, this.dIn[0], this.lengths, T, B, this.inputSize);
+    if (this.reverse && dInput) reverseRows(dInput, this.dIn[0], this.lengths, T, B, this.inputSize, true);
   }
 }
