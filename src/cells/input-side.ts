@@ -8,14 +8,17 @@ import { cellParamSpecs, cellWeights } from "./weights.ts";
 /** RNN and LSTM add b_hh here too (it sits outside any nonlinearity); GRU keeps b_hh in the recurrent half. */
 const hhBiasOnInputSide = (cfg: CellConfig) => cfg.kind !== "gru";
 
-/** xz (rows,G) = x (rows,D) · W_ihᵀ + b_ih [+ b_hh] */
-export function projectInput(cfg: CellConfig, k: Kernels, w: CellWeights, xz: Buf, x: Buf, rows: number): void {
+/** xz (rows,G) = x (rows,D) · W_ihᵀ + b_ih [+ b_hh]; `biasSum` is a G-vector of scratch for b_ih + b_hh */
+export function projectInput(cfg: CellConfig, k: Kernels, w: CellWeights, xz: Buf, x: Buf, rows: number, biasSum: Buf | null): void {
   const { gateRows: G, inputSize: D } = cfg;
-  if (w.biasIh) k.fillRows(xz, w.biasIh, rows, G);
-  else xz.fill(0, 0, rows * G);
-  if (w.biasHh && hhBiasOnInputSide(cfg)) {
-    for (let r = 0; r < rows; r++) k.axpy(xz.subarray(r * G, (r + 1) * G), w.biasHh, 1, G);
+  let bias = w.biasIh;
+  if (bias && w.biasHh && hhBiasOnInputSide(cfg) && biasSum) {
+    biasSum.set(bias);
+    k.axpy(biasSum, w.biasHh, 1, G);                      // both biases sit outside the nonlinearity: add them once
+    bias = biasSum;
   }
+  if (bias) k.fillRows(xz, bias, rows, G);
+  else xz.fill(0, 0, rows * G);
   k.gemmNT(xz, x, w.weightIh, rows, G, D);
 }
 
@@ -30,11 +33,16 @@ export function inputBackward(cfg: CellConfig, k: Kernels, w: CellWeights, dw: C
 }
 
 export function cellCommon(cfg: CellConfig): CellCommon {
+  let biasSum: { kernels: Kernels; dtype: string; buf: Buf } | null = null;   // made once per backend and dtype
   return {
     config: cfg,
     specs: cellParamSpecs(cfg),
     weights: (views) => cellWeights(cfg, views),
-    projectInput: (k, w, xz, x, rows) => projectInput(cfg, k, w, xz, x, rows),
+    projectInput: (k, w, xz, x, rows) => {
+      const dtype = w.weightIh instanceof Float64Array ? "float64" : "float32";
+      if (!biasSum || biasSum.kernels !== k || biasSum.dtype !== dtype) biasSum = { kernels: k, dtype, buf: k.alloc(cfg.gateRows, dtype) };
+      projectInput(cfg, k, w, xz, x, rows, cfg.biases === 2 ? biasSum.buf : null);
+    },
     inputBackward: (k, w, dw, dx, dxz, x, rows) => inputBackward(cfg, k, w, dw, dx, dxz, x, rows),
   };
 }
