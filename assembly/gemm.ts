@@ -103,14 +103,30 @@
   }
 }
 
+/**
+ * K in chunks of KC: C only accumulates, so each chunk is a GEMM of its own, and the chunk of B
+ * it streams for every block of C (KC rows) stays in cache. Without it a long K (the T·B rows
+ * of a weight gradient) evicts B between blocks: 24 vs 30+ GFLOP/s at 512×128×1792 here.
+ */
+const KC = 128;
+
+// @ts-ignore: decorator
+@inline function gemmXNBlocked(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, ai: usize, ak: usize): void {
+  const ld = <usize>N << 2;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    gemmXN(C, A + <usize>k0 * ak, B + <usize>k0 * ld, M, N, kc, ai, ak);
+  }
+}
+
 /** C (M,N) += A (M,K) · B (K,N) */
 export function gemmNN(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32): void {
-  gemmXN(C, A, B, M, N, K, <usize>K << 2, 4);        // A(i,k) at (i·K + k)·4
+  gemmXNBlocked(C, A, B, M, N, K, <usize>K << 2, 4); // A(i,k) at (i·K + k)·4
 }
 
 /** C (M,N) += A (K,M)ᵀ · B (K,N) */
 export function gemmTN(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32): void {
-  gemmXN(C, A, B, M, N, K, 4, <usize>M << 2);        // A(i,k) at (k·M + i)·4
+  gemmXNBlocked(C, A, B, M, N, K, 4, <usize>M << 2); // A(i,k) at (k·M + i)·4
 }
 
 /** [Σ lanes of a, Σ b, Σ c, Σ d]: a 4×4 transpose folded into the additions. */

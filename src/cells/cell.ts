@@ -4,7 +4,8 @@
 //
 //   projectInput   xz = x · W_ihᵀ + biases                  (rows = B for one step, T·B hoisted)
 //   forward        h_t, c_t from xz_t and the previous state (per step)
-//   backward       dxz_t, dh_{t−1}, dc_{t−1}, dW_hh            (per step, reverse order)
+//   backward       dxz_t, dh_{t−1}, dc_{t−1}                 (per step, reverse order)
+//   weightBackward dW_hh (and W_hr, GRU's b_hh) from the saved step gradients (rows = B, or T·B after the loop)
 //   inputBackward  dx, dW_ih, db from dxz                     (rows = B, or T·B after the loop)
 import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
 import type { ParamSpec, Views } from "../params/layout.ts";
@@ -50,11 +51,13 @@ export interface StepGrads {
   dxz: Buf;    // (B,G) ∂L/∂xz_t, consumed by inputBackward
   // scratch owned by the step
   dm: Buf;     // LSTM (B,H)
-  dhRaw: Buf;  // LSTM (B,P)
-  dhRZ: Buf;   // GRU (B,2H)
-  dhN: Buf;    // GRU (B,H)
+  dhRaw: Buf;  // LSTM (B,P) ∂L/∂(projection output), after projClip
+  dhRZ: Buf;   // GRU (B,2H) ∂L/∂hRZ
+  dhN: Buf;    // GRU (B,H) ∂L/∂hN
   dRh: Buf;    // GRU (B,H)
 }
+// dxz, dhRaw, dhRZ and dhN are read again by weightBackward: a time loop gives each step its own
+// view of one (T·B, ·) buffer so that a single GEMM covers every step.
 
 export interface Cell {
   readonly config: CellConfig;
@@ -64,7 +67,10 @@ export interface Cell {
   weights(views: Views): CellWeights;
   projectInput(k: Kernels, w: CellWeights, xz: Buf, x: Buf, rows: number): void;
   forward(k: Kernels, w: CellWeights, s: StepSaved, B: number): void;
+  /** per step: dxz, dhPrev, dcPrev (and the peephole gradient, accumulated by the pointwise kernel) */
   backward(k: Kernels, w: CellWeights, dw: CellWeights, s: StepSaved, d: StepGrads, B: number): void;
+  /** recurrent weight gradients ACCUMULATE from s, d covering `rows` rows (one step, or a whole sequence) */
+  weightBackward(k: Kernels, dw: CellWeights, s: StepSaved, d: StepGrads, rows: number): void;
   /** dx (rows,D) ACCUMULATES (null: not needed), dW_ih and biases accumulate */
   inputBackward(k: Kernels, w: CellWeights, dw: CellWeights, dx: Buf | null, dxz: Buf, x: Buf, rows: number): void;
 }
@@ -77,7 +83,7 @@ export function stepWidths(cfg: CellConfig) {
     x: D, xz: G, hPrev: R, cPrev: lstm ? H : 0, h: R, c: lstm ? H : 0,
     gates: kind === "rnn" ? 0 : G, m: lstm && P > 0 ? H : 0, hRaw: lstm && cfg.projClip !== null ? P : 0,
     rh: gru ? H : 0, hRZ: gru ? 2 * H : 0, hN: gru ? H : 0,
-    dm: lstm && P > 0 ? H : 0, dhRaw: lstm && cfg.projClip !== null ? P : 0,
+    dm: lstm && P > 0 ? H : 0, dhRaw: lstm && P > 0 ? P : 0,
     dhRZ: gru ? 2 * H : 0, dhN: gru ? H : 0, dRh: gru ? H : 0,
   };
 }

@@ -23,21 +23,23 @@ export function gruCell(cfg: CellConfig): Cell {
       k.gruCandidateForward(s.gates, s.h, s.xz, s.hN, s.hPrev, B, H, resetAfter, act);
     },
 
-    backward(k: Kernels, w: CellWeights, dw: CellWeights, s: StepSaved, d: StepGrads, B: number) {
+    backward(k: Kernels, w: CellWeights, _dw: CellWeights, s: StepSaved, d: StepGrads, B: number) {
       d.dxz.fill(0); d.dhRZ.fill(0); d.dhN.fill(0);
       k.gruCandidateBackward(d.dxz, d.dhRZ, d.dhN, d.dhPrev, d.dh, s.gates, s.hN, s.hPrev, B, H, resetAfter, gateAct, act);
       if (resetAfter) {
         k.gemmNN(d.dhPrev, d.dhN, w.weightHhN!, B, H, H);  // backprop into h_{t−1} through W_hn
-        k.gemmTN(dw.weightHhN!, d.dhN, s.hPrev, H, H, B);
       } else {
         d.dRh.fill(0);
         k.gemmNN(d.dRh, d.dhN, w.weightHhN!, B, H, H);     // backprop into r ⊙ h_{t−1}
-        k.gemmTN(dw.weightHhN!, d.dhN, s.rh, H, H, B);
         k.gruResetBackward(d.dxz, d.dhRZ, d.dhPrev, d.dRh, s.gates, s.hPrev, B, H, gateAct);
       }
       k.gemmNN(d.dhPrev, d.dhRZ, w.weightHhRZ!, B, H, 2 * H); // backprop into h_{t−1} through W_hr, W_hz
-      k.gemmTN(dw.weightHhRZ!, d.dhRZ, s.hPrev, 2 * H, H, B);
-      if (dw.biasHhRZ) { k.sumRows(dw.biasHhRZ, d.dhRZ, B, 2 * H); k.sumRows(dw.biasHhN!, d.dhN, B, H); }
+    },
+
+    weightBackward(k: Kernels, dw: CellWeights, s: StepSaved, d: StepGrads, rows: number) {
+      k.gemmTN(dw.weightHhRZ!, d.dhRZ, s.hPrev, 2 * H, H, rows);
+      k.gemmTN(dw.weightHhN!, d.dhN, resetAfter ? s.hPrev : s.rh, H, H, rows);
+      if (dw.biasHhRZ) { k.sumRows(dw.biasHhRZ, d.dhRZ, rows, 2 * H); k.sumRows(dw.biasHhN!, d.dhN, rows, H); }
     },
   };
 }

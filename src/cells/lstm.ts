@@ -29,21 +29,24 @@ export function lstmCell(cfg: CellConfig): Cell {
     backward(k: Kernels, w: CellWeights, dw: CellWeights, s: StepSaved, d: StepGrads, B: number) {
       let dm = d.dh;
       if (P > 0) {
-        let dProj = d.dh;
         if (projClip !== null) {                          // clip_by_value passes inside the bounds
           d.dhRaw.fill(0);
           k.clipBackward(d.dhRaw, d.dh, s.hRaw, projClip, B * P);
-          dProj = d.dhRaw;
+        } else {
+          d.dhRaw.set(d.dh);                              // kept for weightBackward's dW_hr
         }
         d.dm.fill(0);
-        k.gemmNN(d.dm, dProj, w.weightHr!, B, H, P);      // backprop into m through W_hr
-        k.gemmTN(dw.weightHr!, dProj, s.m, P, H, B);      // dW_hr += dhᵀ m
+        k.gemmNN(d.dm, d.dhRaw, w.weightHr!, B, H, P);    // backprop into m through W_hr
         dm = d.dm;
       }
       d.dxz.fill(0);
       k.lstmBackward(d.dxz, d.dcPrev, dw.peep, dm, d.dc, s.gates, s.c, s.cPrev, w.peep, B, H, opts);
       k.gemmNN(d.dhPrev, d.dxz, w.weightHh, B, R, G);    // backprop into h_{t−1}
-      k.gemmTN(dw.weightHh, d.dxz, s.hPrev, G, R, B);    // dW_hh += dzᵀ h_{t−1}
+    },
+
+    weightBackward(k: Kernels, dw: CellWeights, s: StepSaved, d: StepGrads, rows: number) {
+      k.gemmTN(dw.weightHh, d.dxz, s.hPrev, G, R, rows); // dW_hh += dzᵀ h_{t−1}
+      if (P > 0) k.gemmTN(dw.weightHr!, d.dhRaw, s.m, P, H, rows); // dW_hr += dhᵀ m
     },
   };
 }

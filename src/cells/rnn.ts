@@ -19,7 +19,10 @@ export function rnnCell(cfg: CellConfig): Cell {
       d.dxz.fill(0);
       k.actBackward(d.dxz, d.dh, s.h, B * H, act);       // dz = dh ⊙ act′(z)
       k.gemmNN(d.dhPrev, d.dxz, w.weightHh, B, H, H);    // backprop into h_{t−1}
-      k.gemmTN(dw.weightHh, d.dxz, s.hPrev, H, H, B);    // dW_hh += dzᵀ h_{t−1}
+    },
+
+    weightBackward(k: Kernels, dw: CellWeights, s: StepSaved, d: StepGrads, rows: number) {
+      k.gemmTN(dw.weightHh, d.dxz, s.hPrev, H, H, rows); // dW_hh += dzᵀ h_{t−1}
     },
   };
 }

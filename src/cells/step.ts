@@ -72,6 +72,7 @@ export class CellStep {
     if (dc) d.dc.set(dc); else d.dc.fill(0);
     d.dhPrev.fill(0); d.dcPrev.fill(0); this.dx.fill(0);
     this.cell.backward(this.k, this.w, this.dw, this.s, d, B);
+    this.cell.weightBackward(this.k, this.dw, this.s, d, B);
     this.cell.inputBackward(this.k, this.w, this.dw, this.dx, d.dxz, this.s.x, B);
     return { dx: this.dx, dh: d.dhPrev, dc: kind === "lstm" ? d.dcPrev : null };
   }

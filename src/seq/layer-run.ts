@@ -28,6 +28,7 @@ export class LayerRun {
   private readonly saved: StepSaved[];
   private readonly savedY: StepSaved[]; // the same steps with h written to Y (state dropout)
   private readonly grads: StepGrads[];
+  private readonly whole: { s: StepSaved; d: StepGrads }; // every step at once, for weightBackward
   private readonly dState: { h: Buf[]; c: Buf[] }; // ping-pong pairs: step t reads [t % 2], writes [(t+1) % 2]
   private lengths: Int32Array | null = null;
   private masks: LayerMasks = { input: null, output: null, state: null };
@@ -53,12 +54,20 @@ export class LayerRun {
     this.saved = Array.from({ length: T }, (_, t) => step(t, at(this.Hs, w.h, t + 1)));
     this.savedY = Array.from({ length: T }, (_, t) => step(t, at(this.Y, w.h, t)));
     this.dState = { h: [a(B, w.h), a(B, w.h)], c: [a(B, w.c), a(B, w.c)] };
-    const scratch = { dm: a(B, w.dm), dhRaw: a(B, w.dhRaw), dhRZ: a(B, w.dhRZ), dhN: a(B, w.dhN), dRh: a(B, w.dRh) };
+    const kept = { dhRaw: a(TB, w.dhRaw), dhRZ: a(TB, w.dhRZ), dhN: a(TB, w.dhN) };  // read again after the loop
+    const scratch = { dm: a(B, w.dm), dRh: a(B, w.dRh) };
     this.grads = Array.from({ length: T }, (_, t) => ({
       dh: this.dState.h[t % 2], dc: this.dState.c[t % 2],
       dhPrev: this.dState.h[(t + 1) % 2], dcPrev: this.dState.c[(t + 1) % 2],
-      dxz: at(this.dXZ, w.xz, t), ...scratch,
+      dxz: at(this.dXZ, w.xz, t), dhRaw: at(kept.dhRaw, w.dhRaw, t), dhRZ: at(kept.dhRZ, w.dhRZ, t), dhN: at(kept.dhN, w.dhN, t),
+      ...scratch,
     }));
+    const all = (buf: Buf, width: number) => buf.subarray(0, TB * width);
+    this.whole = {
+      s: { ...step(0, all(this.Y, w.h)), x: this.X, xz: this.XZ, hPrev: all(this.Hs, w.h), cPrev: all(this.Cs, w.c),
+        gates: per.gates, m: per.m ?? all(this.Y, w.h), hRaw: per.hRaw, rh: per.rh, hRZ: per.hRZ, hN: per.hN },
+      d: { ...this.grads[0], dxz: this.dXZ, ...kept },
+    };
   }
 
   private get usesY(): boolean { return this.lengths !== null || this.masks.output !== null || this.masks.state !== null; }
@@ -124,8 +133,9 @@ export class LayerRun {
       d.dhPrev.fill(0); d.dcPrev.fill(0);
       if (!simple) this.stepCotangent(t, d, dY);
       else if (dY) k.axpy(d.dh, dY.subarray(t * B * R, (t + 1) * B * R), 1, B * R); // gradient from the output at t
-      cell.backward(k, w, dw, steps[t], d, B);          // into dxz_t, dh_{t−1}, dc_{t−1}, dW_hh
+      cell.backward(k, w, dw, steps[t], d, B);          // into dxz_t, dh_{t−1}, dc_{t−1}
     }
+    cell.weightBackward(k, dw, this.whole.s, this.whole.d, T * B); // dW_hh (W_hr, b_hh) over all T·B rows at once
     const mask = this.masks.input;
     if (!mask) { cell.inputBackward(k, w, dw, dX, this.dXZ, this.X, T * B); return; } // dX, dW_ih, db over all T·B rows
     this.dXm.fill(0);
