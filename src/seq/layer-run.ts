@@ -25,6 +25,8 @@ export class LayerRun {
   readonly dXZ: Buf;  // (T·B, G)
   private readonly Y: Buf;    // (T·B, R) outputs when they differ from the state chain (lengths, dropout)
   private readonly dXm: Buf;  // (T·B, D) scratch: ∂L/∂(masked input)
+  private readonly dY: Buf;   // (T·B, R) the output cotangent, copied in once per backward
+  private readonly dYAt: Buf[]; // its per-step views
   private readonly saved: StepSaved[];
   private readonly savedY: StepSaved[]; // the same steps with h written to Y (state dropout)
   private readonly grads: StepGrads[];
@@ -38,7 +40,7 @@ export class LayerRun {
     const a = (rows: number, width: number) => k.alloc(rows * width, dtype);
     this.X = a(TB, w.x); this.XZ = a(TB, w.xz);
     this.Hs = a(TB + B, w.h); this.Cs = a(TB + B, w.c);
-    this.Y = a(TB, w.h); this.dXm = a(TB, w.x);
+    this.Y = a(TB, w.h); this.dXm = a(TB, w.x); this.dY = a(TB, w.h);
     this.dXZ = a(TB, w.xz);
     const per = {
       gates: a(TB, w.gates), m: w.m > 0 ? a(TB, w.m) : null, hRaw: a(TB, w.hRaw),
@@ -53,6 +55,7 @@ export class LayerRun {
     });
     this.saved = Array.from({ length: T }, (_, t) => step(t, at(this.Hs, w.h, t + 1)));
     this.savedY = Array.from({ length: T }, (_, t) => step(t, at(this.Y, w.h, t)));
+    this.dYAt = Array.from({ length: T }, (_, t) => at(this.dY, w.h, t));
     this.dState = { h: [a(B, w.h), a(B, w.h)], c: [a(B, w.c), a(B, w.c)] };
     const kept = { dhRaw: a(TB, w.dhRaw), dhRZ: a(TB, w.dhRZ), dhN: a(TB, w.dhN) };  // read again after the loop
     const scratch = { dm: a(B, w.dm), dRh: a(B, w.dRh) };
@@ -104,7 +107,7 @@ export class LayerRun {
   /** Outputs and next state from h_t: state dropout, copy-through past a row's length, output dropout. */
   private finishStep(t: number, s: StepSaved): void {
     const { B, lengths, masks } = this, R = s.hPrev.length / B, H = s.cPrev.length / B;
-    const y = this.Y.subarray(t * B * R, (t + 1) * B * R), next = this.Hs.subarray((t + 1) * B * R, (t + 2) * B * R);
+    const y = this.savedY[t].h, next = this.saved[t].h;  // Y[t] and Hs[t+1]
     const sm = masks.state, om = masks.output, base = t * B * R;
     if (sm) for (let i = 0; i < B * R; i++) next[i] = y[i] * sm[base + i];   // s.h is y here
     else y.set(s.h);
@@ -123,8 +126,10 @@ export class LayerRun {
    * dX (T·B, D) ACCUMULATES (null: not needed); parameter gradients ACCUMULATE into dw.
    * Afterwards dh0 / dc0 hold ∂L/∂h0, ∂L/∂c0.
    */
-  backward(w: CellWeights, dw: CellWeights, dY: Buf | null, dhN: Buf | null, dcN: Buf | null, dX: Buf | null): void {
+  backward(w: CellWeights, dw: CellWeights, dYIn: Buf | null, dhN: Buf | null, dcN: Buf | null, dX: Buf | null): void {
     const { k, cell, T, B } = this, steps = this.steps, simple = !this.usesY;
+    const dY = dYIn ? this.dY : null;
+    if (dYIn) this.dY.set(dYIn);
     const first = this.grads[T - 1];
     if (dhN) first.dh.set(dhN); else first.dh.fill(0);
     if (dcN) first.dc.set(dcN); else first.dc.fill(0);
@@ -132,7 +137,7 @@ export class LayerRun {
       const d = this.grads[t], R = d.dh.length / B;
       d.dhPrev.fill(0); d.dcPrev.fill(0);
       if (!simple) this.stepCotangent(t, d, dY);
-      else if (dY) k.axpy(d.dh, dY.subarray(t * B * R, (t + 1) * B * R), 1, B * R); // gradient from the output at t
+      else if (dY) k.axpy(d.dh, this.dYAt[t], 1, B * R); // gradient from the output at t
       cell.backward(k, w, dw, steps[t], d, B);          // into dxz_t, dh_{t−1}, dc_{t−1}
     }
     cell.weightBackward(k, dw, this.whole.s, this.whole.d, T * B); // dW_hh (W_hr, b_hh) over all T·B rows at once
