@@ -59,6 +59,7 @@ export class Recurrent {
   private readonly dw: CellWeights[][];
   private rng: Rng;
   private plan: RecurrentPlan | null = null;
+  private readonly plans = new Map<string, RecurrentPlan>(); // a few recent (T, B) shapes
   private last: { T: number; B: number; lengths: Int32Array | null } | null = null;
 
   constructor(kind: CellKind, opts: RecurrentOptions, readonly name: string) {
@@ -190,9 +191,15 @@ export class Recurrent {
     };
   }
 
+  /** The buffers for (T, B), kept for the 4 most recent shapes (e.g. training T, streaming T = 1, a last smaller batch). */
   private planFor(T: number, B: number): RecurrentPlan {
-    if (!this.plan || this.plan.T !== T || this.plan.B !== B) this.plan = new RecurrentPlan(this.k, this.cells, T, B, this.dtype);
-    return this.plan;
+    const key = `${T}x${B}`;
+    let plan = this.plans.get(key);
+    if (plan) this.plans.delete(key);
+    else plan = new RecurrentPlan(this.k, this.cells, T, B, this.dtype);
+    this.plans.set(key, plan);                      // most recent last
+    if (this.plans.size > 4) this.plans.delete(this.plans.keys().next().value!);
+    return (this.plan = plan);
   }
 
   private checkInput(fn: string, x: Tensor): { T: number; B: number } {

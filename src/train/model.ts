@@ -1,0 +1,232 @@
+// A sequence model: [Embedding] → recurrent layer (RNN / LSTM / GRU) → Dense head, the head on
+// each row's last valid output (sequence classification / regression, e.g. the note's MNIST
+// model) or on every step (character LM, per-step forecasting). Parameter keys follow PyTorch
+// module naming: "emb.weight", "rnn.weight_ih_l0", …, "fc.weight", "fc.bias".
+import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
+import { defaultKernels } from "../kernels/index.ts";
+import { GRU, LSTM, RNN, type Recurrent } from "../layers/recurrent.ts";
+import { Dense } from "../layers/dense.ts";
+import { Embedding } from "../layers/embedding.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import type { CellKind } from "../cells/config.ts";
+import { checkBool, checkInt, checkKnownKeys, checkNumber, checkOneOf, fail, fmtShape, RnnlabError } from "../errors.ts";
+import type { Batch } from "./batch.ts";
+import { countCorrect, meanSquaredError, softmaxCrossEntropy } from "./losses.ts";
+import type { ParamGroup } from "./optim.ts";
+
+export interface ModelConfig {
+  cell: CellKind;
+  inputKind: "features" | "tokens";
+  /** features per step, or the vocabulary size for token inputs */
+  inputSize: number;
+  /** token inputs: width of the embedding (default = hiddenSize) */
+  embeddingDim?: number;
+  hiddenSize: number;
+  numLayers?: number;
+  bidirectional?: boolean;
+  dropout?: number;
+  projSize?: number;
+  nonlinearity?: "tanh" | "relu";
+  /** classes (class targets) or values per prediction */
+  outputSize: number;
+  /** "last": the head reads each row's last valid output; "every": every step */
+  head: "last" | "every";
+  /** "class": softmax cross-entropy; "value": mean squared error */
+  loss: "class" | "value";
+  seed?: number;
+  dtype?: Dtype;
+}
+
+export type ResolvedModelConfig = Required<Omit<ModelConfig, "embeddingDim">> & { embeddingDim: number };
+
+const KEYS = ["cell", "inputKind", "inputSize", "embeddingDim", "hiddenSize", "numLayers", "bidirectional", "dropout",
+  "projSize", "nonlinearity", "outputSize", "head", "loss", "seed", "dtype"];
+
+export function resolveModelConfig(fn: string, c: ModelConfig): ResolvedModelConfig {
+  if (typeof c !== "object" || c === null) fail(fn, "config", "an object", c);
+  checkKnownKeys(fn, c, KEYS);
+  const hiddenSize = checkInt(fn, "hiddenSize", c.hiddenSize, 1);
+  return {
+    cell: checkOneOf(fn, "cell", c.cell, ["rnn", "lstm", "gru"] as const),
+    inputKind: checkOneOf(fn, "inputKind", c.inputKind, ["features", "tokens"] as const),
+    inputSize: checkInt(fn, "inputSize", c.inputSize, 1),
+    embeddingDim: checkInt(fn, "embeddingDim", c.embeddingDim ?? hiddenSize, 1),
+    hiddenSize,
+    numLayers: checkInt(fn, "numLayers", c.numLayers ?? 1, 1),
+    bidirectional: checkBool(fn, "bidirectional", c.bidirectional ?? false),
+    dropout: checkNumber(fn, "dropout", c.dropout ?? 0, 0),
+    projSize: checkInt(fn, "projSize", c.projSize ?? 0, 0),
+    nonlinearity: checkOneOf(fn, "nonlinearity", c.nonlinearity ?? "tanh", ["tanh", "relu"] as const),
+    outputSize: checkInt(fn, "outputSize", c.outputSize, 1),
+    head: checkOneOf(fn, "head", c.head, ["last", "every"] as const),
+    loss: checkOneOf(fn, "loss", c.loss, ["class", "value"] as const),
+    seed: checkNumber(fn, "seed", c.seed ?? 0),
+    dtype: checkOneOf(fn, "dtype", c.dtype ?? "float32", ["float32", "float64"] as const),
+  };
+}
+
+export interface StepResult { loss: number; count: number; correct: number; predictions: Buf }
+export interface StreamState { h: Tensor; c: Tensor | null }
+
+export class SequenceModel {
+  readonly config: ResolvedModelConfig;
+  readonly k: Kernels;
+  readonly embedding: Embedding | null;
+  readonly rnn: Recurrent;
+  readonly fc: Dense;
+  private last: { batch: Batch; out: Tensor; headIn: Buf; rows: number; preds: Buf; x: Tensor } | null = null;
+
+  constructor(config: ModelConfig, kernels?: Kernels) {
+    const fn = "SequenceModel";
+    const c = (this.config = resolveModelConfig(fn, config));
+    this.k = kernels ?? defaultKernels();
+    const common = { dtype: c.dtype, kernels: this.k };
+    this.embedding = c.inputKind === "tokens"
+      ? new Embedding({ numEmbeddings: c.inputSize, embeddingDim: c.embeddingDim, seed: c.seed + 1, ...common }) : null;
+    const rnnOpts = {
+      inputSize: c.inputKind === "tokens" ? c.embeddingDim : c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
+      bidirectional: c.bidirectional, dropout: c.dropout, seed: c.seed + 2, ...common,
+    };
+    this.rnn = c.cell === "lstm" ? new LSTM({ ...rnnOpts, projSize: c.projSize })
+      : c.cell === "gru" ? new GRU(rnnOpts) : new RNN({ ...rnnOpts, nonlinearity: c.nonlinearity });
+    this.fc = new Dense({ inputSize: this.rnn.outputSize * this.rnn.numDirections, outputSize: c.outputSize, seed: c.seed + 3, ...common });
+  }
+
+  /** Parameter groups for an optimizer, named like the state-dict prefixes. */
+  groups(): ParamGroup[] {
+    const g: ParamGroup[] = [];
+    if (this.embedding) g.push({ name: "emb", params: this.embedding.params.flat, grads: this.embedding.grads.flat });
+    g.push({ name: "rnn", params: this.rnn.params.flat, grads: this.rnn.grads.flat });
+    g.push({ name: "fc", params: this.fc.params.flat, grads: this.fc.grads.flat });
+    return g;
+  }
+
+  zeroGrad(): void { for (const g of this.groups()) g.grads.fill(0); }
+  paramCount(): number { return (this.embedding?.paramCount() ?? 0) + this.rnn.paramCount() + this.fc.paramCount(); }
+  train(on = true): this { this.rnn.train(on); return this; }
+
+  /** Forward one batch; returns the head's outputs (rows, outputSize): B rows ("last") or T·B rows ("every"). */
+  forward(batch: Batch, state?: { h0?: Tensor; c0?: Tensor }): { predictions: Buf; rows: number; hN: Tensor; cN: Tensor | null } {
+    const fn = "SequenceModel.forward", c = this.config, { input } = batch;
+    if (input.kind !== c.inputKind) fail(fn, "batch.input.kind", `"${c.inputKind}" for this model`, input.kind);
+    const { T, B } = input;
+    let x: Tensor;
+    if (input.kind === "tokens") {
+      this.embedding!.checkIds(fn, input.ids, batch.lengths !== null);
+      const emb = this.alloc(T * B * c.embeddingDim);
+      this.embedding!.forward(emb, input.ids);
+      x = new Tensor([T, B, c.embeddingDim], emb);
+    } else {
+      if (input.D !== c.inputSize) throw new RnnlabError(`${fn}: batch has ${input.D} features per step, the model expects ${c.inputSize}`);
+      x = new Tensor([T, B, input.D], c.dtype === "float64" ? Float64Array.from(input.x) : input.x);
+    }
+    const out = this.rnn.forward(x, { ...(batch.lengths ? { lengths: batch.lengths } : {}), ...state });
+    const W = this.fc.inputSize;
+    let headIn: Buf, rows: number;
+    if (c.head === "every") { headIn = out.output.data; rows = T * B; }
+    else {
+      rows = B; headIn = this.alloc(B * W);
+      for (let b = 0; b < B; b++) {
+        const t = (batch.lengths ? batch.lengths[b] : T) - 1;
+        if (t >= 0) headIn.set(out.output.data.subarray((t * B + b) * W, (t * B + b + 1) * W), b * W);
+      }
+    }
+    const preds = this.alloc(rows * c.outputSize);
+    this.fc.forward(preds, headIn, rows);
+    this.last = { batch, out: out.output, headIn, rows, preds, x };
+    return { predictions: preds, rows, hN: out.hN, cN: out.cN };
+  }
+
+  /** Loss of the last forward against its batch's targets, with the backward pass into every gradient (accumulating). */
+  lossAndBackward(dState?: { hN?: Tensor; cN?: Tensor }, backward = true): StepResult {
+    const fn = "SequenceModel.lossAndBackward";
+    if (!this.last) throw new RnnlabError(`${fn}: call forward first`);
+    const { batch, out, headIn, rows, preds, x } = this.last, c = this.config, O = c.outputSize;
+    const dPreds = backward ? this.alloc(rows * O) : null;
+    const { loss, count, correct } = this.loss(fn, batch, preds, dPreds, rows);
+    if (!backward) return { loss, count, correct, predictions: preds };
+    const W = this.fc.inputSize, { T, B } = batch.input;
+    const dHead = this.alloc(rows * W);
+    this.fc.backward(dHead, dPreds!, headIn, rows);
+    let dOut = dHead;
+    if (c.head === "last") {
+      dOut = this.alloc(T * B * W);
+      for (let b = 0; b < B; b++) {
+        const t = (batch.lengths ? batch.lengths[b] : T) - 1;
+        if (t >= 0) dOut.set(dHead.subarray(b * W, (b + 1) * W), (t * B + b) * W);
+      }
+    }
+    const g = this.rnn.backward({ output: new Tensor(out.shape, dOut), ...dState });
+    if (this.embedding && batch.input.kind === "tokens") this.embedding.backward(g.dx.data, batch.input.ids);
+    void x;
+    return { loss, count, correct, predictions: preds };
+  }
+
+  private loss(fn: string, batch: Batch, preds: Buf, dPreds: Buf | null, rows: number) {
+    const c = this.config, O = c.outputSize, t = batch.target, { T, B } = batch.input;
+    if (c.loss === "class") {
+      if (t.kind !== (c.head === "last" ? "class" : "classPerStep")) fail(fn, "batch.target.kind", `"${c.head === "last" ? "class" : "classPerStep"}"`, t.kind);
+      const labels = (t as { labels: Int32Array }).labels;
+      if (labels.length !== rows) throw new RnnlabError(`${fn}: batch has ${labels.length} labels, expected ${rows}`);
+      const r = softmaxCrossEntropy(dPreds, preds, labels, rows, O);
+      return { ...r, correct: countCorrect(preds, labels, rows, O).correct };
+    }
+    if (t.kind !== (c.head === "last" ? "value" : "valuePerStep")) fail(fn, "batch.target.kind", `"${c.head === "last" ? "value" : "valuePerStep"}"`, t.kind);
+    const values = (t as { values: Float32Array }).values;
+    if (values.length !== rows * O) throw new RnnlabError(`${fn}: batch has ${values.length} target values, expected ${fmtShape([rows, O])}`);
+    let mask: Uint8Array | undefined;
+    if (c.head === "every" && batch.lengths) {
+      mask = new Uint8Array(rows * O);
+      for (let tt = 0; tt < T; tt++) for (let b = 0; b < B; b++) if (tt < batch.lengths[b]) mask.fill(1, (tt * B + b) * O, (tt * B + b + 1) * O);
+    }
+    return { ...meanSquaredError(dPreds, preds, values, rows * O, mask), correct: 0 };
+  }
+
+  /**
+   * Streaming inference: one step for a batch of B rows, x (B, D) features or (B) token ids, with the
+   * state returned by the previous call (zeros when absent). Equals the full-sequence forward.
+   */
+  step(x: Float32Array | Float64Array | Int32Array, state: StreamState | null): { prediction: Buf; state: StreamState } {
+    const fn = "SequenceModel.step", c = this.config;
+    if (c.bidirectional) throw new RnnlabError(`${fn}: a bidirectional model reads the future; it cannot run one step at a time`);
+    const B = c.inputKind === "tokens" ? x.length : x.length / c.inputSize;
+    if (!Number.isInteger(B) || B < 1) fail(fn, "x", `a multiple of ${c.inputSize} values (B × inputSize)`, x.length);
+    const batch: Batch = c.inputKind === "tokens"
+      ? { input: { kind: "tokens", ids: Int32Array.from(x), T: 1, B }, target: { kind: "class", labels: new Int32Array(B) }, lengths: null }
+      : { input: { kind: "features", x: Float32Array.from(x), T: 1, B, D: c.inputSize }, target: { kind: "class", labels: new Int32Array(B) }, lengths: null };
+    const r = this.forward(batch, state ? { h0: state.h, ...(state.c ? { c0: state.c } : {}) } : undefined);
+    return { prediction: r.predictions, state: { h: r.hN, c: r.cN } };
+  }
+
+  /** Every parameter by PyTorch-style key (copies). */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    const add = (prefix: string, p: { layout: { specs: { name: string; shape: number[] }[] }; views: Record<string, Buf> }) => {
+      for (const s of p.layout.specs) out[`${prefix}.${s.name}`] = new Tensor([...s.shape], p.views[s.name].slice() as Buf);
+    };
+    if (this.embedding) add("emb", this.embedding.params);
+    add("rnn", this.rnn.params);
+    add("fc", this.fc.params);
+    return out;
+  }
+
+  /** Exactly the keys and shapes of stateDict(), finite values; anything else is an error naming the key. */
+  loadStateDict(dict: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>): void {
+    const fn = "SequenceModel.loadStateDict", own = this.stateDict();
+    const extra = Object.keys(dict).filter((key) => !(key in own));
+    if (extra.length) throw new RnnlabError(`${fn}: unexpected key(s) ${extra.map((e) => `"${e}"`).join(", ")}; this model has ${Object.keys(own).join(", ")}`);
+    for (const [key, t] of Object.entries(own)) {
+      const got = dict[key];
+      if (!got) throw new RnnlabError(`${fn}: missing key "${key}" (shape ${fmtShape(t.shape)})`);
+      if (fmtShape(got.shape) !== fmtShape(t.shape)) throw new RnnlabError(`${fn}: "${key}" has shape ${fmtShape(got.shape)}, expected ${fmtShape(t.shape)}`);
+      for (let i = 0; i < got.data.length; i++) if (!Number.isFinite(got.data[i])) throw new RnnlabError(`${fn}: "${key}"[${i}] must be finite, got ${got.data[i]}`);
+    }
+    const views = (prefix: string) => prefix === "emb" ? this.embedding!.params.views : prefix === "rnn" ? this.rnn.params.views : this.fc.params.views;
+    for (const key of Object.keys(own)) {
+      const dot = key.indexOf(".");
+      views(key.slice(0, dot))[key.slice(dot + 1)].set(dict[key].data);
+    }
+  }
+
+  private alloc(n: number): Buf { return this.k.alloc(n, this.config.dtype); }
+}
