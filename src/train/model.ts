@@ -74,7 +74,7 @@ export class SequenceModel {
   readonly embedding: Embedding | null;
   readonly rnn: Recurrent;
   readonly fc: Dense;
-  private last: { batch: Batch; out: Tensor; headIn: Buf; rows: number; preds: Buf; x: Tensor } | null = null;
+  private last: { batch: Batch; out: Tensor; headIn: Buf; rows: number; preds: Buf } | null = null;
 
   constructor(config: ModelConfig, kernels?: Kernels) {
     const fn = "SequenceModel";
@@ -133,7 +133,7 @@ export class SequenceModel {
     }
     const preds = this.alloc(rows * c.outputSize);
     this.fc.forward(preds, headIn, rows);
-    this.last = { batch, out: out.output, headIn, rows, preds, x };
+    this.last = { batch, out: out.output, headIn, rows, preds };
     return { predictions: preds, rows, hN: out.hN, cN: out.cN };
   }
 
@@ -141,7 +141,7 @@ export class SequenceModel {
   lossAndBackward(dState?: { hN?: Tensor; cN?: Tensor }, backward = true): StepResult {
     const fn = "SequenceModel.lossAndBackward";
     if (!this.last) throw new RnnlabError(`${fn}: call forward first`);
-    const { batch, out, headIn, rows, preds, x } = this.last, c = this.config, O = c.outputSize;
+    const { batch, out, headIn, rows, preds } = this.last, c = this.config, O = c.outputSize;
     const dPreds = backward ? this.alloc(rows * O) : null;
     const { loss, count, correct } = this.loss(fn, batch, preds, dPreds, rows);
     if (!backward) return { loss, count, correct, predictions: preds };
@@ -158,12 +158,11 @@ export class SequenceModel {
     }
     const g = this.rnn.backward({ output: new Tensor(out.shape, dOut), ...dState });
     if (this.embedding && batch.input.kind === "tokens") this.embedding.backward(g.dx.data, batch.input.ids);
-    void x;
     return { loss, count, correct, predictions: preds };
   }
 
   private loss(fn: string, batch: Batch, preds: Buf, dPreds: Buf | null, rows: number) {
-    const c = this.config, O = c.outputSize, t = batch.target, { T, B } = batch.input;
+    const c = this.config, O = c.outputSize, t = batch.target, { B } = batch.input;
     if (c.loss === "class") {
       if (t.kind !== (c.head === "last" ? "class" : "classPerStep")) fail(fn, "batch.target.kind", `"${c.head === "last" ? "class" : "classPerStep"}"`, t.kind);
       const labels = (t as { labels: Int32Array }).labels;
@@ -174,10 +173,14 @@ export class SequenceModel {
     if (t.kind !== (c.head === "last" ? "value" : "valuePerStep")) fail(fn, "batch.target.kind", `"${c.head === "last" ? "value" : "valuePerStep"}"`, t.kind);
     const values = (t as { values: Float32Array }).values;
     if (values.length !== rows * O) throw new RnnlabError(`${fn}: batch has ${values.length} target values, expected ${fmtShape([rows, O])}`);
+    // not scored: steps past a row's length, and NaN targets (truncated BPTT's already-scored steps)
     let mask: Uint8Array | undefined;
-    if (c.head === "every" && batch.lengths) {
+    if ((c.head === "every" && batch.lengths) || values.some(Number.isNaN)) {
       mask = new Uint8Array(rows * O);
-      for (let tt = 0; tt < T; tt++) for (let b = 0; b < B; b++) if (tt < batch.lengths[b]) mask.fill(1, (tt * B + b) * O, (tt * B + b + 1) * O);
+      for (let i = 0; i < rows * O; i++) {
+        const row = Math.floor(i / O), tt = Math.floor(row / B), b = row % B;
+        mask[i] = Number.isNaN(values[i]) || (c.head === "every" && batch.lengths && tt >= batch.lengths[b]) ? 0 : 1;
+      }
     }
     return { ...meanSquaredError(dPreds, preds, values, rows * O, mask), correct: 0 };
   }
