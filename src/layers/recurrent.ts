@@ -118,6 +118,9 @@ export class Recurrent {
   paramCount(): number { return this.params.layout.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0); }
   zeroGrad(): void { this.grads.flat.fill(0); }
   train(on = true): this { this.training = on; return this; }
+  /** The dropout-mask generator's state (checkpoints resume it exactly). */
+  get rngState(): number[] { return this.rng.getState(); }
+  set rngState(state: number[]) { this.rng.setState(state); }
   /** Restart the dropout-mask generator (like torch.manual_seed for this layer). */
   reseed(seed: number): this { this.rng = new Rng(checkNumber(`${this.name}.reseed`, "seed", seed)); return this; }
   eval(): this { return this.train(false); }

@@ -45,6 +45,16 @@ export class Rng {
     return r * Math.cos(theta);
   }
 
+  /** The full generator state (for checkpoints): four words and the spare normal, if any. */
+  getState(): number[] { return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, ...(this.spare === null ? [] : [this.spare])]; }
+  setState(state: readonly number[]): void {
+    if (!Array.isArray(state) || (state.length !== 4 && state.length !== 5) || state.slice(0, 4).some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {
+      throw new Error(`Rng.setState: state must be 4 unsigned 32-bit words (+ an optional spare normal), got ${JSON.stringify(state)}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = state;
+    this.spare = state.length === 5 ? state[4] : null;
+  }
+
   /** An integer in [0, n). */
   int(n: number): number { return Math.floor(this.next() * n); }
 }

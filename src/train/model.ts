@@ -46,11 +46,13 @@ export function resolveModelConfig(fn: string, c: ModelConfig): ResolvedModelCon
   if (typeof c !== "object" || c === null) fail(fn, "config", "an object", c);
   checkKnownKeys(fn, c, KEYS);
   const hiddenSize = checkInt(fn, "hiddenSize", c.hiddenSize, 1);
+  const inputKind = checkOneOf(fn, "inputKind", c.inputKind, ["features", "tokens"] as const);
+  if (inputKind === "features" && c.embeddingDim !== undefined && c.embeddingDim !== 0) fail(fn, "embeddingDim", "absent for feature inputs (it sizes the token embedding)", c.embeddingDim);
   return {
     cell: checkOneOf(fn, "cell", c.cell, ["rnn", "lstm", "gru"] as const),
-    inputKind: checkOneOf(fn, "inputKind", c.inputKind, ["features", "tokens"] as const),
+    inputKind,
     inputSize: checkInt(fn, "inputSize", c.inputSize, 1),
-    embeddingDim: checkInt(fn, "embeddingDim", c.embeddingDim ?? hiddenSize, 1),
+    embeddingDim: inputKind === "tokens" ? checkInt(fn, "embeddingDim", c.embeddingDim ?? hiddenSize, 1) : 0,
     hiddenSize,
     numLayers: checkInt(fn, "numLayers", c.numLayers ?? 1, 1),
     bidirectional: checkBool(fn, "bidirectional", c.bidirectional ?? false),

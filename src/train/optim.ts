@@ -35,6 +35,11 @@ function makeOptimizer(name: OptimizerName, lr: number, hyper: Record<string, nu
   let t = 0;
   const slotsFor = (group: ParamGroup) => {
     let s = slots.get(group.name);
+    const Ctor = group.params instanceof Float64Array ? Float64Array : Float32Array;
+    if (s && s.length && s[0].length === group.params.length && !(s[0] instanceof Ctor)) {
+      s = s.map((b) => Ctor.from(b));                  // loaded slots take the parameters' precision (exact resume)
+      slots.set(group.name, s);
+    }
     if (!s || s[0]?.length !== group.params.length) {
       s = slotNames.map(() => {
         const b = group.params instanceof Float64Array ? new Float64Array(group.params.length) : new Float32Array(group.params.length);

@@ -1,0 +1,116 @@
+// The training loop. Data order is a pure function of (seed, epoch), so a run resumed from a
+// checkpoint (model, optimizer slots, step, epoch, batch, dropout RNG) continues exactly as the
+// uninterrupted one would. A non-finite loss or gradient stops training with the step named.
+import { checkInt, checkKnownKeys, checkNumber, RnnlabError } from "../errors.ts";
+import type { SeqDataset } from "./batch.ts";
+import type { SequenceModel } from "./model.ts";
+import { clipGradNorm, clipGradValue, globalNorm, type Optimizer } from "./optim.ts";
+import type { Schedule } from "./schedule.ts";
+import { saveTraining, type TrainingProgress } from "./checkpoint.ts";
+
+export interface StepInfo {
+  step: number; epoch: number; batch: number; batchesPerEpoch: number; totalSteps: number;
+  loss: number; accuracy: number | null; gradNorm: number; lr: number; seconds: number;
+}
+export interface EvalResult { loss: number; accuracy: number | null; count: number; bitsPerToken: number | null }
+export interface EpochInfo { epoch: number; train: EvalResult; test: EvalResult | null; seconds: number; steps: number }
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  optimizer: Optimizer;
+  clipNorm?: number;
+  clipValue?: number;
+  /** learning-rate factor per step (the optimizer's lr at the start is the base) */
+  schedule?: Schedule;
+  /** data order (and nothing else): same seed, same batches */
+  seed?: number;
+  /** stop each epoch after this many batches (smoke runs) */
+  maxBatchesPerEpoch?: number;
+  /** evaluate on the test split after each epoch (default true) */
+  evaluate?: boolean;
+  evalBatchSize?: number;
+  /** stop the test evaluation after this many batches */
+  maxEvalBatches?: number;
+  onStep?: (info: StepInfo) => void;
+  onEpoch?: (info: EpochInfo) => void;
+  /** save (atomically) after every epoch and every `everySteps` steps */
+  checkpoint?: { path: string; everySteps?: number };
+  /** continue a run saved by a checkpoint (loadTraining(...).progress) */
+  resume?: TrainingProgress | null;
+}
+
+export interface FitResult { history: EpochInfo[]; steps: number; seconds: number }
+
+const KNOWN = ["epochs", "batchSize", "optimizer", "clipNorm", "clipValue", "schedule", "seed", "maxBatchesPerEpoch",
+  "evaluate", "evalBatchSize", "maxEvalBatches", "onStep", "onEpoch", "checkpoint", "resume"];
+
+function batchesPerEpoch(data: SeqDataset, batchSize: number, max?: number): number {
+  const n = Math.ceil(data.size("train") / batchSize);
+  return max === undefined ? n : Math.min(n, max);
+}
+
+export function fit(model: SequenceModel, data: SeqDataset, opts: FitOptions): FitResult {
+  const fn = "fit";
+  checkKnownKeys(fn, opts, KNOWN);
+  const epochs = checkInt(fn, "epochs", opts.epochs, 1), batchSize = checkInt(fn, "batchSize", opts.batchSize, 1);
+  const seed = checkNumber(fn, "seed", opts.seed ?? 0);
+  if (opts.clipNorm !== undefined) checkNumber(fn, "clipNorm", opts.clipNorm, 0);
+  if (opts.clipValue !== undefined) checkNumber(fn, "clipValue", opts.clipValue, 0);
+  const perEpoch = batchesPerEpoch(data, batchSize, opts.maxBatchesPerEpoch), totalSteps = perEpoch * epochs;
+  const resume = opts.resume ?? null;
+  const { optimizer } = opts, baseLr = resume?.baseLr ?? optimizer.lr, groups = model.groups();
+  if (resume && resume.seed !== seed) throw new RnnlabError(`${fn}: resume.seed is ${resume.seed} but this run has seed ${seed}: the data order would differ`);
+  let step = resume?.step ?? 0;
+  const history: EpochInfo[] = [], t0 = performance.now();
+  for (let epoch = resume?.epoch ?? 0; epoch < epochs; epoch++) {
+    const te = performance.now(), skip = resume && epoch === resume.epoch ? resume.batch : 0;
+    const partial = skip ? resume!.partial : undefined;
+    let b = 0, sum = partial?.sum ?? 0, count = partial?.count ?? 0, correct = partial?.correct ?? 0;
+    model.train(true);
+    for (const batch of data.batches("train", batchSize, seed + epoch)) {
+      if (b >= perEpoch) break;
+      if (b++ < skip) continue;                          // resumed mid-epoch: these were done before
+      if (opts.schedule) optimizer.lr = baseLr * opts.schedule(step);
+      model.zeroGrad();
+      model.forward(batch);
+      const r = model.lossAndBackward();
+      const gradNorm = opts.clipNorm !== undefined ? clipGradNorm(groups, opts.clipNorm)
+        : opts.clipValue !== undefined ? clipGradValue(groups, opts.clipValue) : globalNorm(groups);
+      if (!Number.isFinite(r.loss) || !Number.isFinite(gradNorm)) {
+        throw new RnnlabError(`${fn}: the ${Number.isFinite(r.loss) ? "gradient norm" : "loss"} became ${Number.isFinite(r.loss) ? gradNorm : r.loss} at step ${step + 1} ` +
+          `(epoch ${epoch + 1}, batch ${b}); lower the learning rate (now ${optimizer.lr}) or clip gradients`);
+      }
+      optimizer.step(groups);
+      step++;
+      sum += r.loss * r.count; count += r.count; correct += r.correct;
+      opts.onStep?.({ step, epoch, batch: b, batchesPerEpoch: perEpoch, totalSteps, loss: r.loss,
+        accuracy: model.config.loss === "class" && r.count ? r.correct / r.count : null, gradNorm, lr: optimizer.lr, seconds: (performance.now() - t0) / 1000 });
+      const every = opts.checkpoint?.everySteps;
+      if (opts.checkpoint && every && step % every === 0) saveTraining(opts.checkpoint.path, model, optimizer, { epoch, batch: b, step, seed, baseLr, partial: { sum, count, correct } });
+    }
+    const train: EvalResult = { loss: count ? sum / count : NaN, accuracy: model.config.loss === "class" && count ? correct / count : null, count, bitsPerToken: null };
+    if (model.config.loss === "class") train.bitsPerToken = train.loss / Math.LN2;
+    const test = opts.evaluate === false ? null : evaluate(model, data, "test", opts.evalBatchSize ?? batchSize, opts.maxEvalBatches);
+    const info: EpochInfo = { epoch, train, test, seconds: (performance.now() - te) / 1000, steps: step };
+    history.push(info);
+    if (opts.checkpoint) saveTraining(opts.checkpoint.path, model, optimizer, { epoch: epoch + 1, batch: 0, step, seed, baseLr });
+    opts.onEpoch?.(info);
+  }
+  return { history, steps: step, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Mean loss (and accuracy, bits per token for class targets) over a split, without touching gradients. */
+export function evaluate(model: SequenceModel, data: SeqDataset, split: "train" | "test", batchSize = 64, maxBatches?: number): EvalResult {
+  model.train(false);
+  let sum = 0, count = 0, correct = 0, b = 0;
+  for (const batch of data.batches(split, batchSize, 0)) {
+    if (maxBatches !== undefined && b++ >= maxBatches) break;
+    model.forward(batch);
+    const r = model.lossAndBackward(undefined, false);
+    sum += r.loss * r.count; count += r.count; correct += r.correct;
+  }
+  model.train(true);
+  const cls = model.config.loss === "class", loss = count ? sum / count : NaN;
+  return { loss, accuracy: cls && count ? correct / count : null, count, bitsPerToken: cls ? loss / Math.LN2 : null };
+}
