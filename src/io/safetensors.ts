@@ -117,7 +117,7 @@ export function encodeSafetensors(tensors: Record<string, TensorLike>, metadata?
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
-const describe = (v: unknown): string =>
+const showJson = (v: unknown): string =>
   v === null ? "null" : Array.isArray(v) ? JSON.stringify(v).slice(0, 60) : typeof v === "object" ? "an object" : JSON.stringify(v);
 
 /**
@@ -152,7 +152,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<bytes>", opts: D
     const start = text.slice(0, 80).replace(/[\x00-\x1f]/g, "�") + (text.length > 80 ? "…" : "");
     return bad("the header", "valid JSON", `${(e as Error).message}; it starts: ${start}`);
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) bad("the header", "a JSON object", describe(header));
+  if (typeof header !== "object" || header === null || Array.isArray(header)) bad("the header", "a JSON object", showJson(header));
   const dup = findDuplicateKey(text);
   if (dup) bad("the header", "free of duplicate keys", `${dup} twice`);
 
@@ -161,35 +161,35 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<bytes>", opts: D
   const entries: { name: string; dtype: SupportedDtype; shape: number[]; begin: number; end: number }[] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === METADATA_KEY) {
-      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad(`"${METADATA_KEY}"`, "an object of strings", describe(raw));
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad(`"${METADATA_KEY}"`, "an object of strings", showJson(raw));
       for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-        if (typeof value !== "string") bad(`"${METADATA_KEY}"."${key}"`, "a string", describe(value));
+        if (typeof value !== "string") bad(`"${METADATA_KEY}"."${key}"`, "a string", showJson(value));
         Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });
       }
       continue;
     }
     const field = (f: string) => `tensor "${name}" ${f}`;
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad(`tensor "${name}"`, "an object { dtype, shape, data_offsets }", describe(raw));
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad(`tensor "${name}"`, "an object { dtype, shape, data_offsets }", showJson(raw));
     const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
     for (const [key, value] of [["dtype", dtype], ["shape", shape], ["data_offsets", offsets]] as const) {
       if (value === undefined) bad(field(key), "present", "nothing");
     }
-    if (typeof dtype !== "string") bad(field("dtype"), "a string", describe(dtype));
+    if (typeof dtype !== "string") bad(field("dtype"), "a string", showJson(dtype));
     if (!(dtype in SUPPORTED)) {
       if (KNOWN_DTYPES.includes(dtype)) throw new RnnlabError(`${fn}: unsupported dtype ${dtype} for tensor "${name}" (rnnlab reads F32 and F64)`);
       bad(field("dtype"), `a safetensors dtype (${KNOWN_DTYPES.join(", ")})`, JSON.stringify(dtype));
     }
-    if (!Array.isArray(shape)) bad(field("shape"), "an array of non-negative integers", describe(shape));
-    for (const d of shape) if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) bad(field("shape"), "an array of non-negative integers", describe(shape));
-    if (!Array.isArray(offsets) || offsets.length !== 2) bad(field("data_offsets"), "[begin, end]", describe(offsets));
+    if (!Array.isArray(shape)) bad(field("shape"), "an array of non-negative integers", showJson(shape));
+    for (const d of shape) if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) bad(field("shape"), "an array of non-negative integers", showJson(shape));
+    if (!Array.isArray(offsets) || offsets.length !== 2) bad(field("data_offsets"), "[begin, end]", showJson(offsets));
     const [begin, end] = offsets;
-    for (const o of [begin, end]) if (typeof o !== "number" || !Number.isSafeInteger(o) || o < 0) bad(field("data_offsets"), "[begin, end] of non-negative integers", describe(offsets));
-    if (begin > end) bad(field("data_offsets"), "in order (begin ≤ end)", describe(offsets));
-    if (end > dataBytes) bad(field("data_offsets"), `within the ${dataBytes} data bytes after the header`, `${describe(offsets)} (file truncated?)`);
+    for (const o of [begin, end]) if (typeof o !== "number" || !Number.isSafeInteger(o) || o < 0) bad(field("data_offsets"), "[begin, end] of non-negative integers", showJson(offsets));
+    if (begin > end) bad(field("data_offsets"), "in order (begin ≤ end)", showJson(offsets));
+    if (end > dataBytes) bad(field("data_offsets"), `within the ${dataBytes} data bytes after the header`, `${showJson(offsets)} (file truncated?)`);
     const { size } = SUPPORTED[dtype as SupportedDtype];
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     if (count * size !== end - begin) {
-      bad(field("byte length"), `prod(shape ${fmtShape(shape as number[])}) · ${size} = ${count * size} (${dtype})`, `${end - begin} (data_offsets ${describe(offsets)})`);
+      bad(field("byte length"), `prod(shape ${fmtShape(shape as number[])}) · ${size} = ${count * size} (${dtype})`, `${end - begin} (data_offsets ${showJson(offsets)})`);
     }
     entries.push({ name, dtype: dtype as SupportedDtype, shape: shape as number[], begin, end });
   }
