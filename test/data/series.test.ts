@@ -44,7 +44,7 @@ describe("timeSeries", () => {
     assert.throws(() => timeSeries("toy", values, { window: 16 }), /timeSeries: window must be at most 15 \(the train period has 16 values\), got 16/);
     assert.throws(() => timeSeries("toy", values, { window: -2 }), /timeSeries: window must be a positive integer, got -2/);
     assert.throws(() => timeSeries("toy", [1, 2, NaN, 4, 5, 6]), /timeSeries: values\[2\] must be finite, got NaN/);
-    assert.throws(() => timeSeries("toy", values, { times: ["a"] }), /timeSeries: times must be an array of 20 labels/);
+    assert.throws(() => timeSeries("toy", values, { times: ["a"] }), /timeSeries: times must hold one label per value \(20\), got 1/);
   });
 });
 

@@ -15,9 +15,9 @@
 // [c1, …, cn, end]. Batches are padded to their longest name (T ≤ 16): ids 0 and labels −1 on
 // padding, `lengths` always set.
 import { Rng } from "../../params/rng.ts";
-import { checkKnownKeys } from "../../errors.ts";
+import { checkKnownKeys, checkOneOf } from "../../errors.ts";
 import type { SeqDataset } from "../batch.ts";
-import { checkFraction, makeDataset, shuffledIndices, splitCounts, type Split } from "./batching.ts";
+import { SPLITS, checkFraction, makeDataset, shuffledIndices, splitCounts, type Split } from "./batching.ts";
 import { CharVocab } from "./vocab.ts";
 import { readPackageText } from "./package-files.ts";
 
@@ -85,6 +85,6 @@ export function firstNames(opts: FirstNamesOptions = {}): FirstNames {
     targetKind: "classPerStep", variableLength: true,
     size: (split: Split) => lists[split].length,
     examples: (split: Split) => (i) => ({ length: encoded[split][i].input.length, ...encoded[split][i] }),
-  }, { vocab, startId, endId, maxT, names: (split: Split) => lists[split] });
+  }, { vocab, startId, endId, maxT, names: (split: Split) => lists[checkOneOf("firstNames.names", "split", split, SPLITS)] });
   return dataset as FirstNames;
 }

@@ -40,7 +40,7 @@ export function timeSeries(name: string, values: ArrayLike<number>,
                            opts: SeriesOptions & { times?: readonly string[] } = {}): SeriesDataset {
   const { times = null, ...rest } = opts;
   if (times !== null && times.length !== values.length) {
-    fail("timeSeries", "times", `an array of ${values.length} labels (one per value)`, `${times.length} labels`);
+    throw new RnnlabError(`timeSeries: times must hold one label per value (${values.length}), got ${times.length}`);
   }
   return buildSeries("timeSeries", name, values, times, rest, 16);
 }
