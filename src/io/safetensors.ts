@@ -175,7 +175,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<bytes>", opts: D
       if (value === undefined) bad(field(key), "present", "nothing");
     }
     if (typeof dtype !== "string") bad(field("dtype"), "a string", showJson(dtype));
-    if (!(dtype in SUPPORTED)) {
+    if (!Object.hasOwn(SUPPORTED, dtype)) {
       if (KNOWN_DTYPES.includes(dtype)) throw new RnnlabError(`${fn}: unsupported dtype ${dtype} for tensor "${name}" (rnnlab reads F32 and F64)`);
       bad(field("dtype"), `a safetensors dtype (${KNOWN_DTYPES.join(", ")})`, JSON.stringify(dtype));
     }
@@ -196,11 +196,11 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<bytes>", opts: D
 
   // Exact coverage: sorted by offset, each tensor starts where the previous one ended.
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
-  let at = 0, prev = "the start of the data";
+  let at = 0, prev = "the start of the data", prevName = "";
   for (const e of entries) {
-    if (e.begin > at) bad(`tensor "${e.name}" data_offsets`, `contiguous (begin = ${at}, the end of ${prev})`, `begin ${e.begin}: a hole of ${e.begin - at} bytes`);
-    if (e.begin < at) bad(`tensor "${e.name}" data_offsets`, `contiguous (begin = ${at}, the end of ${prev})`, `begin ${e.begin}: it overlaps ${prev} by ${at - e.begin} bytes`);
-    at = e.end; prev = `tensor "${e.name}"`;
+    if (e.begin > at) bad(`tensor "${e.name}" data_offsets`, `contiguous (begin = ${at}, ${prev})`, `begin ${e.begin}: a hole of ${e.begin - at} bytes`);
+    if (e.begin < at) bad(`tensor "${e.name}" data_offsets`, `contiguous (begin = ${at}, ${prev})`, `begin ${e.begin}: it overlaps tensor "${prevName}" by ${at - e.begin} bytes`);
+    at = e.end; prev = `the end of tensor "${e.name}"`; prevName = e.name;
   }
   if (at !== dataBytes) bad("the data", `exactly covered by the tensors (${at} bytes)`, `${dataBytes} bytes: ${dataBytes - at} extra at the end`);
 
@@ -250,7 +250,7 @@ export function findDuplicateKey(json: string): string | null {
       expectKey = stack[stack.length - 1]?.keys != null;
     } else if (ch === '"') {
       let j = i + 1;
-      while (json[j] !== '"') j += json[j] === "\\" ? 2 : 1;
+      while (j < json.length && json[j] !== '"') j += json[j] === "\\" ? 2 : 1;
       if (expectKey) {
         const top = stack[stack.length - 1], key = JSON.parse(json.slice(i, j + 1)) as string;
         if (top.keys!.has(key)) return `${top.path}${top.path ? "." : ""}${JSON.stringify(key)}`;

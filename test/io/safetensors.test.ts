@@ -268,6 +268,7 @@ describe("decodeSafetensors rejects bad files, naming the source and the field",
   });
   it("an unknown dtype, and the known ones rnnlab does not read (F16, BF16, I64, …)", () => {
     rejects(craft({ a: t("F33", [1], [0, 4]) }, [0, 0, 0, 0]), /tensor "a" dtype must be a safetensors dtype \(BOOL, .*\), got "F33"/);
+    rejects(craft({ a: t("constructor", [1], [0, 4]) }, [0, 0, 0, 0]), /tensor "a" dtype must be a safetensors dtype .*, got "constructor"/);
     for (const dtype of ["F16", "BF16", "I64", "U8", "BOOL"]) {
       rejects(craft({ weight: t(dtype, [1], [0, 2]) }, [0, 0]), new RegExp(`unsupported dtype ${dtype} for tensor "weight" \\(rnnlab reads F32 and F64\\)`));
     }
@@ -282,7 +283,7 @@ describe("decodeSafetensors rejects bad files, naming the source and the field",
     const d = (n: number) => new Array(n).fill(0);
     rejects(craft({ a: t("F32", [2], [0, 8]), b: t("F32", [2], [12, 20]) }, d(20)), /tensor "b" data_offsets must be contiguous \(begin = 8, the end of tensor "a"\), got begin 12: a hole of 4 bytes/);
     rejects(craft({ a: t("F32", [2], [0, 8]), b: t("F32", [2], [4, 12]) }, d(12)), /tensor "b" data_offsets must be contiguous .*: it overlaps tensor "a" by 4 bytes/);
-    rejects(craft({ a: t("F32", [2], [4, 12]) }, d(12)), /tensor "a" data_offsets must be contiguous \(begin = 0, the end of the start of the data\), got begin 4: a hole/);
+    rejects(craft({ a: t("F32", [2], [4, 12]) }, d(12)), /tensor "a" data_offsets must be contiguous \(begin = 0, the start of the data\), got begin 4: a hole/);
     rejects(craft({ a: t("F32", [2], [0, 8]) }, d(12)), /the data must be exactly covered by the tensors \(8 bytes\), got 12 bytes: 4 extra at the end/);
     rejects(craft({}, d(3)), /exactly covered by the tensors \(0 bytes\), got 3 bytes/);
   });
@@ -308,6 +309,7 @@ describe("decodeSafetensors rejects bad files, naming the source and the field",
     assert.equal(findDuplicateKey('{"a":{"b":1,"c":[{"b":2},{"b":3}],"d":"}{\\"b\\":"},"e":{"b":1,"b":2}}'), '"e"."b"');
     assert.equal(findDuplicateKey('{"a":[1,{"x":1}],"b":{"x":2}}'), null);
     assert.equal(findDuplicateKey('{"\\"":1,"\\u0022":2}'), '"\\""');
+    assert.equal(findDuplicateKey('{"unterminated'), null);                     // not JSON: ends, no hang
   });
 });
 
