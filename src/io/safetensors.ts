@@ -251,6 +251,7 @@ export function findDuplicateKey(json: string): string | null {
     } else if (ch === '"') {
       let j = i + 1;
       while (j < json.length && json[j] !== '"') j += json[j] === "\\" ? 2 : 1;
+      if (j >= json.length) return null;                                       // not valid JSON: not our question
       if (expectKey) {
         const top = stack[stack.length - 1], key = JSON.parse(json.slice(i, j + 1)) as string;
         if (top.keys!.has(key)) return `${top.path}${top.path ? "." : ""}${JSON.stringify(key)}`;
