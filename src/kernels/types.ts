@@ -40,6 +40,12 @@ export interface Kernels {
   readonly name: "ref" | "wasm";
   /** A zeroed buffer that this backend can address directly (for wasm: inside its memory). */
   alloc(length: number, dtype?: Dtype): Buf;
+  /**
+   * Give a buffer from alloc() back now. Optional for correctness (unreleased buffers are reclaimed
+   * when garbage-collected) but needed for steady memory: the collector does not see wasm memory
+   * pressure. The buffer and its subarrays must not be used afterwards.
+   */
+  free(buf: Buf): void;
 
   // ---- GEMM: C (M,N) += op(A) · op(B) ----
   /** C (M,N) += A (M,K) · B (K,N) */

@@ -194,14 +194,18 @@ export class Recurrent {
     };
   }
 
-  /** The buffers for (T, B), kept for the 4 most recent shapes (e.g. training T, streaming T = 1, a last smaller batch). */
+  /** The buffers for (T, B), kept for the 8 most recent shapes (e.g. training T, streaming T = 1, a last smaller batch). */
   private planFor(T: number, B: number): RecurrentPlan {
     const key = `${T}x${B}`;
     let plan = this.plans.get(key);
     if (plan) this.plans.delete(key);
     else plan = new RecurrentPlan(this.k, this.cells, T, B, this.dtype);
     this.plans.set(key, plan);                      // most recent last
-    if (this.plans.size > 4) this.plans.delete(this.plans.keys().next().value!);
+    if (this.plans.size > 8) {                      // retire the least recently used shape, giving its memory back
+      const oldest = this.plans.keys().next().value!;
+      this.plans.get(oldest)!.dispose();
+      this.plans.delete(oldest);
+    }
     return (this.plan = plan);
   }
 

@@ -58,7 +58,9 @@ export class DropoutWrapper implements RNNCellLike {
 
   private draw(k: Kernels, keep: number, T: number, B: number, W: number, dtype: Dtype): Buf | null {
     if (keep === 1) return null;
-    const mask = k.alloc(T * B * W, dtype), per = B * W, scale = 1 / keep;
+    // masks are read by the time loop's own JS code, not by kernels: plain arrays, no wasm memory
+    void k;
+    const mask = dtype === "float64" ? new Float64Array(T * B * W) : new Float32Array(T * B * W), per = B * W, scale = 1 / keep;
     const steps = this.variationalRecurrent ? 1 : T;
     for (let i = 0; i < steps * per; i++) mask[i] = this.rng.next() < keep ? scale : 0;
     for (let t = steps; t < T; t++) mask.copyWithin(t * per, 0, per);   // variational: the same mask every step

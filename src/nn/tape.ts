@@ -39,6 +39,7 @@ export interface TapeGradients {
 
 export class Tape {
   private rec: Recording | null = null;
+  private used = false;
 
   /** (called by the unrolling functions) */
   record(rec: Recording): void {
@@ -49,6 +50,7 @@ export class Tape {
   backward(cot: TapeCotangents = {}): TapeGradients {
     const fn = "tape.backward", rec = this.rec;
     if (!rec) throw new RnnlabError(`${fn}: nothing recorded; pass { tape } to an unrolling call first`);
+    if (this.used) throw new RnnlabError(`${fn}: this tape was already used; record the call again with a new nn.tape()`);
     if (typeof cot !== "object" || cot === null) fail(fn, "cotangents", "an object", cot);
     const bidi = rec.dirs.length === 2;
     checkKnownKeys(fn, cot, rec.fn === "bidirectionalDynamicRnn" ? ["outputs", "states"] : bidi ? ["outputs", "stateFw", "stateBw"] : ["outputs", "state"]);
@@ -74,6 +76,11 @@ export class Tape {
     const variables = rec.dirs.flatMap((run, i) => namedLayers(run.cell, bidi ? (i === 0 ? "fw/" : "bw/") : "").flatMap(({ prefix, layer }) =>
       toTf1Variables(layer.cell.config, gradOf(layer).views, "gradients").map((v) => ({ name: prefix + v.name, tensor: new Tensor(v.shape, v.data) }))));
     const ref = { dtype }, dxTime = like(ref, [T, B, D], dX.slice());
+    k.free(dX);
+    for (const buf of dOuts) if (buf) k.free(buf);
+    for (const run of rec.dirs) run.stack.dispose();   // the recorded buffers are no longer needed
+    for (const g of grads.values()) k.free(g.flat);     // copied into the TF-1 tensors above
+    this.used = true;
     const inputs = rec.fn === "dynamicRnn" || rec.fn === "bidirectionalDynamicRnn"
       ? (rec.timeMajor ? dxTime : transpose(dxTime, [1, 0, 2]))
       : unstack(dxTime, 0);

@@ -79,6 +79,12 @@ function lengthsOf(fn: string, sequenceLength: unknown, B: number, T: number): I
   return sequenceLength === undefined || sequenceLength === null ? null : checkLengths(fn, "sequenceLength", sequenceLength, B, T);
 }
 
+/** A tape keeps the call's buffers for its backward pass; without one they go back to the kernels now. */
+function keepOrRelease(tape: Tape | undefined, rec: Recording): void {
+  if (tape) tape.record(rec);
+  else for (const run of rec.dirs) run.stack.dispose();
+}
+
 const timeMajorOut = (run: DirectionRun, T: number, B: number, ref: Tensor) =>
   like(ref, [T, B, run.stack.outputSize], run.stack.outputs.slice());
 
@@ -96,7 +102,7 @@ export function dynamicRnn(cell: RNNCellLike, inputs: Tensor, opts: DynamicOptio
   const run = planDirection(fn, cell, D, T, B, inputs.dtype, false);
   const state = runDirection(fn, run, x.data, opts.initialState, "initialState", B, inputs.dtype, lengths);
   const out = timeMajorOut(run, T, B, inputs);
-  opts.tape?.record({ fn, dirs: [run], T, B, D, dtype: inputs.dtype, timeMajor, lengths });
+  keepOrRelease(opts.tape, { fn, dirs: [run], T, B, D, dtype: inputs.dtype, timeMajor, lengths });
   return { outputs: timeMajor ? out : transpose(out, [1, 0, 2]), state };
 }
 
@@ -109,8 +115,9 @@ export function staticRnn(cell: RNNCellLike, inputs: Tensor[], opts: UnrollOptio
   const lengths = lengthsOf(fn, opts.sequenceLength, B, T);
   const run = planDirection(fn, cell, D, T, B, x.dtype, false);
   const state = runDirection(fn, run, x.data, opts.initialState, "initialState", B, x.dtype, lengths);
-  opts.tape?.record({ fn, dirs: [run], T, B, D, dtype: x.dtype, timeMajor: true, lengths });
-  return { outputs: unstack(timeMajorOut(run, T, B, x), 0), state };
+  const outputs = unstack(timeMajorOut(run, T, B, x), 0);
+  keepOrRelease(opts.tape, { fn, dirs: [run], T, B, D, dtype: x.dtype, timeMajor: true, lengths });
+  return { outputs, state };
 }
 
 export interface BidirectionalOptions {
@@ -128,8 +135,9 @@ function bidirectional(fn: Recording["fn"], cellFw: RNNCellLike, cellBw: RNNCell
   const bw = planDirection(fn, cellBw, D, T, B, x.dtype, true);
   const stateFw = runDirection(fn, fw, xt.data, opts.initialStateFw, "initialStateFw", B, x.dtype, lengths);
   const stateBw = runDirection(fn, bw, xt.data, opts.initialStateBw, "initialStateBw", B, x.dtype, lengths);
-  opts.tape?.record({ fn, dirs: [fw, bw], T, B, D, dtype: x.dtype, timeMajor, lengths });
-  return { outFw: timeMajorOut(fw, T, B, x), outBw: timeMajorOut(bw, T, B, x), stateFw, stateBw };
+  const result = { outFw: timeMajorOut(fw, T, B, x), outBw: timeMajorOut(bw, T, B, x), stateFw, stateBw };
+  keepOrRelease(opts.tape, { fn, dirs: [fw, bw], T, B, D, dtype: x.dtype, timeMajor, lengths });
+  return result;
 }
 
 export function bidirectionalDynamicRnn(cellFw: RNNCellLike, cellBw: RNNCellLike, inputs: Tensor,

@@ -3,6 +3,7 @@
 // direction of each layer has its own initial and final state, ordered layer·dirs + direction.
 // (TF-1's bidirectional over MultiRNNCells is different: two independent stacks, see uni-stack.ts.)
 import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
+import { Owned } from "../kernels/owner.ts";
 import type { Cell, CellWeights } from "../cells/cell.ts";
 import type { Rng } from "../params/rng.ts";
 import { UniStack, type LayerState } from "./uni-stack.ts";
@@ -30,12 +31,14 @@ export class BidiStack {
   private readonly dPart: Buf;     // (T·B, R)
   private readonly dX: Buf;        // (T·B, D)
   private dropped = false;
+  private readonly owned: Owned;
 
   constructor(readonly k: Kernels, cells: Cell[][], readonly T: number, readonly B: number, readonly dtype: Dtype) {
     this.L = cells.length; this.dirs = cells[0].length;
     const c0 = cells[0][0].config;
     this.D = c0.inputSize; this.R = c0.outputSize; this.H = c0.hiddenSize;
-    const TB = T * B, W = this.dirs * this.R, a = (n: number) => k.alloc(n, dtype);
+    this.owned = new Owned(k, dtype);
+    const TB = T * B, W = this.dirs * this.R, a = (n: number) => this.owned.alloc(n);
     this.stacks = cells.map((dirs) => dirs.map((cell, d) => new UniStack(k, [cell], T, B, dtype, d === 1)));
     this.x = a(TB * this.D);
     this.cat = cells.map(() => a(TB * W));
@@ -45,6 +48,9 @@ export class BidiStack {
     this.dPart = a(TB * this.R);
     this.dX = a(TB * this.D);
   }
+
+  /** Give every buffer back; the stack must not be used afterwards. */
+  dispose(): void { this.stacks.forEach((dirs) => dirs.forEach((s) => s.dispose())); this.owned.freeAll(); }
 
   private state(buf: Buf | null, l: number, d: number, width: number): Buf | null {
     if (!buf) return null;

@@ -9,6 +9,7 @@
 // Optional dropout masks (TF-1 DropoutWrapper, values 0 or 1/keep): on the inputs, on the outputs,
 // and on the state handed to the next step (the output keeps the undropped value; LSTM drops h only).
 import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
+import { Owned } from "../kernels/owner.ts";
 import { stepWidths, type Cell, type CellWeights, type StepGrads, type StepSaved } from "../cells/cell.ts";
 
 export interface LayerMasks {
@@ -34,10 +35,12 @@ export class LayerRun {
   private readonly dState: { h: Buf[]; c: Buf[] }; // ping-pong pairs: step t reads [t % 2], writes [(t+1) % 2]
   private lengths: Int32Array | null = null;
   private masks: LayerMasks = { input: null, output: null, state: null };
+  private readonly owned: Owned;
 
   constructor(readonly k: Kernels, readonly cell: Cell, readonly T: number, readonly B: number, readonly dtype: Dtype) {
     const w = stepWidths(cell.config), TB = T * B;
-    const a = (rows: number, width: number) => k.alloc(rows * width, dtype);
+    this.owned = new Owned(k, dtype);
+    const a = (rows: number, width: number) => this.owned.alloc(rows * width);
     this.X = a(TB, w.x); this.XZ = a(TB, w.xz);
     this.Hs = a(TB + B, w.h); this.Cs = a(TB + B, w.c);
     this.Y = a(TB, w.h); this.dXm = a(TB, w.x); this.dY = a(TB, w.h);
@@ -84,6 +87,9 @@ export class LayerRun {
   /** ∂L/∂h0, ∂L/∂c0 after backward: what step 0 wrote as its dhPrev / dcPrev */
   get dh0(): Buf { return this.grads[0].dhPrev; }
   get dc0(): Buf { return this.grads[0].dcPrev; }
+
+  /** Give every buffer back to the kernels backend; the run must not be used afterwards. */
+  dispose(): void { this.owned.freeAll(); }
 
   /** Dropout masks for the next forward (and its backward); null entries = no dropout there. */
   setMasks(masks: LayerMasks): void { this.masks = masks; }

@@ -3,6 +3,7 @@
 // reads each row's valid prefix backwards and its outputs are put back in the original order:
 // the backward half of a bidirectional RNN (TF-1 rnn.py bidirectional_dynamic_rnn).
 import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
+import { Owned } from "../kernels/owner.ts";
 import type { Cell, CellWeights } from "../cells/cell.ts";
 import { LayerRun } from "./layer-run.ts";
 import { reverseRows } from "./time-rows.ts";
@@ -15,14 +16,18 @@ export class UniStack {
   private readonly dTop: Buf | null;     // reversed output cotangent (reverse only)
   private readonly dIn: Buf[];           // per layer: ∂L/∂(its input); [0] used only when reversing
   private lengths: Int32Array | null = null;
+  private readonly owned: Owned;
 
   constructor(k: Kernels, cells: Cell[], readonly T: number, readonly B: number, dtype: Dtype, readonly reverse: boolean) {
     this.runs = cells.map((cell) => new LayerRun(k, cell, T, B, dtype));
-    const top = cells[cells.length - 1].config.outputSize, TB = T * B;
-    this.outBuf = reverse ? k.alloc(TB * top, dtype) : null;
-    this.dTop = reverse ? k.alloc(TB * top, dtype) : null;
-    this.dIn = cells.map((cell) => k.alloc(TB * cell.config.inputSize, dtype));
+    const top = cells[cells.length - 1].config.outputSize, TB = T * B, own = (this.owned = new Owned(k, dtype));
+    this.outBuf = reverse ? own.alloc(TB * top) : null;
+    this.dTop = reverse ? own.alloc(TB * top) : null;
+    this.dIn = cells.map((cell) => own.alloc(TB * cell.config.inputSize));
   }
+
+  /** Give every buffer back; the stack must not be used afterwards. */
+  dispose(): void { this.runs.forEach((r) => r.dispose()); this.owned.freeAll(); }
 
   get inputSize(): number { return this.runs[0].cell.config.inputSize; }
   get outputSize(): number { return this.runs[this.runs.length - 1].cell.config.outputSize; }

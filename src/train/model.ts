@@ -4,6 +4,7 @@
 // module naming: "emb.weight", "rnn.weight_ih_l0", …, "fc.weight", "fc.bias".
 import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
 import { defaultKernels } from "../kernels/index.ts";
+import { Owned } from "../kernels/owner.ts";
 import { GRU, LSTM, RNN, type Recurrent } from "../layers/recurrent.ts";
 import { Dense } from "../layers/dense.ts";
 import { Embedding } from "../layers/embedding.ts";
@@ -76,7 +77,8 @@ export class SequenceModel {
   readonly embedding: Embedding | null;
   readonly rnn: Recurrent;
   readonly fc: Dense;
-  private last: { batch: Batch; out: Tensor; headIn: Buf; rows: number; preds: Buf } | null = null;
+  private last: { batch: Batch; out: Tensor; headIn: Buf; rows: number; preds: Buf; scratch: Scratch } | null = null;
+  private readonly scratches = new Map<string, Scratch>();   // per (T, B): planned once, reused every batch
 
   constructor(config: ModelConfig, kernels?: Kernels) {
     const fn = "SequenceModel";
@@ -107,15 +109,19 @@ export class SequenceModel {
   paramCount(): number { return (this.embedding?.paramCount() ?? 0) + this.rnn.paramCount() + this.fc.paramCount(); }
   train(on = true): this { this.rnn.train(on); return this; }
 
-  /** Forward one batch; returns the head's outputs (rows, outputSize): B rows ("last") or T·B rows ("every"). */
+  /**
+   * Forward one batch; returns the head's outputs (rows, outputSize): B rows ("last") or T·B rows
+   * ("every"), in a buffer reused by the next call of the same shape.
+   */
   forward(batch: Batch, state?: { h0?: Tensor; c0?: Tensor }): { predictions: Buf; rows: number; hN: Tensor; cN: Tensor | null } {
     const fn = "SequenceModel.forward", c = this.config, { input } = batch;
     if (input.kind !== c.inputKind) fail(fn, "batch.input.kind", `"${c.inputKind}" for this model`, input.kind);
     const { T, B } = input;
+    const scratch = this.scratchFor(T, B);
     let x: Tensor;
     if (input.kind === "tokens") {
       this.embedding!.checkIds(fn, input.ids, batch.lengths !== null);
-      const emb = this.alloc(T * B * c.embeddingDim);
+      const emb = scratch.get("emb", T * B * c.embeddingDim);
       this.embedding!.forward(emb, input.ids);
       x = new Tensor([T, B, c.embeddingDim], emb);
     } else {
@@ -127,15 +133,16 @@ export class SequenceModel {
     let headIn: Buf, rows: number;
     if (c.head === "every") { headIn = out.output.data; rows = T * B; }
     else {
-      rows = B; headIn = this.alloc(B * W);
+      rows = B; headIn = scratch.get("headIn", B * W);
+      headIn.fill(0);                                     // a row of length 0 has no output to read
       for (let b = 0; b < B; b++) {
         const t = (batch.lengths ? batch.lengths[b] : T) - 1;
         if (t >= 0) headIn.set(out.output.data.subarray((t * B + b) * W, (t * B + b + 1) * W), b * W);
       }
     }
-    const preds = this.alloc(rows * c.outputSize);
+    const preds = scratch.get("preds", rows * c.outputSize);
     this.fc.forward(preds, headIn, rows);
-    this.last = { batch, out: out.output, headIn, rows, preds };
+    this.last = { batch, out: out.output, headIn, rows, preds, scratch };
     return { predictions: preds, rows, hN: out.hN, cN: out.cN };
   }
 
@@ -143,16 +150,18 @@ export class SequenceModel {
   lossAndBackward(dState?: { hN?: Tensor; cN?: Tensor }, backward = true): StepResult {
     const fn = "SequenceModel.lossAndBackward";
     if (!this.last) throw new RnnlabError(`${fn}: call forward first`);
-    const { batch, out, headIn, rows, preds } = this.last, c = this.config, O = c.outputSize;
-    const dPreds = backward ? this.alloc(rows * O) : null;
+    const { batch, out, headIn, rows, preds, scratch } = this.last, c = this.config, O = c.outputSize;
+    const dPreds = backward ? scratch.get("dPreds", rows * O) : null;
     const { loss, count, correct } = this.loss(fn, batch, preds, dPreds, rows);
     if (!backward) return { loss, count, correct, predictions: preds };
     const W = this.fc.inputSize, { T, B } = batch.input;
-    const dHead = this.alloc(rows * W);
+    const dHead = scratch.get("dHead", rows * W);
+    dHead.fill(0);                                        // Dense.backward accumulates into dx
     this.fc.backward(dHead, dPreds!, headIn, rows);
     let dOut = dHead;
     if (c.head === "last") {
-      dOut = this.alloc(T * B * W);
+      dOut = scratch.get("dOut", T * B * W);
+      dOut.fill(0);
       for (let b = 0; b < B; b++) {
         const t = (batch.lengths ? batch.lengths[b] : T) - 1;
         if (t >= 0) dOut.set(dHead.subarray(b * W, (b + 1) * W), (t * B + b) * W);
@@ -233,5 +242,28 @@ export class SequenceModel {
     }
   }
 
-  private alloc(n: number): Buf { return this.k.alloc(n, this.config.dtype); }
+  private scratchFor(T: number, B: number): Scratch {
+    const key = `${T}x${B}`;
+    let sc = this.scratches.get(key);
+    if (sc) this.scratches.delete(key);
+    else sc = new Scratch(new Owned(this.k, this.config.dtype));
+    this.scratches.set(key, sc);                          // most recent last
+    if (this.scratches.size > 8) {
+      const oldest = this.scratches.keys().next().value!;
+      this.scratches.get(oldest)!.owned.freeAll();
+      this.scratches.delete(oldest);
+    }
+    return sc;
+  }
+}
+
+/** Named buffers of one batch shape, made on first use. */
+class Scratch {
+  private readonly bufs = new Map<string, Buf>();
+  constructor(readonly owned: Owned) {}
+  get(name: string, length: number): Buf {
+    let b = this.bufs.get(name);
+    if (!b || b.length !== length) { b = this.owned.alloc(length); this.bufs.set(name, b); }
+    return b;
+  }
 }

@@ -11,6 +11,7 @@ export const refKernels: Kernels = {
   name: "ref",
   alloc: (length: number, dtype: Dtype = "float32") =>
     dtype === "float64" ? new Float64Array(length) : new Float32Array(length),
+  free: () => {},                                       // plain arrays: the collector reclaims them
   gemmNN, gemmNT, gemmTN,
   fillRows, sumRows, axpy, clipForward, clipBackward,
   actForward, actBackward,

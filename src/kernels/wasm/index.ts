@@ -15,7 +15,7 @@
 import type { instantiate } from "../../../build/rnnlab.js";
 import { refKernels as ref } from "../ref/index.ts";
 import type { Act, Buf, Dtype, Kernels, LstmPointwiseOpts } from "../types.ts";
-import { Arena, MAX_PAGES } from "./arena.ts";
+import { Arena, ArenaFloat32Array, MAX_PAGES } from "./arena.ts";
 import { loadWasmModule, loadWasmModuleSync } from "./load.ts";
 
 /** The module's exports, typed by the .d.ts that `asc --bindings raw` generates. */
@@ -143,6 +143,10 @@ function makeKernels(instance: WebAssembly.Instance, memory: WebAssembly.Memory)
       if (dtype === "float64") return new Float64Array(length);
       if (dtype !== "float32") throw new Error(`alloc: unknown dtype ${String(dtype)}`);
       return arena.f32(length);
+    },
+
+    free(buf: Buf): void {
+      if (buf instanceof ArenaFloat32Array) arena.release(buf);   // plain arrays: nothing to do
     },
 
     gemmNN: (C, A, B, M, N, K) => gemm("gemmNN", C, A, B, M, N, K),
