@@ -2,6 +2,7 @@
 // checkpoint (model, optimizer slots, step, epoch, batch, dropout RNG) continues exactly as the
 // uninterrupted one would. A non-finite loss or gradient stops training with the step named.
 import { checkInt, checkKnownKeys, checkNumber, RnnlabError } from "../errors.ts";
+import type { Tensor } from "../tensor/tensor.ts";
 import type { SeqDataset } from "./batch.ts";
 import type { SequenceModel } from "./model.ts";
 import { clipGradNorm, clipGradValue, globalNorm, type Optimizer } from "./optim.ts";
@@ -109,6 +110,28 @@ export function evaluate(model: SequenceModel, data: SeqDataset, split: "train" 
     model.forward(batch);
     const r = model.lossAndBackward(undefined, false);
     sum += r.loss * r.count; count += r.count; correct += r.correct;
+  }
+  model.train(true);
+  const cls = model.config.loss === "class", loss = count ? sum / count : NaN;
+  return { loss, accuracy: cls && count ? correct / count : null, count, bitsPerToken: cls ? loss / Math.LN2 : null };
+}
+
+/**
+ * Loss over a split read as ONE continuous stream: windows in order, batch size 1, the state of
+ * each window carried into the next. This is how bits per character are usually reported for a
+ * text (no window restarts from an empty memory); it needs a dataset whose windows of that split
+ * are consecutive pieces of one text, as charCorpus / mobyDick test windows are.
+ */
+export function evaluateStream(model: SequenceModel, data: SeqDataset, split: "train" | "test" = "test", maxWindows?: number): EvalResult {
+  model.train(false);
+  let sum = 0, count = 0, correct = 0, n = 0;
+  let state: { h0: Tensor; c0?: Tensor } | undefined;
+  for (const batch of data.batches(split, 1, 0)) {
+    if (maxWindows !== undefined && n++ >= maxWindows) break;
+    const out = model.forward(batch, state);
+    const r = model.lossAndBackward(undefined, false);
+    sum += r.loss * r.count; count += r.count; correct += r.correct;
+    state = { h0: out.hN, ...(out.cN ? { c0: out.cN } : {}) };
   }
   model.train(true);
   const cls = model.config.loss === "class", loss = count ? sum / count : NaN;
