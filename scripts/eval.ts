@@ -1,7 +1,7 @@
 // `npm run eval [-- --only mnist,adding,charlm] [--smoke] [--out DIR]`: the long training runs
 // behind the README's results. Writes DIR/results.json, DIR/RESULTS.md and one CSV per learning
 // curve (default DIR = eval/). Not part of `npm test`; a test runs the --smoke version.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpus } from "node:os";
 import { EXPERIMENTS, type ExperimentResult } from "../src/eval/experiments.ts";
@@ -24,7 +24,13 @@ for (const name of only) {
 }
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, kernels ${defaultKernels().name}`;
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, "results.json"), JSON.stringify({ started, seconds: (performance.now() - t0) / 1000, machine, smoke, results }, null, 1) + "\n");
+// experiments run separately (--only) accumulate: earlier results of the other experiments are kept
+const file = join(out, "results.json");
+type Entry = ExperimentResult & { date: string; machine: string };
+const earlier: Entry[] = !smoke && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")).results : [];
+const merged: Entry[] = [...earlier.filter((e) => !only.includes(e.name)), ...results.map((r) => ({ ...r, date: started, machine }))];
+merged.sort((a, b) => Object.keys(EXPERIMENTS).indexOf(a.name) - Object.keys(EXPERIMENTS).indexOf(b.name));
+writeFileSync(file, JSON.stringify({ smoke, results: merged }, null, 1) + "\n");
 for (const r of results) {
   for (const [series, points] of Object.entries(r.curves)) {
     const rows = points.map((p) => [p.epoch, p.step, p.seconds.toFixed(1), p.trainLoss, p.testLoss, p.testAccuracy ?? ""].join(","));
@@ -32,10 +38,10 @@ for (const r of results) {
   }
 }
 const fmt = (v: number | string) => (typeof v === "number" ? (Math.abs(v) < 1 && v !== 0 ? v.toPrecision(4) : String(Math.round(v * 100) / 100)) : v);
-const md = [`# Evaluation results`, ``, `\`npm run eval\` on ${machine}, ${started}${smoke ? " (SMOKE RUN: not real results)" : ""}.`, ``,
-  `| experiment | claim | result | time |`, `|---|---|---|---|`,
-  ...results.map((r) => `| ${r.name} | ${r.claim} | ${r.passed ? "**pass**" : "**fail**"}: ${Object.entries(r.metrics).filter(([k]) => k !== "sample").map(([k, v]) => `${k} ${fmt(v)}`).join(", ")} | ${r.seconds.toFixed(0)} s |`),
-  ``, ...results.filter((r) => r.metrics.sample).map((r) => `Sample from the ${r.name} model (temperature 0.7):\n\n> ${String(r.metrics.sample).replace(/\n+/g, " ")}\n`),
-  `Learning curves: ${results.flatMap((r) => Object.keys(r.curves).map((s) => `\`${r.name}-${s}.csv\``)).join(", ")}.`, ``];
+const md = [`# Evaluation results`, ``, `\`npm run eval\`${smoke ? " (SMOKE RUN: not real results)" : ""}; each row says where and when it ran.`, ``,
+  `| experiment | claim | result | time | machine, date |`, `|---|---|---|---|---|`,
+  ...merged.map((r) => `| ${r.name} | ${r.claim} | ${r.passed ? "**pass**" : "**fail**"}: ${Object.entries(r.metrics).filter(([k]) => k !== "sample").map(([k, v]) => `${k} ${fmt(v)}`).join(", ")} | ${r.seconds.toFixed(0)} s | ${r.machine}, ${r.date.slice(0, 16).replace("T", " ")} |`),
+  ``, ...merged.filter((r) => r.metrics.sample).map((r) => `Sample from the ${r.name} model (temperature 0.7):\n\n> ${String(r.metrics.sample).replace(/\n+/g, " ")}\n`),
+  `Learning curves: ${merged.flatMap((r) => Object.keys(r.curves).map((s) => `\`${r.name}-${s}.csv\``)).join(", ")}.`, ``];
 writeFileSync(join(out, "RESULTS.md"), md.join("\n"));
 log(`wrote ${out}/results.json, ${out}/RESULTS.md and the learning curves (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
