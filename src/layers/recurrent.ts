@@ -14,6 +14,7 @@ import { Tensor, like } from "../tensor/tensor.ts";
 import { checkLengths } from "../tensor/ops.ts";
 import { checkBool, checkInt, checkKnownKeys, checkNumber, checkOneOf, fail, fmtShape, RnnlabError } from "../errors.ts";
 import { BidiStack as RecurrentPlan } from "../seq/bidi-stack.ts";
+import { checkStateDict, type TensorLikeInput } from "../params/state-dict.ts";
 
 export interface RecurrentOptions {
   inputSize: number;
@@ -131,21 +132,10 @@ export class Recurrent {
   gradDict(): Record<string, Tensor> { return dictOf(this.grads); }
 
   /** Exactly the keys and shapes of stateDict(); anything missing, extra or mis-shaped is an error. */
-  loadStateDict(dict: Record<string, Tensor | { shape: readonly number[]; data: ArrayLike<number> }>): void {
-    const fn = `${this.name}.loadStateDict`, specs = this.params.layout.specs;
-    if (typeof dict !== "object" || dict === null) fail(fn, "dict", "an object of tensors", dict);
-    const expected = new Set(specs.map((s) => s.name));
-    const extra = Object.keys(dict).filter((key) => !expected.has(key));
-    if (extra.length) throw new RnnlabError(`${fn}: unexpected key(s) ${extra.map((e) => `"${e}"`).join(", ")}; expected ${[...expected].join(", ")}`);
-    for (const s of specs) {
-      const t = dict[s.name];
-      if (!t) throw new RnnlabError(`${fn}: missing key "${s.name}" (shape ${fmtShape(s.shape)})`);
-      if (fmtShape(t.shape) !== fmtShape(s.shape)) throw new RnnlabError(`${fn}: "${s.name}" has shape ${fmtShape(t.shape)}, expected ${fmtShape(s.shape)}`);
-      for (let i = 0; i < t.data.length; i++) {
-        if (!Number.isFinite(t.data[i])) throw new RnnlabError(`${fn}: "${s.name}"[${i}] must be finite, got ${t.data[i]}`);
-      }
-    }
-    for (const s of specs) this.params.views[s.name].set((dict[s.name] as { data: ArrayLike<number> }).data);
+  loadStateDict(dict: Record<string, TensorLikeInput>): void {
+    const specs = this.params.layout.specs;
+    checkStateDict(`${this.name}.loadStateDict`, dict, specs);
+    for (const s of specs) this.params.views[s.name].set(dict[s.name].data);
   }
 
   forward(x: Tensor, opts: ForwardOptions = {}): ForwardResult {

@@ -5,6 +5,7 @@
 import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
 import { defaultKernels } from "../kernels/index.ts";
 import { Owned } from "../kernels/owner.ts";
+import { checkStateDict, type TensorLikeInput } from "../params/state-dict.ts";
 import { GRU, LSTM, RNN, type Recurrent } from "../layers/recurrent.ts";
 import { Dense } from "../layers/dense.ts";
 import { Embedding } from "../layers/embedding.ts";
@@ -225,16 +226,9 @@ export class SequenceModel {
   }
 
   /** Exactly the keys and shapes of stateDict(), finite values; anything else is an error naming the key. */
-  loadStateDict(dict: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>): void {
-    const fn = "SequenceModel.loadStateDict", own = this.stateDict();
-    const extra = Object.keys(dict).filter((key) => !(key in own));
-    if (extra.length) throw new RnnlabError(`${fn}: unexpected key(s) ${extra.map((e) => `"${e}"`).join(", ")}; this model has ${Object.keys(own).join(", ")}`);
-    for (const [key, t] of Object.entries(own)) {
-      const got = dict[key];
-      if (!got) throw new RnnlabError(`${fn}: missing key "${key}" (shape ${fmtShape(t.shape)})`);
-      if (fmtShape(got.shape) !== fmtShape(t.shape)) throw new RnnlabError(`${fn}: "${key}" has shape ${fmtShape(got.shape)}, expected ${fmtShape(t.shape)}`);
-      for (let i = 0; i < got.data.length; i++) if (!Number.isFinite(got.data[i])) throw new RnnlabError(`${fn}: "${key}"[${i}] must be finite, got ${got.data[i]}`);
-    }
+  loadStateDict(dict: Record<string, TensorLikeInput>): void {
+    const own = this.stateDict();
+    checkStateDict("SequenceModel.loadStateDict", dict, Object.entries(own).map(([name, t]) => ({ name, shape: t.shape })));
     const views = (prefix: string) => prefix === "emb" ? this.embedding!.params.views : prefix === "rnn" ? this.rnn.params.views : this.fc.params.views;
     for (const key of Object.keys(own)) {
       const dot = key.indexOf(".");
