@@ -67,7 +67,7 @@ export function addingLstmVsRnn(o: ExperimentOptions = {}): ExperimentResult {
 export function charLm(o: ExperimentOptions = {}): ExperimentResult {
   const data = mobyDick({ seqLen: 100 });
   const r = train("charlm", data, { cell: "lstm", inputKind: "tokens", inputSize: data.inputSize, embeddingDim: 64, hiddenSize: 256, outputSize: data.inputSize,
-    head: "every", loss: "class", seed: 1 }, { epochs: 12, batchSize: 32, lr: 0.01, maxBatchesPerEpoch: 200, curveEvalBatches: 10, ...o });
+    head: "every", loss: "class", seed: 1 }, { epochs: 25, batchSize: 32, lr: 0.01, maxBatchesPerEpoch: 200, curveEvalBatches: 10, ...o });
   // the usual figure: the validation text read as one stream, the state carried across windows
   const stream = evaluateStream(r.model, data, "test", o.smoke ? 2 : undefined);
   const windows = evaluate(r.model, data, "test", 32, o.smoke ? 1 : undefined);  // each 100-char window from an empty state
