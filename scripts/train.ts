@@ -3,7 +3,7 @@
 // output) on the 8,000 training digits, reports accuracy on the 2,000 held-out ones after every
 // epoch, and saves a checkpoint (safetensors) you can resume from. No download, no other set-up.
 import { existsSync } from "node:fs";
-import { SequenceModel, fit, adam, cosine, loadTraining, data, defaultKernels } from "../src/index.ts";
+import { SequenceModel, fit, adam, cosine, loadTraining, data, defaultKernels, summary } from "../src/index.ts";
 
 const args = process.argv.slice(2);
 const value = (name: string, fallback: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
@@ -17,6 +17,7 @@ const optimizer = resumed?.optimizer ?? adam({ lr: 0.003 });
 const perEpoch = Math.ceil(mnist.size("train") / batchSize);
 console.log(`The LSTM note's model: ${model.paramCount().toLocaleString("en-US")} parameters, ${mnist.size("train")} training / ${mnist.size("test")} held-out digits, ` +
   `kernels: ${defaultKernels().name}${resumed ? `, resuming at step ${resumed.progress?.step ?? 0}` : ""}`);
+console.log(summary(model));
 const tty = process.stdout.isTTY;
 fit(model, mnist, {
   epochs, batchSize, optimizer, clipNorm: 5, seed: 1, schedule: cosine(epochs * perEpoch), resume: resumed?.progress,

@@ -29,3 +29,4 @@ export { encodeSafetensors, decodeSafetensors } from "./io/safetensors.ts";
 export { saveCheckpoint, loadCheckpoint } from "./io/checkpoint.ts";
 export * as data from "./train/data/index.ts";
 export type { Batch, SeqDataset } from "./train/batch.ts";
+export { summary } from "./analysis/summary.ts";
