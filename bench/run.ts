@@ -3,7 +3,7 @@
 // per cent between runs, so only ratios measured together mean something). Each contender runs in
 // its own process with a time limit; results go to bench/results.json and bench/RESULTS.md.
 import { execFileSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] : def; };
@@ -25,9 +25,12 @@ const CONTENDERS: Contender[] = [
 const selected = arg("peers", CONTENDERS.map((c) => c.name).join(",")).split(",");
 
 type Result = Record<string, any>;
-const results: Record<string, Record<string, Result>> = {};
+// --render: rebuild RESULTS.md from bench/results.json without running anything
+const render = process.argv.includes("--render");
+const saved = render ? JSON.parse(readFileSync("bench/results.json", "utf8")) : null;
+const results: Record<string, Record<string, Result>> = saved?.results ?? {};
 const log: string[] = [];
-for (const c of CONTENDERS.filter((c) => selected.includes(c.name))) {
+for (const c of CONTENDERS.filter((c) => !render && selected.includes(c.name))) {
   const wl = workloads.split(",").filter((w) => !c.only || c.only.includes(w)).join(",");
   if (!wl) continue;
   const args = c.args.map((a) => (a === "" ? wl : a));
@@ -47,7 +50,8 @@ for (const c of CONTENDERS.filter((c) => selected.includes(c.name))) {
 
 const ms = (r?: Result, key = "train") => r?.[key]?.median_ms ?? r?.[`${key}_batch_equiv_ms_median`];
 const fmt = (v?: number) => (v === undefined || !Number.isFinite(v) ? "—" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const lines = [`# Benchmarks`, ``, `\`npm run bench\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC. ` +
+const when = saved?.date ?? new Date().toISOString();
+const lines = [`# Benchmarks`, ``, `\`npm run bench\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${when.slice(0, 16)} UTC. ` +
   `Medians of timed steps after warm-up; "×" = that contender's time / rnnlab-wasm's, measured in this same run. float32, whole batch, one thread unless named.`, ``];
 for (const w of workloads.split(",").filter((w) => w !== "W5")) {
   lines.push(`## ${w}`, ``, `| contender | train step ms | × | inference ms | × |`, `|---|---|---|---|---|`);
@@ -73,8 +77,10 @@ if (workloads.includes("W5")) {
   lines.push(``);
 }
 const notes = CONTENDERS.filter((c) => c.note && results[c.name]).map((c) => `- ${c.name}: ${c.note}`);
+for (const [name, byW] of Object.entries(results)) for (const r of Object.values(byW)) {
+  if (r.stopped) notes.push(`- ${name} ${r.workload}: ${r.stopped} (${fmt(r.train_single_step_ms)} ms, ${fmt(r.train_single_step_ms / ms(results["rnnlab-wasm"]?.[r.workload]))}× rnnlab-wasm)`);
+}
 if (notes.length || log.length) lines.push(`Notes:`, ...notes, ...log.map((l) => `- ${l}`), ``);
-writeFileSync("bench/results.json", JSON.stringify({ date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, results }, null, 1) + "\n");
+if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, results }, null, 1) + "\n");
 writeFileSync("bench/RESULTS.md", lines.join("\n"));
 console.log(lines.join("\n"));
-if (!existsSync("bench/results.json")) process.exit(1);
