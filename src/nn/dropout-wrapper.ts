@@ -3,7 +3,7 @@
 // Kept units are scaled by 1/keep ("inverted" dropout, tf.nn.dropout). With variationalRecurrent
 // one mask per sequence is reused at every step (Gal & Ghahramani 2016); otherwise each step
 // draws its own. Masks come from a seeded Rng, a fresh draw per call.
-import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
+import type { Buf, Dtype } from "../kernels/types.ts";
 import { Rng } from "../params/rng.ts";
 import type { LayerMasks } from "../seq/layer-run.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -47,19 +47,18 @@ export class DropoutWrapper implements RNNCellLike {
   layers(): RNNCell[] { return [this.cell]; }
 
   /** Fresh masks for one call over T steps of B rows (null where the keep probability is 1). */
-  masks(k: Kernels, T: number, B: number, dtype: Dtype): LayerMasks {
+  masks(T: number, B: number, dtype: Dtype): LayerMasks {
     const D = this.cell.cell.config.inputSize, R = this.cell.outputSize;
     return {
-      input: this.draw(k, this.inputKeepProb, T, B, D, dtype),
-      output: this.draw(k, this.outputKeepProb, T, B, R, dtype),
-      state: this.draw(k, this.stateKeepProb, T, B, R, dtype),
+      input: this.draw(this.inputKeepProb, T, B, D, dtype),
+      output: this.draw(this.outputKeepProb, T, B, R, dtype),
+      state: this.draw(this.stateKeepProb, T, B, R, dtype),
     };
   }
 
-  private draw(k: Kernels, keep: number, T: number, B: number, W: number, dtype: Dtype): Buf | null {
+  /** Masks are read by the time loop's own JS code, not by kernels: plain arrays, no wasm memory. */
+  private draw(keep: number, T: number, B: number, W: number, dtype: Dtype): Buf | null {
     if (keep === 1) return null;
-    // masks are read by the time loop's own JS code, not by kernels: plain arrays, no wasm memory
-    void k;
     const mask = dtype === "float64" ? new Float64Array(T * B * W) : new Float32Array(T * B * W), per = B * W, scale = 1 / keep;
     const steps = this.variationalRecurrent ? 1 : T;
     for (let i = 0; i < steps * per; i++) mask[i] = this.rng.next() < keep ? scale : 0;

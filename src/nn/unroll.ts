@@ -45,7 +45,7 @@ function runDirection(fn: string, run: DirectionRun, x: Buf, initialState: unkno
   const initial = flattenState(fn, arg, run.cell, initialState, B, dtype);
   dropoutsOf(run.cell).forEach((wrapper, l) => {
     const layerRun = run.stack.runs[l];
-    layerRun.setMasks(wrapper ? wrapper.masks(layerRun.k, layerRun.T, B, dtype) : { input: null, output: null, state: null });
+    layerRun.setMasks(wrapper ? wrapper.masks(layerRun.T, B, dtype) : { input: null, output: null, state: null });
   });
   run.stack.forward(x, run.layers.map((l) => l.weights), initial, lengths);
   return buildState(run.cell, run.layers.map((_, l) => run.stack.final(l)), B, dtype);

@@ -3,7 +3,7 @@
 // uninterrupted one would. A non-finite loss or gradient stops training with the step named.
 import { checkInt, checkKnownKeys, checkNumber, RnnlabError } from "../errors.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import type { SeqDataset } from "./batch.ts";
+import type { Batch, SeqDataset } from "./batch.ts";
 import type { SequenceModel } from "./model.ts";
 import { clipGradNorm, clipGradValue, globalNorm, type Optimizer } from "./optim.ts";
 import type { Schedule } from "./schedule.ts";
@@ -90,8 +90,7 @@ export function fit(model: SequenceModel, data: SeqDataset, opts: FitOptions): F
       const every = opts.checkpoint?.everySteps;
       if (opts.checkpoint && every && step % every === 0) saveTraining(opts.checkpoint.path, model, optimizer, { epoch, batch: b, step, seed, baseLr, partial: { sum, count, correct } });
     }
-    const train: EvalResult = { loss: count ? sum / count : NaN, accuracy: model.config.loss === "class" && count ? correct / count : null, count, bitsPerToken: null };
-    if (model.config.loss === "class") train.bitsPerToken = train.loss / Math.LN2;
+    const train = summarize(model, sum, count, correct);
     const test = opts.evaluate === false ? null : evaluate(model, data, "test", opts.evalBatchSize ?? batchSize, opts.maxEvalBatches);
     const info: EpochInfo = { epoch, train, test, seconds: (performance.now() - te) / 1000, steps: step };
     history.push(info);
@@ -103,17 +102,7 @@ export function fit(model: SequenceModel, data: SeqDataset, opts: FitOptions): F
 
 /** Mean loss (and accuracy, bits per token for class targets) over a split, without touching gradients. */
 export function evaluate(model: SequenceModel, data: SeqDataset, split: "train" | "test", batchSize = 64, maxBatches?: number): EvalResult {
-  model.train(false);
-  let sum = 0, count = 0, correct = 0, b = 0;
-  for (const batch of data.batches(split, batchSize, 0)) {
-    if (maxBatches !== undefined && b++ >= maxBatches) break;
-    model.forward(batch);
-    const r = model.lossAndBackward(undefined, false);
-    sum += r.loss * r.count; count += r.count; correct += r.correct;
-  }
-  model.train(true);
-  const cls = model.config.loss === "class", loss = count ? sum / count : NaN;
-  return { loss, accuracy: cls && count ? correct / count : null, count, bitsPerToken: cls ? loss / Math.LN2 : null };
+  return evaluateBatches(model, data.batches(split, batchSize, 0), maxBatches, false);
 }
 
 /**
@@ -123,17 +112,26 @@ export function evaluate(model: SequenceModel, data: SeqDataset, split: "train" 
  * are consecutive pieces of one text, as charCorpus / mobyDick test windows are.
  */
 export function evaluateStream(model: SequenceModel, data: SeqDataset, split: "train" | "test" = "test", maxWindows?: number): EvalResult {
+  return evaluateBatches(model, data.batches(split, 1, 0), maxWindows, true);
+}
+
+function evaluateBatches(model: SequenceModel, batches: Iterable<Batch>, maxBatches: number | undefined, carryState: boolean): EvalResult {
   model.train(false);
   let sum = 0, count = 0, correct = 0, n = 0;
   let state: { h0: Tensor; c0?: Tensor } | undefined;
-  for (const batch of data.batches(split, 1, 0)) {
-    if (maxWindows !== undefined && n++ >= maxWindows) break;
+  for (const batch of batches) {
+    if (maxBatches !== undefined && n++ >= maxBatches) break;
     const out = model.forward(batch, state);
     const r = model.lossAndBackward(undefined, false);
     sum += r.loss * r.count; count += r.count; correct += r.correct;
-    state = { h0: out.hN, ...(out.cN ? { c0: out.cN } : {}) };
+    if (carryState) state = { h0: out.hN, ...(out.cN ? { c0: out.cN } : {}) };
   }
   model.train(true);
+  return summarize(model, sum, count, correct);
+}
+
+/** Mean loss over `count` scored items, with accuracy and bits per token for class targets. */
+function summarize(model: SequenceModel, sum: number, count: number, correct: number): EvalResult {
   const cls = model.config.loss === "class", loss = count ? sum / count : NaN;
   return { loss, accuracy: cls && count ? correct / count : null, count, bitsPerToken: cls ? loss / Math.LN2 : null };
 }
