@@ -1,0 +1,8 @@
+// The registry of lab commands: one file per command, one line here per command. A command
+// file exports `command: CommandSpec` (see ../command.ts); main.ts turns each into a commander
+// sub-command with --help. To add a command (e.g. `serve` for the browser playground): write
+// commands/serve.ts and add one line below.
+import type { CommandSpec } from "../command.ts";
+
+export const commands: Array<() => Promise<{ command: CommandSpec }>> = [
+];
