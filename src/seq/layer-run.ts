@@ -36,6 +36,12 @@ export class LayerRun {
   private lengths: Int32Array | null = null;
   private masks: LayerMasks = { input: null, output: null, state: null };
   private readonly owned: Owned;
+  /**
+   * Analysis hook (src/analysis/gradflow.ts), null = no cost: called during backward at every step
+   * t with ∂L/∂h_t (everything that reaches h_t: its output and step t+1) and ∂L/∂c_t from step t+1,
+   * plus what the forward saved at t. Read-only views, valid only during the call.
+   */
+  onStepGrad: ((t: number, dh: Buf, dc: Buf, saved: StepSaved) => void) | null = null;
 
   constructor(readonly k: Kernels, readonly cell: Cell, readonly T: number, readonly B: number, readonly dtype: Dtype) {
     const w = stepWidths(cell.config), TB = T * B;
@@ -144,6 +150,7 @@ export class LayerRun {
       d.dhPrev.fill(0); d.dcPrev.fill(0);
       if (!simple) this.stepCotangent(t, d, dY);
       else if (dY) k.axpy(d.dh, this.dYAt[t], 1, B * R); // gradient from the output at t
+      this.onStepGrad?.(t, d.dh, d.dc, steps[t]);
       cell.backward(k, w, dw, steps[t], d, B);          // into dxz_t, dh_{t−1}, dc_{t−1}
     }
     cell.weightBackward(k, dw, this.whole.s, this.whole.d, T * B); // dW_hh (W_hr, b_hh) over all T·B rows at once
