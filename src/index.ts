@@ -30,3 +30,4 @@ export { saveCheckpoint, loadCheckpoint } from "./io/checkpoint.ts";
 export * as data from "./train/data/index.ts";
 export type { Batch, SeqDataset } from "./train/batch.ts";
 export { summary } from "./analysis/summary.ts";
+export * from "./analysis/lab.ts";

@@ -1,0 +1,60 @@
+// Memory-length probe: how many steps can a cell carry one symbol? Delayed recall (a symbol at
+// step 0, then `lag` steps of blanks or of distractor symbols, the answer read at the last step;
+// src/train/data/synthetic.ts) trained from scratch at each lag, then scored on held-out sequences.
+// Chance is 1/symbols. This tests claims like "an LSTM forgets beyond ~200 steps": the answer
+// depends on training budget and task as much as on the cell, so the result records both.
+import type { CellKind } from "../cells/index.ts";
+import { delayedRecall } from "../train/data/index.ts";
+import { ProbeNet, trainProbe, evaluateProbe } from "./probe-net.ts";
+
+export interface MemoryOptions {
+  cells?: CellKind[];
+  lags?: number[];
+  hiddenSize?: number;
+  symbols?: number;
+  /** what fills the lag: blanks (default) or random distractor symbols */
+  noise?: "blank" | "symbols";
+  /** training steps per (cell, lag) run */
+  steps?: number;
+  batchSize?: number;
+  lr?: number;
+  testSize?: number;
+  seed?: number;
+  onProgress?: (done: number, total: number, label: string) => void;
+  shouldStop?: () => boolean;
+}
+
+export interface MemoryResult {
+  cell: CellKind; lag: number; accuracy: number; testLoss: number; chance: number;
+  steps: number; finalTrainLoss: number; seconds: number; diverged: boolean;
+}
+
+export interface MemoryProbe {
+  task: "recall"; noise: "blank" | "symbols"; symbols: number; hiddenSize: number; stepsPerRun: number; batchSize: number; lr: number;
+  results: MemoryResult[]; stopped: boolean;
+}
+
+export function memoryProbe(o: MemoryOptions = {}): MemoryProbe {
+  const cells = o.cells ?? ["rnn", "lstm", "gru"], lags = o.lags ?? [10, 25, 50, 100, 200, 400];
+  const H = o.hiddenSize ?? 32, symbols = o.symbols ?? 8, noise = o.noise ?? "blank", steps = o.steps ?? 300;
+  const B = o.batchSize ?? 32, lr = o.lr ?? 0.01, seed = o.seed ?? 1;
+  // progress in units of step·(lag+1): a run's cost grows with its sequence length
+  const total = cells.length * steps * lags.reduce((a, l) => a + l + 1, 0);
+  let done = 0;
+  const results: MemoryResult[] = [];
+  for (const cell of cells) for (const lag of lags) {
+    if (o.shouldStop?.()) return { task: "recall", noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, results, stopped: true };
+    const t0 = performance.now();
+    const data = delayedRecall({ lag, symbols, noise, trainSize: 100000, testSize: o.testSize ?? 256, dataSeed: seed });
+    const net = new ProbeNet({ kind: cell, cell: { inputSize: symbols + 1, hiddenSize: H }, outputSize: symbols, loss: "class", seed });
+    const r = trainProbe(net, data, { steps, batchSize: B, lr, seed, shouldStop: o.shouldStop,
+      onStep: () => { done += lag + 1; o.onProgress?.(done, total, `${cell} lag ${lag}`); } });
+    if (r.stopped) { net.dispose(); return { task: "recall", noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, results, stopped: true }; }
+    const ev = r.diverged ? { loss: NaN, accuracy: 1 / symbols } : evaluateProbe(net, data, 128);
+    net.dispose();
+    const tail = r.losses.slice(-20);
+    results.push({ cell, lag, accuracy: ev.accuracy!, testLoss: ev.loss, chance: 1 / symbols, steps: r.steps,
+      finalTrainLoss: tail.reduce((a, b) => a + b, 0) / tail.length, seconds: (performance.now() - t0) / 1000, diverged: r.diverged });
+  }
+  return { task: "recall", noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, results, stopped: false };
+}

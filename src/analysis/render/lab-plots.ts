@@ -1,0 +1,170 @@
+// The lab's figures: each function turns one analysis result (plain data) into an SVG string.
+// Pure: no I/O. The CLI writes them to files (and PNG); the browser playground can inline them.
+import type { GradFlow } from "../gradflow.ts";
+import type { GateStats } from "../gates.ts";
+import type { MemoryProbe } from "../memory.ts";
+import type { Ablation } from "../ablate.ts";
+import type { ParamTable } from "../param-table.ts";
+import { barChartSvg, CELL_COLORS, esc, heatmapSvg, histogramsSvg, linePlotSvg, PALETTE, type Series } from "./svg.ts";
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/** ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) relative to distance 0, log scale, every cell and phase on one plot. */
+export function gradFlowSvg(g: GradFlow): string {
+  const series: Series[] = [];
+  for (const c of g.curves) {
+    const color = CELL_COLORS[c.cell] ?? PALETTE[0], phase = c.phase === "init" ? "at init" : `after ${g.trainSteps} steps`;
+    series.push({ name: `${c.cell.toUpperCase()} ‖∂L/∂h_t‖, ${phase}`, x: c.distance, y: c.dhRelative, color, dash: c.phase === "trained" });
+    if (c.dcRelative) series.push({ name: `${c.cell.toUpperCase()} ‖∂L/∂c_t‖, ${phase}`, x: c.distance, y: c.dcRelative, color: "#7fb3e0", dash: c.phase === "trained", width: 1.5 });
+  }
+  return linePlotSvg({
+    title: "Vanishing gradients: how much of ∂L reaches k steps back",
+    subtitle: `adding problem, T = ${g.T}, ${g.hiddenSize} units, mean over ${g.batchSize} sequences; LSTM forget bias ${g.forgetBias}`,
+    xLabel: "distance from the loss k = T − 1 − t (time steps)",
+    yLabel: "gradient norm relative to k = 0 (log scale)",
+    yScale: "log", series, height: 480,
+  });
+}
+
+/** Training curves as loss against step. */
+export function lossCurveSvg(title: string, subtitle: string, curves: { name: string; steps: number[]; loss: number[]; color?: string; dash?: boolean }[],
+                             o: { yLabel?: string; log?: boolean; baseline?: { y: number; label: string } } = {}): string {
+  return linePlotSvg({
+    title, subtitle, xLabel: "training step (batches)", yLabel: o.yLabel ?? "loss", yScale: o.log ? "log" : "linear",
+    series: curves.map((c, i) => ({ name: c.name, x: c.steps, y: c.loss, color: c.color ?? PALETTE[i % PALETTE.length], dash: c.dash })),
+    hlines: o.baseline ? [o.baseline] : [],
+  });
+}
+
+export interface TrainLog {
+  task: string; cell: string; lossKind: "class" | "value";
+  steps: { step: number; loss: number; accuracy: number | null }[];
+  epochs: { epoch: number; step: number; trainLoss: number; testLoss: number | null; testAccuracy: number | null }[];
+}
+
+/** The learning curve of a `train` run: per-step loss (smoothed), and held-out loss per epoch. */
+export function learningCurveSvg(log: TrainLog): string {
+  const w = Math.max(1, Math.floor(log.steps.length / 100)), sm: { x: number[]; y: number[] } = { x: [], y: [] };
+  for (let i = 0; i + w <= log.steps.length; i += w) {
+    const part = log.steps.slice(i, i + w);
+    sm.x.push(part[part.length - 1].step); sm.y.push(part.reduce((a, s) => a + s.loss, 0) / w);
+  }
+  const series: Series[] = [{ name: `training loss (mean of ${w} step${w > 1 ? "s" : ""})`, x: sm.x, y: sm.y, color: PALETTE[0] }];
+  const te = log.epochs.filter((e) => e.testLoss !== null);
+  if (te.length) series.push({ name: "held-out loss (per epoch)", x: te.map((e) => e.step), y: te.map((e) => e.testLoss!), color: PALETTE[1], dash: true });
+  const acc = log.epochs.filter((e) => e.testAccuracy !== null).map((e) => `${(100 * e.testAccuracy!).toFixed(1)} %`);
+  return linePlotSvg({
+    title: `Learning curve: ${log.cell.toUpperCase()} on ${log.task}`,
+    subtitle: acc.length ? `held-out accuracy by epoch: ${acc.slice(-6).join(", ")}` : undefined,
+    xLabel: "training step (batches)", yLabel: log.lossKind === "class" ? "cross-entropy (nats per prediction)" : "mean squared error",
+    series, yScale: "linear",
+  });
+}
+
+/** Per-gate histograms with their saturation fractions. */
+export function gateHistogramsSvg(s: GateStats): string {
+  return histogramsSvg({
+    title: `${s.cell.toUpperCase()} gate activations (${s.hiddenSize} units, ${s.B} sequences × ${s.T} steps)`,
+    subtitle: "saturated = within 5 % of the range's ends: the gate acts as a switch",
+    xLabel: "activation value",
+    panels: s.gates.map((g, i) => ({
+      title: g.name, edges: g.edges, counts: g.counts, color: PALETTE[i % PALETTE.length],
+      note: `mean ${g.mean.toFixed(2)}; saturated ${(100 * g.saturatedLow).toFixed(0)} % low, ${(100 * g.saturatedHigh).toFixed(0)} % high`,
+    })),
+  });
+}
+
+/** Gate values of the first units of sequence 0 over time. */
+export function gateHeatmapSvg(s: GateStats): string {
+  const units = s.trace.filter((t) => t.gate === s.gates[0].name).length;
+  const short = (g: string) => g.split(" ").slice(0, 2).join(" ");
+  const tanh = s.gates.some((g) => g.range[0] < 0);
+  return heatmapSvg({
+    title: `${s.cell.toUpperCase()} gates over one sequence (first ${units} units of each)`,
+    subtitle: tanh ? "sigmoid gates 0 … 1; tanh values mapped from −1 … 1 to the same colours" : "each cell: the gate's value for one unit at one step",
+    xLabel: "time step t",
+    rows: s.trace.map((t) => {
+      const g = s.gates.find((gg) => gg.name === t.gate)!;
+      return { label: `${short(t.gate)} #${t.unit}`, values: g.range[0] < 0 ? t.values.map((v) => (v + 1) / 2) : t.values };
+    }),
+    colorLabel: "gate value",
+    columnLabels: s.traceText ? [...s.traceText].slice(0, s.T) : undefined,
+  });
+}
+
+/** Accuracy against lag, one line per cell, chance as a dashed line. */
+export function memorySvg(m: MemoryProbe): string {
+  const cells = [...new Set(m.results.map((r) => r.cell))];
+  return linePlotSvg({
+    title: "Memory length: recall one symbol after a lag",
+    subtitle: `delayed recall (${m.noise === "blank" ? "blank" : "distractor"} steps), ${m.symbols} symbols, ${m.hiddenSize} units, ${m.stepsPerRun} training steps per point`,
+    xLabel: "lag between the symbol and the question (time steps)",
+    yLabel: "held-out accuracy (%)",
+    series: cells.map((c) => {
+      const rs = m.results.filter((r) => r.cell === c);
+      return { name: c.toUpperCase(), x: rs.map((r) => r.lag), y: rs.map((r) => 100 * r.accuracy), color: CELL_COLORS[c] };
+    }),
+    yMin: 0, yMax: 100,
+    hlines: [{ y: 100 / m.symbols, label: `chance ${(100 / m.symbols).toFixed(1)} %` }],
+  });
+}
+
+/** Final test MSE per ablation variant (log scale), the mean predictor's MSE as reference. */
+export function ablationBarsSvg(a: Ablation): string {
+  return barChartSvg({
+    title: "Can sigmoid and tanh be swapped? LSTM variants on the adding problem",
+    subtitle: `T = ${a.T}, ${a.hiddenSize} units, ${a.steps} steps of ${a.batchSize}, Adam lr ${a.lr}; lower is better`,
+    valueLabel: "held-out mean squared error (log scale)",
+    bars: a.rows.map((r, i) => ({ label: r.name, value: r.testMse, color: r.name === "baseline" ? "#444" : PALETTE[i % PALETTE.length], note: r.diverged ? "diverged" : undefined })),
+    reference: { value: a.baselineMse, label: `predict the mean: ${a.baselineMse.toFixed(3)}` },
+    log: true,
+  });
+}
+
+export function ablationCurvesSvg(a: Ablation): string {
+  return lossCurveSvg("Training loss of each LSTM variant (adding problem)", `T = ${a.T}, ${a.hiddenSize} units; mean over ${a.curveEvery} steps`,
+    a.rows.map((r, i) => ({ name: r.name, steps: r.curve.map((_, j) => (j + 1) * a.curveEvery), loss: r.curve, color: r.name === "baseline" ? "#222" : PALETTE[i % PALETTE.length] })),
+    { yLabel: "training MSE (log scale)", log: true, baseline: { y: a.baselineMse, label: "predict the mean" } });
+}
+
+/**
+ * The cell drawn as its gate layers: each gate is one dense layer of N units over [x, h], which is
+ * why "num_units" is the size of h and c, and why the weight count is gates · N · (D + N).
+ */
+export function cellDiagramSvg(t: ParamTable): string {
+  const c = t.config, N = c.hiddenSize, D = c.inputSize, R = c.outputSize;
+  const gates = c.kind === "lstm" ? [["i", "input gate", "σ"], ["f", "forget gate", "σ"], ["g", "candidate", "tanh"], ["o", "output gate", "σ"]]
+    : c.kind === "gru" ? [["r", "reset gate", "σ"], ["z", "update gate", "σ"], ["n", "candidate", "tanh"]] : [["h", "new state", c.activation]];
+  const W = 760, top = 80, gh = 64, gap = 16, Hh = top + gates.length * (gh + gap) + 120;
+  const body: string[] = [];
+  const txt = (x: number, y: number, s: string, size = 12, anchor = "middle", weight = "normal", fill = "#222") =>
+    `<text x="${x}" y="${y}" font-size="${size}" text-anchor="${anchor}" font-weight="${weight}" fill="${fill}">${esc(s)}</text>`;
+  body.push(txt(W / 2, 24, `${c.kind.toUpperCase()} cell = ${gates.length} dense layer${gates.length > 1 ? "s" : ""} of N = ${N} units over [x, h]`, 16, "middle", "bold"));
+  body.push(txt(W / 2, 46, `${t.layout} layout: ${fmt(t.total)} parameters${t.classes ? ` including the dense head (${t.classes} classes)` : ""}`, 12, "middle", "normal", "#555"));
+  // the input vector [x_t, h_{t-1}]
+  const inX = 40, inW = 110, inTop = top, inH = gates.length * (gh + gap) - gap;
+  const xH = (inH * D) / (D + R);
+  body.push(`<rect x="${inX}" y="${inTop}" width="${inW}" height="${xH}" fill="#dbe9f6" stroke="#333"/>`);
+  body.push(`<rect x="${inX}" y="${inTop + xH}" width="${inW}" height="${inH - xH}" fill="#fde2cf" stroke="#333"/>`);
+  body.push(txt(inX + inW / 2, inTop + xH / 2 + 4, `x_t: D = ${D}`), txt(inX + inW / 2, inTop + xH + (inH - xH) / 2 + 4, `h_t−1: ${R}`));
+  body.push(txt(inX + inW / 2, inTop + inH + 20, `input [x, h]: ${D + R} values`, 11));
+  gates.forEach(([letter, name, act], i) => {
+    const y = top + i * (gh + gap), gx = 300, gw = 210;
+    body.push(`<line x1="${inX + inW}" y1="${inTop + inH / 2}" x2="${gx}" y2="${y + gh / 2}" stroke="#999"/>`);
+    body.push(`<rect x="${gx}" y="${y}" width="${gw}" height="${gh}" rx="8" fill="${PALETTE[i % PALETTE.length]}" fill-opacity="0.15" stroke="${PALETTE[i % PALETTE.length]}"/>`);
+    body.push(txt(gx + gw / 2, y + 22, `${letter} = ${act}(W_${letter} [x, h] + b_${letter})`, 13, "middle", "bold"));
+    body.push(txt(gx + gw / 2, y + 40, `${name}: ${N} units`, 12));
+    body.push(txt(gx + gw / 2, y + 56, `W_${letter}: (${D} + ${R}) × ${N} = ${fmt((D + R) * N)}, b_${letter}: ${N}`, 11, "middle", "normal", "#444"));
+    body.push(`<line x1="${gx + gw}" y1="${y + gh / 2}" x2="${600}" y2="${top + inH / 2}" stroke="#999"/>`);
+  });
+  const ox = 600, oy = top + inH / 2 - 40;
+  body.push(`<rect x="${ox}" y="${oy}" width="${130}" height="80" rx="8" fill="#f3f3f3" stroke="#333"/>`);
+  const combine = c.kind === "lstm" ? ["c_t = f⊙c_t−1 + i⊙g", "h_t = o⊙tanh(c_t)"] : c.kind === "gru" ? ["h_t = (1−z)⊙n", "       + z⊙h_t−1"] : ["h_t = new state", ""];
+  body.push(txt(ox + 65, oy + 30, combine[0], 11), txt(ox + 65, oy + 50, combine[1], 11));
+  body.push(txt(ox + 65, oy + 70, `h, c: ${N} values`, 11, "middle", "normal", "#555"));
+  const fy = top + inH + 56;
+  body.push(txt(W / 2, fy, `weights: ${gates.length} · N · (D + N) = ${gates.length} · ${N} · (${D} + ${R}) = ${fmt(gates.length * N * (D + R))}` +
+    `   biases: ${gates.length} · N = ${fmt(gates.length * N)} per bias vector`, 13));
+  body.push(txt(W / 2, fy + 22, "num_units (N) is the width of every gate layer, and so the size of h and c", 12, "middle", "normal", "#555"));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${Hh}" viewBox="0 0 ${W} ${Hh}" font-family="DejaVu Sans, Verdana, sans-serif">\n<rect width="${W}" height="${Hh}" fill="white"/>\n${body.join("\n")}\n</svg>\n`;
+}
