@@ -18,7 +18,7 @@ export { RnnlabError } from "./errors.ts";
 export { Dense, type DenseOptions } from "./layers/dense.ts";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.ts";
 export { SequenceModel, type ModelConfig, type StreamState } from "./train/model.ts";
-export { fit, evaluate, type FitOptions, type StepInfo, type EpochInfo, type EvalResult } from "./train/fit.ts";
+export { fit, evaluate, evaluateStream, type FitOptions, type StepInfo, type EpochInfo, type EvalResult } from "./train/fit.ts";
 export { tbptt, type TbpttOptions } from "./train/tbptt.ts";
 export { generate, sampleLogits } from "./train/generate.ts";
 export { sgd, adam, adamw, rmsprop, adagrad, optimizerByName, clipGradNorm, clipGradValue, globalNorm, type Optimizer, type ParamGroup } from "./train/optim.ts";

@@ -1,66 +1,94 @@
 // `rnnlab <command>`: a thin shell over the public API. Parses options with commander, runs one
 // command, and turns every user error into one line on stderr and a non-zero exit code (no stack
-// traces). Ctrl-C sets a flag that long commands poll so they stop between steps, keeping the
-// last checkpoint they wrote; a second Ctrl-C exits at once.
+// traces; RNNLAB_DEBUG=1 prints them). Ctrl-C raises a flag that long commands poll between steps,
+// so they stop cleanly and keep the last checkpoint they wrote; a second Ctrl-C exits at once.
+// Long commands (CommandSpec.worker) compute in a worker thread: the main thread stays free to
+// see the signal and to draw the progress bar.
+import { Worker } from "node:worker_threads";
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.ts";
-import { UsageError, type CommandContext } from "./command.ts";
+import { UsageError, type CommandContext, type CommandSpec } from "./command.ts";
+import { terminalProgress } from "./progress.ts";
+import type { WorkerMessage } from "./worker-main.ts";
 
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let stop = false;
+  const flag = new Int32Array(new SharedArrayBuffer(4));
   const onSigint = () => {
-    if (stop) process.exit(EXIT_INTERRUPTED);
-    stop = true;
-    process.stderr.write("\nrnnlab: interrupted, stopping after the current step (Ctrl-C again to quit now)\n");
+    if (Atomics.load(flag, 0) === 1) process.exit(EXIT_INTERRUPTED);
+    Atomics.store(flag, 0, 1);
+    process.stderr.write("\nrnnlab: interrupted: stopping after the current step (Ctrl-C again to quit at once)\n");
   };
   process.on("SIGINT", onSigint);
-  const ctx: CommandContext = { stopped: () => stop, log: (line) => console.log(line) };
+  const progress = terminalProgress();
+  const ctx: CommandContext = { stopped: () => Atomics.load(flag, 0) === 1, log: (line) => console.log(line), progress };
   let code = 0;
+  const oneLineErrors = { outputError: (str: string, write: (s: string) => void) => write(`rnnlab: ${oneLine(str).replace(/^error: /, "")}\n`) };
   const program = new Command("rnnlab")
-    .description("The rnnlab lab: run, see and check the claims of an RNN/LSTM tutorial.")
-    .exitOverride()
-    .showSuggestionAfterError(false)
-    .configureOutput({ outputError: (str, write) => write(oneLine(str) + "\n") });
+    .description("The rnnlab lab: run, see and check the claims of an RNN/LSTM tutorial.\nEvery command writes JSON and SVG/PNG plots to --out DIR.")
+    .exitOverride().configureOutput(oneLineErrors).showHelpAfterError(false);
   const specs = await Promise.all(commands.map(async (load) => (await load()).command));
   for (const spec of specs) {
-    const sub = program.command(spec.name).description(spec.summary).exitOverride()
-      .configureOutput({ outputError: (str, write) => write(oneLine(str) + "\n") });
+    const sub = program.command(spec.name).description(spec.summary).exitOverride().configureOutput(oneLineErrors);
     spec.configure(sub);
     sub.action(async (...params: unknown[]) => {
-      // commander passes positional args, then the options object, then the Command
+      // commander passes the positional arguments, then the options object, then the Command
       const cmd = params[params.length - 1] as Command;
       const args = params.slice(0, -2).filter((a): a is string => typeof a === "string");
-      const result = await spec.run(cmd.opts(), ctx, args);
-      code = typeof result === "number" ? result : 0;
-      if (stop && code === 0) code = EXIT_INTERRUPTED;
+      code = spec.worker ? await runInWorker(spec, cmd.opts(), args, flag, ctx) : (await spec.run(cmd.opts(), ctx, args)) ?? 0;
+      if (ctx.stopped() && code === 0) code = EXIT_INTERRUPTED;
     });
   }
   try {
+    if (argv.length === 0) { program.outputHelp(); return EXIT_USAGE; }
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
     code = errorCode(e);
   } finally {
+    progress.stop();
     process.off("SIGINT", onSigint);
   }
   return code;
+}
+
+function runInWorker(spec: CommandSpec, opts: Record<string, unknown>, args: string[], flag: Int32Array, ctx: CommandContext): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./worker.mjs", import.meta.url), { workerData: { name: spec.name, opts, args, flag } });
+    let settled = false;
+    worker.on("message", (m: WorkerMessage) => {
+      if (m.type === "log") { ctx.progress.stop(); ctx.log(m.line); }
+      else if (m.type === "progress") {
+        if (m.op === "start") ctx.progress.start(m.total!, m.label!);
+        else if (m.op === "update") ctx.progress.update(m.value!, m.info, m.label);
+        else ctx.progress.stop();
+      } else if (m.type === "done") { settled = true; resolve(m.code); }
+      else {
+        settled = true;
+        const err = m.usage ? new UsageError(m.message) : new Error(m.message);
+        if (m.stack) err.stack = m.stack;
+        reject(err);
+      }
+    });
+    worker.on("error", (e) => { if (!settled) { settled = true; reject(e); } });
+    worker.on("exit", (c) => { if (!settled) { settled = true; reject(new Error(`the ${spec.name} worker exited with code ${c}`)); } });
+  });
 }
 
 function oneLine(s: string): string {
   return s.trim().split("\n")[0]!;
 }
 
-/** Maps a thrown error to an exit code, printing one line for user errors. */
+/** Maps a thrown error to an exit code, printing one line for it. */
 function errorCode(e: unknown): number {
   if (e instanceof CommanderError) {
-    // help and version exit 0 and commander already printed them; parse errors were printed by outputError
-    return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    // help exits 0 and commander already printed it; parse errors were printed by outputError
+    return e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.help" ? 0 : EXIT_USAGE;
   }
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(`rnnlab: ${oneLine(message)}\n`);
-  if (process.env.RNNLAB_DEBUG && e instanceof Error && !(e instanceof UsageError)) process.stderr.write(`${e.stack}\n`);
+  if (process.env.RNNLAB_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   return e instanceof UsageError ? EXIT_USAGE : 1;
 }

@@ -149,22 +149,22 @@ export function cellDiagramSvg(t: ParamTable): string {
   body.push(txt(inX + inW / 2, inTop + xH / 2 + 4, `x_t: D = ${D}`), txt(inX + inW / 2, inTop + xH + (inH - xH) / 2 + 4, `h_t−1: ${R}`));
   body.push(txt(inX + inW / 2, inTop + inH + 20, `input [x, h]: ${D + R} values`, 11));
   gates.forEach(([letter, name, act], i) => {
-    const y = top + i * (gh + gap), gx = 300, gw = 210;
+    const y = top + i * (gh + gap), gx = 250, gw = 290;
     body.push(`<line x1="${inX + inW}" y1="${inTop + inH / 2}" x2="${gx}" y2="${y + gh / 2}" stroke="#999"/>`);
     body.push(`<rect x="${gx}" y="${y}" width="${gw}" height="${gh}" rx="8" fill="${PALETTE[i % PALETTE.length]}" fill-opacity="0.15" stroke="${PALETTE[i % PALETTE.length]}"/>`);
     body.push(txt(gx + gw / 2, y + 22, `${letter} = ${act}(W_${letter} [x, h] + b_${letter})`, 13, "middle", "bold"));
     body.push(txt(gx + gw / 2, y + 40, `${name}: ${N} units`, 12));
     body.push(txt(gx + gw / 2, y + 56, `W_${letter}: (${D} + ${R}) × ${N} = ${fmt((D + R) * N)}, b_${letter}: ${N}`, 11, "middle", "normal", "#444"));
-    body.push(`<line x1="${gx + gw}" y1="${y + gh / 2}" x2="${600}" y2="${top + inH / 2}" stroke="#999"/>`);
+    body.push(`<line x1="${gx + gw}" y1="${y + gh / 2}" x2="${590}" y2="${top + inH / 2}" stroke="#999"/>`);
   });
-  const ox = 600, oy = top + inH / 2 - 40;
-  body.push(`<rect x="${ox}" y="${oy}" width="${130}" height="80" rx="8" fill="#f3f3f3" stroke="#333"/>`);
+  const ox = 590, oy = top + inH / 2 - 40;
+  body.push(`<rect x="${ox}" y="${oy}" width="${150}" height="80" rx="8" fill="#f3f3f3" stroke="#333"/>`);
   const combine = c.kind === "lstm" ? ["c_t = f⊙c_t−1 + i⊙g", "h_t = o⊙tanh(c_t)"] : c.kind === "gru" ? ["h_t = (1−z)⊙n", "       + z⊙h_t−1"] : ["h_t = new state", ""];
-  body.push(txt(ox + 65, oy + 30, combine[0], 11), txt(ox + 65, oy + 50, combine[1], 11));
-  body.push(txt(ox + 65, oy + 70, `h, c: ${N} values`, 11, "middle", "normal", "#555"));
+  body.push(txt(ox + 75, oy + 30, combine[0], 11), txt(ox + 75, oy + 50, combine[1], 11));
+  body.push(txt(ox + 75, oy + 70, `h, c: ${N} values`, 11, "middle", "normal", "#555"));
   const fy = top + inH + 56;
-  body.push(txt(W / 2, fy, `weights: ${gates.length} · N · (D + N) = ${gates.length} · ${N} · (${D} + ${R}) = ${fmt(gates.length * N * (D + R))}` +
-    `   biases: ${gates.length} · N = ${fmt(gates.length * N)} per bias vector`, 13));
+  body.push(txt(W / 2, fy, `weights: ${gates.length} · N · (D + N) = ${gates.length} · ${N} · (${D} + ${R}) = ${fmt(gates.length * N * (D + R))};  ` +
+    `biases: ${gates.length} · N = ${fmt(gates.length * N)} per bias vector`, 13));
   body.push(txt(W / 2, fy + 22, "num_units (N) is the width of every gate layer, and so the size of h and c", 12, "middle", "normal", "#555"));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${Hh}" viewBox="0 0 ${W} ${Hh}" font-family="DejaVu Sans, Verdana, sans-serif">\n<rect width="${W}" height="${Hh}" fill="white"/>\n${body.join("\n")}\n</svg>\n`;
 }

@@ -1,0 +1,34 @@
+// rnnlab generate: sample text from a character model (charlm or names), one character at a time.
+import { generate } from "../../index.ts";
+import { UsageError, type CommandSpec } from "../command.ts";
+import { int, num, oneOf } from "../options.ts";
+import { defaultOut, outDir, writeJson } from "../output.ts";
+import { TASKS, checkModelFits, makeDataset, openCheckpoint, taskOf } from "../tasks.ts";
+
+export const command: CommandSpec = {
+  name: "generate",
+  summary: "sample text from a character model checkpoint",
+  configure: (cmd) => cmd
+    .requiredOption("--checkpoint <file>", "a checkpoint of a charlm or names model")
+    .option("--prime <text>", "text fed to the model before sampling", "Call me")
+    .option("--temperature <T>", "softmax temperature: 0 = always the most likely character, 1 = the model's distribution", num(0), 0.7)
+    .option("--length <n>", "characters to generate", int(0), 300)
+    .option("--seed <n>", "sampling seed", int(0), 1)
+    .option("--task <name>", "the task (default: from run.json next to the checkpoint)", oneOf(TASKS))
+    .option("--out <dir>", "output directory", defaultOut("generate"))
+    .addHelpText("after", "\nExample: rnnlab generate --checkpoint rnnlab-out/train/checkpoint.safetensors --prime \"Call me\" --temperature 0.5"),
+  run(o, ctx) {
+    const { model } = openCheckpoint(o.checkpoint as string);
+    const { task, datasetOptions } = taskOf(o.checkpoint as string, o.task as string | undefined);
+    if (task !== "charlm" && task !== "names") throw new UsageError(`generate needs a character model (task charlm or names); ${o.checkpoint} was trained on ${task}`);
+    const ds = makeDataset(task, datasetOptions);
+    checkModelFits(model, ds, task);
+    const prime = o.prime as string;
+    if (prime.length === 0) throw new UsageError("--prime must not be empty (the model needs a first character)");
+    const stop = task === "names" ? (ds as unknown as { endId: number }).endId : undefined;
+    const text = generate(model, ds.vocab!, prime, { length: o.length as number, temperature: o.temperature as number, seed: o.seed as number, ...(stop !== undefined ? { stopToken: stop } : {}) });
+    const dir = outDir(o.out as string);
+    writeJson(dir, "generate", { checkpoint: o.checkpoint, task, prime, temperature: o.temperature, seed: o.seed, length: o.length, text: prime + text });
+    ctx.log(prime + text);
+  },
+};

@@ -1,0 +1,51 @@
+// Where commands put their results: one directory per run (--out), with JSON for the numbers and
+// every plot as SVG and PNG (PNG drawn by resvg with a system sans-serif font, so it looks the same
+// offline on any machine with DejaVu / Liberation fonts installed).
+import { mkdirSync, writeFileSync, renameSync, accessSync, constants } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { Resvg } from "@resvg/resvg-js";
+import { UsageError } from "./command.ts";
+
+export function defaultOut(command: string): string { return join("rnnlab-out", command); }
+
+/** Creates the output directory (and parents); a clear error when it cannot. */
+export function outDir(dir: string): string {
+  const abs = resolve(dir);
+  try { mkdirSync(abs, { recursive: true }); accessSync(abs, constants.W_OK); } catch (e) {
+    throw new UsageError(`cannot write to the output directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return abs;
+}
+
+/** Write through a temporary file and rename, so a reader never sees half a file. */
+function atomicWrite(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+export function writeJson(dir: string, name: string, data: unknown): string {
+  const path = join(dir, `${name}.json`);
+  atomicWrite(path, JSON.stringify(data, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n");
+  return path;
+}
+
+export function writeText(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  atomicWrite(path, text);
+  return path;
+}
+
+export function svgToPng(svg: string, scale = 1.5): Uint8Array {
+  const r = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" }, fitTo: { mode: "zoom", value: scale }, background: "white" });
+  return r.render().asPng();
+}
+
+/** name.svg and name.png; returns both paths */
+export function writePlot(dir: string, name: string, svg: string, png = true): string[] {
+  const paths = [join(dir, `${name}.svg`)];
+  atomicWrite(paths[0], svg);
+  if (png) { paths.push(join(dir, `${name}.png`)); atomicWrite(paths[1], svgToPng(svg)); }
+  return paths;
+}

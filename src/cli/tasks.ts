@@ -1,0 +1,96 @@
+// The tasks `rnnlab train` knows, with the settings that make each one a sensible first run.
+// Everything here goes through the public API (data.datasetByName, SequenceModel, loadTraining).
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { data, loadTraining, type ModelConfig, type SeqDataset, type SequenceModel } from "../index.ts";
+
+type LoadedTraining = ReturnType<typeof loadTraining>;
+import { UsageError } from "./command.ts";
+
+export const TASKS = ["mnist", "adding", "copy", "recall", "charlm", "names", "births", "co2", "sine"] as const;
+export type TaskName = (typeof TASKS)[number];
+
+export interface TaskDefaults { units: number; epochs: number; batchSize: number; lr: number; clip: number; embedding?: number; about: string }
+
+export const TASK_DEFAULTS: Record<TaskName, TaskDefaults> = {
+  mnist: { units: 128, epochs: 25, batchSize: 64, lr: 0.003, clip: 5, about: "the note's model: MNIST row by row, 28 steps of 28 pixels, 10 classes" },
+  adding: { units: 64, epochs: 30, batchSize: 64, lr: 0.01, clip: 1, about: "adding problem: the sum of two marked values over T steps (MSE; predicting the mean gives 0.167)" },
+  copy: { units: 64, epochs: 10, batchSize: 64, lr: 0.01, clip: 1, about: "copy task: reproduce 10 symbols after a delay" },
+  recall: { units: 64, epochs: 10, batchSize: 64, lr: 0.01, clip: 1, about: "delayed recall: name the symbol seen `lag` steps ago" },
+  charlm: { units: 256, epochs: 5, batchSize: 32, lr: 0.01, clip: 5, embedding: 64, about: "character language model on Moby Dick" },
+  names: { units: 128, epochs: 10, batchSize: 64, lr: 0.005, clip: 5, embedding: 32, about: "character model of first names" },
+  births: { units: 32, epochs: 20, batchSize: 64, lr: 0.005, clip: 5, about: "US daily births: forecast the next day" },
+  co2: { units: 32, epochs: 50, batchSize: 32, lr: 0.005, clip: 5, about: "monthly CO2 at Mauna Loa: forecast the next month" },
+  sine: { units: 32, epochs: 10, batchSize: 64, lr: 0.01, clip: 5, about: "sine waves: predict the next value at every step" },
+};
+
+/** Dataset options from CLI options: sequence length / lag / sizes where the task has them. */
+export function datasetOptions(task: TaskName, o: { seqLen?: number; lag?: number; trainSize?: number; testSize?: number }): Record<string, number> {
+  const out: Record<string, number> = {};
+  const synthetic = task === "adding" || task === "copy" || task === "recall" || task === "sine";
+  if (o.seqLen !== undefined) {
+    if (task === "adding") out.T = o.seqLen;
+    else if (task === "charlm") out.seqLen = o.seqLen;
+    else if (task === "sine" || task === "births" || task === "co2") out.window = o.seqLen;
+    else if (task === "copy") out.delay = o.seqLen;
+    else throw new UsageError(`--seq-len does not apply to task ${task}`);
+  }
+  if (o.lag !== undefined) {
+    if (task !== "recall") throw new UsageError(`--lag applies only to task recall`);
+    out.lag = o.lag;
+  }
+  if (o.trainSize !== undefined || o.testSize !== undefined) {
+    if (!synthetic) throw new UsageError(`--train-size / --test-size apply only to the synthetic tasks (adding, copy, recall, sine)`);
+    if (o.trainSize !== undefined) out.trainSize = o.trainSize;
+    if (o.testSize !== undefined) out.testSize = o.testSize;
+  }
+  return out;
+}
+
+export function makeDataset(task: TaskName, opts: Record<string, number>): SeqDataset {
+  return data.datasetByName(task, opts);
+}
+
+/** The model a dataset needs: head on the last step for one target per sequence, else on every step. */
+export function modelConfigFor(ds: SeqDataset, o: { cell: "rnn" | "lstm" | "gru"; units: number; layers: number; embedding?: number; seed: number }): ModelConfig {
+  const perSequence = ds.targetKind === "class" || ds.targetKind === "value";
+  return {
+    cell: o.cell, inputKind: ds.inputKind, inputSize: ds.inputSize, hiddenSize: o.units, numLayers: o.layers,
+    ...(ds.inputKind === "tokens" ? { embeddingDim: o.embedding ?? o.units } : {}),
+    outputSize: ds.outputSize, head: perSequence ? "last" : "every",
+    loss: ds.targetKind === "class" || ds.targetKind === "classPerStep" ? "class" : "value", seed: o.seed,
+  };
+}
+
+/** What `train` writes next to its checkpoint so that eval / generate / gates know the task. */
+export interface RunInfo { task: TaskName; datasetOptions: Record<string, number>; model: ModelConfig }
+
+export function readRunInfo(checkpoint: string): RunInfo | null {
+  const path = join(dirname(checkpoint), "run.json");
+  if (!existsSync(path)) return null;
+  try { return JSON.parse(readFileSync(path, "utf8")) as RunInfo; } catch { throw new UsageError(`${path} is not valid JSON`); }
+}
+
+/** Loads a checkpoint, turning a missing or unreadable file into one clear line. */
+export function openCheckpoint(path: string): LoadedTraining {
+  if (!existsSync(path)) throw new UsageError(`checkpoint not found: ${path} (train one with: rnnlab train --out DIR)`);
+  try { return loadTraining(path); } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read checkpoint ${path}: ${code ?? (e as Error).message}`);
+  }
+}
+
+/** The task of a checkpoint: --task, else the run.json beside it. */
+export function taskOf(checkpoint: string, given: string | undefined): { task: TaskName; datasetOptions: Record<string, number> } {
+  const info = readRunInfo(checkpoint);
+  if (given) return { task: given as TaskName, datasetOptions: info?.task === given ? info.datasetOptions : {} };
+  if (!info) throw new UsageError(`which task was ${checkpoint} trained on? pass --task (no run.json next to it)`);
+  return { task: info.task, datasetOptions: info.datasetOptions };
+}
+
+export function checkModelFits(model: SequenceModel, ds: SeqDataset, task: string): void {
+  const c = model.config;
+  if (c.inputKind !== ds.inputKind || c.inputSize !== ds.inputSize || c.outputSize !== ds.outputSize) {
+    throw new UsageError(`the checkpoint's model (${c.inputKind}, ${c.inputSize} in, ${c.outputSize} out) does not fit task ${task} (${ds.inputKind}, ${ds.inputSize} in, ${ds.outputSize} out)`);
+  }
+}
