@@ -9,4 +9,5 @@ export const commands: Array<() => Promise<{ command: CommandSpec }>> = [
   () => import("./train.ts"),
   () => import("./eval.ts"),
   () => import("./generate.ts"),
+  () => import("./serve.ts"),
 ];

@@ -1,0 +1,39 @@
+// rnnlab serve: the browser playground (src/web/) on a local port. Builds dist/web/ first when
+// it is missing (or with --build); serves only to this machine unless --host says otherwise.
+// Runs until Ctrl-C.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_WEB_ROOT, servePlayground } from "../../web/server.ts";
+import { UsageError, type CommandSpec } from "../command.ts";
+import { int } from "../options.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+export const command: CommandSpec = {
+  name: "serve",
+  summary: "the browser playground: train a small RNN/LSTM/GRU in a web page, served on localhost",
+  configure: (cmd) => cmd
+    .option("--port <n>", "port to listen on (0: any free port)", int(0, 65535), 8008)
+    .option("--host <address>", "address to bind (default: this machine only)", "127.0.0.1")
+    .option("--build", "rebuild the playground (npm run build:web) before serving")
+    .addHelpText("after", "\nExample: rnnlab serve --port 8008, then open http://127.0.0.1:8008/"),
+  async run(o, ctx) {
+    if (o.build || !existsSync(join(DEFAULT_WEB_ROOT, "index.html"))) {
+      ctx.log("building the playground (npm run build:web)…");
+      const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "build-web.mjs")], { cwd: ROOT, stdio: "inherit" });
+      if (r.status !== 0) throw new UsageError("serve: building the playground failed (see above)");
+    }
+    let server;
+    try {
+      server = await servePlayground({ port: o.port as number, host: o.host as string });
+    } catch (err) {
+      throw new UsageError(`serve: cannot listen on ${o.host as string}:${o.port as number}: ${(err as Error).message}`);
+    }
+    ctx.log(`rnnlab playground on ${server.url} (Ctrl-C to stop)`);
+    while (!ctx.stopped()) await new Promise((r) => setTimeout(r, 200));
+    await server.close();
+    ctx.log("stopped");
+  },
+};
