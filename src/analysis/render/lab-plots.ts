@@ -22,7 +22,7 @@ export function gradFlowSvg(g: GradFlow): string {
     subtitle: `adding problem, T = ${g.T}, ${g.hiddenSize} units, mean over ${g.batchSize} sequences; LSTM forget bias ${g.forgetBias}`,
     xLabel: "distance from the loss k = T − 1 − t (time steps)",
     yLabel: "gradient norm relative to k = 0 (log scale)",
-    yScale: "log", series, height: 480,
+    yScale: "log", series, height: 480, legend: "bottom-left",
   });
 }
 
@@ -98,13 +98,13 @@ export function memorySvg(m: MemoryProbe): string {
   return linePlotSvg({
     title: "Memory length: recall one symbol after a lag",
     subtitle: `delayed recall (${m.noise === "blank" ? "blank" : "distractor"} steps), ${m.symbols} symbols, ${m.hiddenSize} units, ${m.stepsPerRun} training steps per point`,
-    xLabel: "lag between the symbol and the question (time steps)",
+    xLabel: "lag between the symbol and the question (time steps, log scale)",
     yLabel: "held-out accuracy (%)",
     series: cells.map((c) => {
       const rs = m.results.filter((r) => r.cell === c);
       return { name: c.toUpperCase(), x: rs.map((r) => r.lag), y: rs.map((r) => 100 * r.accuracy), color: CELL_COLORS[c] };
     }),
-    yMin: 0, yMax: 100,
+    yMin: 0, yMax: 100, xScale: "log",
     hlines: [{ y: 100 / m.symbols, label: `chance ${(100 / m.symbols).toFixed(1)} %` }],
   });
 }
@@ -122,7 +122,7 @@ export function ablationBarsSvg(a: Ablation): string {
 }
 
 export function ablationCurvesSvg(a: Ablation): string {
-  return lossCurveSvg("Training loss of each LSTM variant (adding problem)", `T = ${a.T}, ${a.hiddenSize} units; mean over ${a.curveEvery} steps`,
+  return lossCurveSvg("Training loss of each LSTM variant (adding problem)", `T = ${a.T}, ${a.hiddenSize} units; each point the mean of ${a.curveEvery} step${a.curveEvery > 1 ? "s" : ""}`,
     a.rows.map((r, i) => ({ name: r.name, steps: r.curve.map((_, j) => (j + 1) * a.curveEvery), loss: r.curve, color: r.name === "baseline" ? "#222" : PALETTE[i % PALETTE.length] })),
     { yLabel: "training MSE (log scale)", log: true, baseline: { y: a.baselineMse, label: "predict the mean" } });
 }

@@ -14,9 +14,10 @@ export function esc(s: string): string {
 
 const f = (v: number) => (Math.round(v * 100) / 100).toString();
 
-function text(x: number, y: number, s: string, o: { size?: number; anchor?: "start" | "middle" | "end"; weight?: string; rotate?: number; fill?: string } = {}): string {
+function text(x: number, y: number, s: string, o: { size?: number; anchor?: "start" | "middle" | "end"; weight?: string; rotate?: number; fill?: string; halo?: boolean } = {}): string {
   const tr = o.rotate ? ` transform="rotate(${o.rotate} ${f(x)} ${f(y)})"` : "";
-  return `<text x="${f(x)}" y="${f(y)}" font-size="${o.size ?? 12}" text-anchor="${o.anchor ?? "start"}"${o.weight ? ` font-weight="${o.weight}"` : ""} fill="${o.fill ?? "#222"}"${tr}>${esc(s)}</text>`;
+  const halo = o.halo ? ` stroke="white" stroke-width="3" paint-order="stroke"` : "";   // readable over lines
+  return `<text x="${f(x)}" y="${f(y)}" font-size="${o.size ?? 12}" text-anchor="${o.anchor ?? "start"}"${o.weight ? ` font-weight="${o.weight}"` : ""} fill="${o.fill ?? "#222"}"${halo}${tr}>${esc(s)}</text>`;
 }
 
 function svgDoc(width: number, height: number, body: string[]): string {
@@ -64,6 +65,11 @@ export interface LinePlotSpec {
   height?: number;
   /** dashed horizontal reference lines, e.g. a baseline */
   hlines?: { y: number; label: string }[];
+  /** where the legend goes (default top-right): put it where the lines are not */
+  legend?: "top-right" | "bottom-left" | "bottom-right" | "top-left";
+  /** log x axis (e.g. lags 10 … 400); ticks then default to the x values of the data */
+  xScale?: "linear" | "log";
+  xTicks?: number[];
 }
 
 /** A line plot with axes, ticks, grid, units in the labels and a legend. Non-finite / non-positive (log) points break the line. */
@@ -81,17 +87,19 @@ export function linePlotSvg(p: LinePlotSpec): string {
     const k0 = Math.floor(Math.log10(y0)), k1 = Math.ceil(Math.log10(y1));
     const span = Math.max(1, k1 - k0), every = Math.ceil(span / 8);
     yTicks = [];
-    for (let k = k0; k <= k1; k += every) yTicks.push(k);
-    const top = Math.max(k1, yTicks[yTicks.length - 1]);
-    ty = (v) => m.t + ph - ((Math.log10(v) - k0) / Math.max(1e-9, top - k0)) * ph;
+    for (let k = k1; k >= k0 - every + 1; k -= every) yTicks.push(k);   // from the top, so the top decade is labelled
+    const bottom = Math.min(k0, yTicks[yTicks.length - 1]);
+    ty = (v) => m.t + ph - ((Math.log10(v) - bottom) / Math.max(1e-9, k1 - bottom)) * ph;
     yTicks = yTicks.map((k) => 10 ** k);
   } else {
     yTicks = niceTicks(y0, y1);
     const lo = yTicks[0], hi = yTicks[yTicks.length - 1];
     ty = (v) => m.t + ph - ((v - lo) / (hi - lo || 1)) * ph;
   }
-  const xTicks = niceTicks(x0, x1, 8).filter((v) => v >= x0 - 1e-9 && v <= x1 + 1e-9);
-  const tx = (v: number) => m.l + ((v - x0) / (x1 - x0 || 1)) * pw;
+  const xlog = p.xScale === "log" && x0 > 0;
+  const xTicks = p.xTicks ?? (xlog ? [...new Set(xs)].sort((a, b) => a - b) : niceTicks(x0, x1, 8).filter((v) => v >= x0 - 1e-9 && v <= x1 + 1e-9));
+  const tx = xlog ? (v: number) => m.l + ((Math.log10(v) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0) || 1)) * pw
+    : (v: number) => m.l + ((v - x0) / (x1 - x0 || 1)) * pw;
   const body: string[] = [text(W / 2, 22, p.title, { size: 16, anchor: "middle", weight: "bold" })];
   if (p.subtitle) body.push(text(W / 2, 42, p.subtitle, { size: 12, anchor: "middle", fill: "#555" }));
   for (const v of yTicks) {
@@ -112,7 +120,7 @@ export function linePlotSvg(p: LinePlotSpec): string {
     if (!ok(h.y)) continue;
     const y = ty(h.y);
     body.push(`<line x1="${m.l}" y1="${f(y)}" x2="${m.l + pw}" y2="${f(y)}" stroke="#888" stroke-dasharray="6 4"/>`);
-    body.push(text(m.l + pw - 4, y - 4, h.label, { size: 11, anchor: "end", fill: "#666" }));
+    body.push(text(m.l + 6, y - 5, h.label, { size: 11, fill: "#555", halo: true }));
   }
   body.push(`<clipPath id="plot"><rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}"/></clipPath>`);
   p.series.forEach((s, i) => {
@@ -127,12 +135,21 @@ export function linePlotSvg(p: LinePlotSpec): string {
     body.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="${s.width ?? 2}"${s.dash ? ` stroke-dasharray="7 4"` : ""} clip-path="url(#plot)"/>`);
     if (s.x.length === 1 && ok(s.y[0])) body.push(`<circle cx="${f(tx(s.x[0]))}" cy="${f(ty(s.y[0]))}" r="3" fill="${color}"/>`);
   });
-  if (p.series.length > 1 || p.series[0]?.name) body.push(legend(p.series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dash: s.dash })), m.l + pw - 8, m.t + 8));
+  if (p.series.length > 1 || p.series[0]?.name) {
+    const items = p.series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dash: s.dash }));
+    const { w, h } = legendSize(items), pos = p.legend ?? "top-right";
+    const x = pos.endsWith("right") ? m.l + pw - 8 : m.l + 8 + w, y = pos.startsWith("top") ? m.t + 8 : m.t + ph - 8 - h;
+    body.push(legend(items, x, y));
+  }
   return svgDoc(W, Hh, body);
 }
 
+function legendSize(items: { name: string }[]): { w: number; h: number } {
+  return { w: Math.max(...items.map((it) => it.name.length)) * 7 + 44, h: items.length * 18 + 8 };
+}
+
 function legend(items: { name: string; color: string; dash?: boolean }[], right: number, top: number): string {
-  const w = Math.max(...items.map((it) => it.name.length)) * 7 + 44, h = items.length * 18 + 8, x = right - w;
+  const { w, h } = legendSize(items), x = right - w;
   const rows = items.map((it, i) => {
     const y = top + 14 + i * 18;
     return `<line x1="${x + 8}" y1="${y - 4}" x2="${x + 32}" y2="${y - 4}" stroke="${it.color}" stroke-width="2.5"${it.dash ? ` stroke-dasharray="6 3"` : ""}/>` +
@@ -156,7 +173,7 @@ export interface BarChartSpec {
 /** Horizontal bars (long labels read well), value axis at the bottom. */
 export function barChartSvg(p: BarChartSpec): string {
   const W = p.width ?? 760, rowH = 26, labelW = Math.min(300, Math.max(...p.bars.map((b) => b.label.length)) * 7 + 16);
-  const m = { l: labelW, r: 90, t: p.subtitle ? 58 : 42, b: 50 }, ph = p.bars.length * rowH, Hh = m.t + ph + m.b, pw = W - m.l - m.r;
+  const m = { l: labelW, r: 90, t: (p.subtitle ? 58 : 42) + (p.reference ? 16 : 0), b: 50 }, ph = p.bars.length * rowH, Hh = m.t + ph + m.b, pw = W - m.l - m.r;
   const vals = p.bars.map((b) => b.value).filter((v) => Number.isFinite(v) && (!p.log || v > 0));
   if (p.reference) vals.push(p.reference.value);
   let tv: (v: number) => number, ticks: number[];
@@ -177,18 +194,18 @@ export function barChartSvg(p: BarChartSpec): string {
     body.push(`<line x1="${f(x)}" y1="${m.t}" x2="${f(x)}" y2="${m.t + ph}" stroke="#e6e6e6"/>`);
     body.push(text(x, m.t + ph + 16, p.log ? pow10(Math.round(Math.log10(v))) : fmtTick(v), { size: 11, anchor: "middle" }));
   }
-  p.bars.forEach((b, i) => {
-    const y = m.t + i * rowH, x0 = p.log ? m.l : tv(0);
-    const ok = Number.isFinite(b.value) && (!p.log || b.value > 0);
-    body.push(text(m.l - 8, y + rowH / 2 + 4, b.label, { size: 12, anchor: "end" }));
-    if (ok) body.push(`<rect x="${f(x0)}" y="${f(y + 4)}" width="${f(Math.max(1, tv(b.value) - x0))}" height="${rowH - 8}" fill="${b.color ?? PALETTE[0]}"/>`);
-    body.push(text((ok ? tv(b.value) : x0) + 6, y + rowH / 2 + 4, b.note ?? (ok ? fmtTick(Number(b.value.toPrecision(3))) : "diverged"), { size: 11, fill: "#333" }));
-  });
   if (p.reference) {
     const x = tv(p.reference.value);
     body.push(`<line x1="${f(x)}" y1="${m.t - 4}" x2="${f(x)}" y2="${m.t + ph}" stroke="#555" stroke-dasharray="6 4"/>`);
     body.push(text(x + 4, m.t - 6, p.reference.label, { size: 11, fill: "#555" }));
   }
+  p.bars.forEach((b, i) => {
+    const y = m.t + i * rowH, x0 = p.log ? m.l : tv(0);
+    const ok = Number.isFinite(b.value) && (!p.log || b.value > 0);
+    body.push(text(m.l - 8, y + rowH / 2 + 4, b.label, { size: 12, anchor: "end" }));
+    if (ok) body.push(`<rect x="${f(x0)}" y="${f(y + 4)}" width="${f(Math.max(1, tv(b.value) - x0))}" height="${rowH - 8}" fill="${b.color ?? PALETTE[0]}"/>`);
+    body.push(text((ok ? tv(b.value) : x0) + 6, y + rowH / 2 + 4, b.note ?? (ok ? fmtTick(Number(b.value.toPrecision(3))) : "diverged"), { size: 11, fill: "#333", halo: true }));
+  });
   body.push(`<line x1="${m.l}" y1="${m.t + ph}" x2="${m.l + pw}" y2="${m.t + ph}" stroke="#444"/>`);
   body.push(`<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${m.t + ph}" stroke="#444"/>`);
   body.push(text(m.l + pw / 2, Hh - 12, p.valueLabel, { size: 13, anchor: "middle" }));

@@ -9,5 +9,10 @@ export const commands: Array<() => Promise<{ command: CommandSpec }>> = [
   () => import("./train.ts"),
   () => import("./eval.ts"),
   () => import("./generate.ts"),
+  () => import("./gradflow.ts"),
+  () => import("./gates.ts"),
+  () => import("./memory.ts"),
+  () => import("./ablate.ts"),
+  () => import("./report.ts"),
   () => import("./serve.ts"),
 ];

@@ -1,0 +1,40 @@
+// rnnlab ablate: "can sigmoid and tanh be swapped?" — LSTM variants trained on the adding problem.
+import { ablate, ablationBarsSvg, ablationCurvesSvg, ABLATION_VARIANTS } from "../../index.ts";
+import type { CommandSpec } from "../command.ts";
+import { int, listOf, num, oneOf } from "../options.ts";
+import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
+
+const NAMES = ABLATION_VARIANTS.map((v) => v.name);
+
+export const command: CommandSpec = {
+  name: "ablate",
+  summary: "train LSTM variants (gate/cell activations, peepholes, forget bias) and compare final loss",
+  worker: true,
+  configure: (cmd) => cmd
+    .option("--task <name>", "the task (adding)", oneOf(["adding"] as const), "adding")
+    .option("--seq-len <T>", "adding problem length", int(2), 50)
+    .option("--units <N>", "hidden units", int(1), 32)
+    .option("--train-steps <n>", "training steps per variant", int(1), 1500)
+    .option("--batch-size <B>", "sequences per step", int(1), 32)
+    .option("--lr <rate>", "Adam learning rate", num(0, Infinity, true), 0.01)
+    .option("--variants <list>", `subset to run: ${NAMES.join(", ")}`, listOf(NAMES))
+    .option("--seed <n>", "seed", int(0), 1)
+    .option("--out <dir>", "output directory", defaultOut("ablate"))
+    .option("--no-png", "write SVG only")
+    .addHelpText("after", "\nExample: rnnlab ablate --task adding"),
+  run(o, ctx) {
+    const dir = outDir(o.out as string), variants = (o.variants as string[] | undefined) ?? NAMES;
+    ctx.progress.start(variants.length * (o.trainSteps as number), "ablate");
+    const a = ablate({
+      T: o.seqLen as number, hiddenSize: o.units as number, steps: o.trainSteps as number, batchSize: o.batchSize as number, lr: o.lr as number,
+      seed: o.seed as number, variants, onProgress: (done, _t, label) => ctx.progress.update(done, "", label), shouldStop: () => ctx.stopped(),
+    });
+    ctx.progress.stop();
+    writeJson(dir, "ablate", a);
+    if (a.rows.length) { writePlot(dir, "ablate", ablationBarsSvg(a), o.png as boolean); writePlot(dir, "ablate-curves", ablationCurvesSvg(a), o.png as boolean); }
+    ctx.log(`variant              held-out MSE   final train MSE   (predicting the mean: ${a.baselineMse.toFixed(3)})`);
+    for (const r of a.rows) ctx.log(`${r.name.padEnd(20)} ${(r.diverged ? "diverged" : r.testMse.toExponential(2)).padStart(12)}   ${r.finalTrainLoss.toExponential(2).padStart(15)}`);
+    ctx.log(`${a.stopped ? "stopped early; partial results in" : "wrote"} ${dir}/ablate.json, ablate.svg, ablate-curves.svg`);
+    return a.stopped ? 130 : 0;
+  },
+};
