@@ -2,7 +2,7 @@
 // with src/kernels/ref/ (same names, same argument order; byte pointers instead of arrays, i32 dims,
 // i32 activation codes, the LSTM opts object flattened to forgetBias, cellClip, gateAct, cellAct).
 // Kernels never allocate; the caller (src/kernels/wasm/arena.ts) owns all memory above heapBase().
-export { gemmNN, gemmNT, gemmTN } from "./gemm";
+export { gemmNN, gemmNT, gemmTN, gemmNNs, gemmNTs, gemmTNs, gemmWorkSize } from "./gemm";
 export { fillRows, sumRows, axpy, clipForward, clipBackward } from "./rows";
 export { actForward, actBackward, expForward } from "./activations";
 export { lstmForward, lstmBackward } from "./lstm";
@@ -13,3 +13,5 @@ export { gruGatesForward, gruCandidateForward, gruCandidateBackward, gruResetBac
 export function heapBase(): usize {
   return __heap_base;
 }
+export { softmaxXent, sumSquares, scale, sgdStep, adamStep, rmspropStep, adagradStep } from "./train";
+export { peakMulAdd } from "./peak";
