@@ -93,4 +93,22 @@ export interface Kernels {
                        B: number, H: number, resetAfter: boolean, gateAct: Act, cellAct: Act): void;
   /** reset-before only: dxz_r, dhRZ_r, dhPrev ACCUMULATE  <-  dRh = ∂L/∂(r ⊙ hPrev) */
   gruResetBackward(dxz: Buf, dhRZ: Buf, dhPrev: Buf, dRh: Buf, gates: Buf, hPrev: Buf, B: number, H: number, gateAct: Act): void;
+
+  // ---- training: the loss and the optimizer steps (formulas in src/kernels/ref/train.ts) ----
+  /** Σ over rows with label ≥ 0 of logsumexp(z) − z[label] for logits (N,C); if dLogits is given it
+   *  is OVERWRITTEN with scale·(softmax(z) − onehot) on those rows and 0 on rows labelled −1.
+   *  Labels are not checked here (train/losses.ts does). */
+  softmaxXent(dLogits: Buf | null, logits: Buf, labels: Int32Array, N: number, C: number, scale: number): number;
+  /** Σ x² over n values (accumulated in double) */
+  sumSquares(x: Buf, n: number): number;
+  /** x (n) *= a */
+  scale(x: Buf, a: number, n: number): void;
+  /** torch.optim.SGD; buf (momentum) is null when momentum = 0; `first`: the first step (b = g) */
+  sgdStep(p: Buf, g: Buf, buf: Buf | null, n: number, o: { lr: number; momentum: number; nesterov: boolean; weightDecay: number; first: boolean }): void;
+  /** torch.optim.Adam / AdamW at step t (from 1) */
+  adamStep(p: Buf, g: Buf, m: Buf, v: Buf, n: number, o: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; t: number }): void;
+  /** torch.optim.RMSprop (not centered) */
+  rmspropStep(p: Buf, g: Buf, v: Buf, n: number, o: { lr: number; alpha: number; eps: number; weightDecay: number }): void;
+  /** torch.optim.Adagrad; clr = lr / (1 + (t − 1)·lrDecay) */
+  adagradStep(p: Buf, g: Buf, s: Buf, n: number, o: { clr: number; eps: number; weightDecay: number }): void;
 }

@@ -2,16 +2,19 @@
 //   softmax cross-entropy (nn.CrossEntropyLoss): mean over the counted rows of −log softmax(z)[label];
 //     a label of −1 is ignored (PyTorch's ignore_index); ∂/∂z = (softmax(z) − onehot) / count
 //   mean squared error (nn.MSELoss): mean over all elements of (p − t)²; ∂/∂p = 2 (p − t) / n
-import type { Buf } from "../kernels/types.ts";
+import type { Buf, Kernels } from "../kernels/types.ts";
+import { kernelsFor } from "../kernels/index.ts";
 import { fail, RnnlabError } from "../errors.ts";
 
 export interface LossResult { loss: number; count: number }
 
 /**
  * loss of logits (N, C) against labels (N); dLogits (N, C) is OVERWRITTEN with ∂loss/∂logits.
- * Uses log-sum-exp with the row maximum subtracted, so ±1000 logits stay finite.
+ * Uses log-sum-exp with the row maximum subtracted, so ±1000 logits stay finite. The arithmetic is
+ * one kernel call (softmaxXent) on `kernels`, by default the backend that holds `logits`.
  */
-export function softmaxCrossEntropy(dLogits: Buf | null, logits: Buf, labels: Int32Array, N: number, C: number): LossResult {
+export function softmaxCrossEntropy(dLogits: Buf | null, logits: Buf, labels: Int32Array, N: number, C: number,
+                                    kernels: Kernels = kernelsFor(logits)): LossResult {
   const fn = "softmaxCrossEntropy";
   if (logits.length < N * C) fail(fn, "logits", `${N * C} values (N ${N} × C ${C})`, logits.length);
   if (labels.length !== N) fail(fn, "labels", `${N} labels (one per row)`, `${labels.length}`);
@@ -22,23 +25,9 @@ export function softmaxCrossEntropy(dLogits: Buf | null, logits: Buf, labels: In
     if (!Number.isInteger(y) || y < 0 || y >= C) fail(fn, `labels[${n}]`, `a class in [0, ${C}) or −1 (ignored)`, y);
     count++;
   }
-  if (dLogits) dLogits.fill(0, 0, N * C);
-  if (count === 0) return { loss: 0, count };
-  let total = 0;
-  for (let n = 0; n < N; n++) {
-    const y = labels[n], row = n * C;
-    if (y === -1) continue;
-    let max = -Infinity;
-    for (let c = 0; c < C; c++) max = Math.max(max, logits[row + c]);
-    let sum = 0;
-    for (let c = 0; c < C; c++) sum += Math.exp(logits[row + c] - max);
-    const logSum = max + Math.log(sum);
-    total += logSum - logits[row + y];
-    if (dLogits) {
-      for (let c = 0; c < C; c++) dLogits[row + c] = Math.exp(logits[row + c] - logSum) / count;
-      dLogits[row + y] -= 1 / count;
-    }
-  }
+  if (dLogits && dLogits.length < N * C) fail(fn, "dLogits", `${N * C} values (N ${N} × C ${C})`, dLogits.length);
+  if (count === 0) { dLogits?.fill(0, 0, N * C); return { loss: 0, count }; }
+  const total = kernels.softmaxXent(dLogits, logits, labels, N, C, 1 / count);
   return { loss: total / count, count };
 }
 

@@ -5,7 +5,10 @@
 //   AdamW    θ *= 1 − lr·λ (decoupled, Loshchilov & Hutter 2019), then Adam without λ
 //   RMSprop  g += λθ; v = α·v + (1−α)g²; θ −= lr·g / (√v + ε)
 //   Adagrad  g += λθ; s += g²; θ −= lr/(1 + (t−1)·decay) · g / (√s + ε)
-import type { Buf } from "../kernels/types.ts";
+// Each rule is one kernel call per buffer (src/kernels/*/train.ts), on the backend that holds the
+// parameters (kernelsFor): wasm for a model built on wasm, so a step never loops in JavaScript.
+import type { Buf, Kernels } from "../kernels/types.ts";
+import { kernelsFor } from "../kernels/index.ts";
 import { checkBool, checkKnownKeys, checkNumber, checkOneOf, fail, RnnlabError } from "../errors.ts";
 
 /** One flat parameter buffer and its gradient (e.g. a layer's params.flat / grads.flat). */
@@ -27,24 +30,25 @@ export interface Optimizer {
 export type OptimizerName = "sgd" | "adam" | "adamw" | "rmsprop" | "adagrad";
 export const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "adam", "adamw", "rmsprop", "adagrad"];
 
-type Rule = (p: Buf, g: Buf, slots: Buf[], lr: number, t: number) => void;
+type Rule = (k: Kernels, p: Buf, g: Buf, slots: Buf[], lr: number, t: number) => void;
 
 function makeOptimizer(name: OptimizerName, lr: number, hyper: Record<string, number | boolean>, slotNames: string[],
                        initial: number, rule: Rule): Optimizer {
   const slots = new Map<string, Buf[]>();
   let t = 0;
-  const slotsFor = (group: ParamGroup) => {
+  const loaded = new Set<string>();                   // groups whose slots came from loadState as plain arrays
+  const slotsFor = (k: Kernels, group: ParamGroup) => {
     let s = slots.get(group.name);
-    const Ctor = group.params instanceof Float64Array ? Float64Array : Float32Array;
-    if (s && s.length && s[0].length === group.params.length && !(s[0] instanceof Ctor)) {
-      s = s.map((b) => Ctor.from(b));                  // loaded slots take the parameters' precision (exact resume)
+    const dtype = group.params instanceof Float64Array ? "float64" : "float32";
+    const n = group.params.length;
+    if (s && loaded.has(group.name) && s.length && s[0].length === n) {
+      // loaded slots move to the parameters' backend and precision (exact resume)
+      s = s.map((b) => { const c = k.alloc(n, dtype); c.set(b); return c; });
       slots.set(group.name, s);
+      loaded.delete(group.name);
     }
-    if (!s || s[0]?.length !== group.params.length) {
-      s = slotNames.map(() => {
-        const b = group.params instanceof Float64Array ? new Float64Array(group.params.length) : new Float32Array(group.params.length);
-        return b.fill(initial);
-      });
+    if (!s || s[0]?.length !== n) {
+      s = slotNames.map(() => k.alloc(n, dtype).fill(initial));
       slots.set(group.name, s);
     }
     return s;
@@ -54,7 +58,7 @@ function makeOptimizer(name: OptimizerName, lr: number, hyper: Record<string, nu
     get t() { return t; },
     step(groups) {
       t++;
-      for (const g of groups) rule(g.params, g.grads, slotsFor(g), this.lr, t);
+      for (const g of groups) { const k = kernelsFor(g.params); rule(k, g.params, g.grads, slotsFor(k, g), this.lr, t); }
     },
     state() {
       const out: Record<string, Buf> = {};
@@ -64,12 +68,14 @@ function makeOptimizer(name: OptimizerName, lr: number, hyper: Record<string, nu
     loadState(state) {
       t = state.t;
       slots.clear();
+      loaded.clear();
       for (const [key, values] of Object.entries(state.slots)) {
         const cut = key.lastIndexOf("/"), group = key.slice(0, cut), slot = slotNames.indexOf(key.slice(cut + 1));
         if (slot < 0) throw new RnnlabError(`${name}.loadState: unknown slot "${key}"; this optimizer has ${slotNames.join(", ") || "no slots"}`);
         const bufs = slots.get(group) ?? slotNames.map(() => new Float64Array(values.length) as Buf);
         bufs[slot] = Float64Array.from(values);
         slots.set(group, bufs);
+        loaded.add(group);
       }
     },
   };
@@ -84,17 +90,8 @@ export function sgd(opts: SgdOptions = {}): Optimizer {
   const lr = checkNumber(fn, "lr", opts.lr ?? 0.01, 0), mu = checkNumber(fn, "momentum", opts.momentum ?? 0, 0);
   const nesterov = checkBool(fn, "nesterov", opts.nesterov ?? false), wd = checkNumber(fn, "weightDecay", opts.weightDecay ?? 0, 0);
   if (nesterov && mu === 0) fail(fn, "nesterov", "false unless momentum > 0", true);
-  return makeOptimizer("sgd", lr, { momentum: mu, nesterov, weightDecay: wd }, mu > 0 ? ["momentum"] : [], 0, (p, g, s, lr, t) => {
-    const b = s[0];
-    for (let i = 0; i < p.length; i++) {
-      let gi = g[i] + wd * p[i];
-      if (mu > 0) {
-        b[i] = t === 1 ? gi : mu * b[i] + gi;
-        gi = nesterov ? gi + mu * b[i] : b[i];
-      }
-      p[i] -= lr * gi;
-    }
-  });
+  return makeOptimizer("sgd", lr, { momentum: mu, nesterov, weightDecay: wd }, mu > 0 ? ["momentum"] : [], 0, (k, p, g, s, lr, t) =>
+    k.sgdStep(p, g, mu > 0 ? s[0]! : null, p.length, { lr, momentum: mu, nesterov, weightDecay: wd, first: t === 1 }));
 }
 
 export interface AdamOptions { lr?: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number }
@@ -104,16 +101,8 @@ function adamLike(fn: "adam" | "adamw", opts: AdamOptions, decoupledDefault: num
   const b1 = prob(fn, "beta1", opts.beta1 ?? 0.9), b2 = prob(fn, "beta2", opts.beta2 ?? 0.999);
   const eps = checkNumber(fn, "eps", opts.eps ?? 1e-8, 0), wd = checkNumber(fn, "weightDecay", opts.weightDecay ?? decoupledDefault, 0);
   const decoupled = fn === "adamw";
-  return makeOptimizer(fn, lr, { beta1: b1, beta2: b2, eps, weightDecay: wd }, ["m", "v"], 0, (p, g, [m, v], lr, t) => {
-    const bc1 = 1 - b1 ** t, bc2Sqrt = Math.sqrt(1 - b2 ** t), stepSize = lr / bc1;
-    for (let i = 0; i < p.length; i++) {
-      let gi = g[i];
-      if (decoupled) p[i] *= 1 - lr * wd; else gi += wd * p[i];
-      m[i] = m[i] * b1 + gi * (1 - b1);
-      v[i] = v[i] * b2 + gi * gi * (1 - b2);
-      p[i] -= stepSize * m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps);
-    }
-  });
+  return makeOptimizer(fn, lr, { beta1: b1, beta2: b2, eps, weightDecay: wd }, ["m", "v"], 0, (k, p, g, [m, v], lr, t) =>
+    k.adamStep(p, g, m!, v!, p.length, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, decoupled, t }));
 }
 export const adam = (opts: AdamOptions = {}) => adamLike("adam", opts, 0);
 export const adamw = (opts: AdamOptions = {}) => adamLike("adamw", opts, 0.01);
@@ -124,13 +113,8 @@ export function rmsprop(opts: RmspropOptions = {}): Optimizer {
   checkKnownKeys(fn, opts, ["lr", "alpha", "eps", "weightDecay"]);
   const lr = checkNumber(fn, "lr", opts.lr ?? 0.01, 0), alpha = prob(fn, "alpha", opts.alpha ?? 0.99);
   const eps = checkNumber(fn, "eps", opts.eps ?? 1e-8, 0), wd = checkNumber(fn, "weightDecay", opts.weightDecay ?? 0, 0);
-  return makeOptimizer("rmsprop", lr, { alpha, eps, weightDecay: wd }, ["v"], 0, (p, g, [v], lr) => {
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i] + wd * p[i];
-      v[i] = v[i] * alpha + gi * gi * (1 - alpha);
-      p[i] -= lr * gi / (Math.sqrt(v[i]) + eps);
-    }
-  });
+  return makeOptimizer("rmsprop", lr, { alpha, eps, weightDecay: wd }, ["v"], 0, (k, p, g, [v], lr) =>
+    k.rmspropStep(p, g, v!, p.length, { lr, alpha, eps, weightDecay: wd }));
 }
 
 export interface AdagradOptions { lr?: number; lrDecay?: number; eps?: number; weightDecay?: number; initialAccumulatorValue?: number }
@@ -140,14 +124,8 @@ export function adagrad(opts: AdagradOptions = {}): Optimizer {
   const lr = checkNumber(fn, "lr", opts.lr ?? 0.01, 0), decay = checkNumber(fn, "lrDecay", opts.lrDecay ?? 0, 0);
   const eps = checkNumber(fn, "eps", opts.eps ?? 1e-10, 0), wd = checkNumber(fn, "weightDecay", opts.weightDecay ?? 0, 0);
   const init = checkNumber(fn, "initialAccumulatorValue", opts.initialAccumulatorValue ?? 0, 0);
-  return makeOptimizer("adagrad", lr, { lrDecay: decay, eps, weightDecay: wd, initialAccumulatorValue: init }, ["sum"], init, (p, g, [s], lr, t) => {
-    const clr = lr / (1 + (t - 1) * decay);
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i] + wd * p[i];
-      s[i] += gi * gi;
-      p[i] -= clr * gi / (Math.sqrt(s[i]) + eps);
-    }
-  });
+  return makeOptimizer("adagrad", lr, { lrDecay: decay, eps, weightDecay: wd, initialAccumulatorValue: init }, ["sum"], init, (k, p, g, [s], lr, t) =>
+    k.adagradStep(p, g, s!, p.length, { clr: lr / (1 + (t - 1) * decay), eps, weightDecay: wd }));
 }
 
 export function optimizerByName(name: string, opts: Record<string, unknown> = {}): Optimizer {
@@ -165,7 +143,7 @@ export function optimizerByName(name: string, opts: Record<string, unknown> = {}
 /** √(Σ g²) over every group */
 export function globalNorm(groups: ParamGroup[]): number {
   let sum = 0;
-  for (const { grads } of groups) for (let i = 0; i < grads.length; i++) sum += grads[i] * grads[i];
+  for (const { grads } of groups) sum += kernelsFor(grads).sumSquares(grads, grads.length);
   return Math.sqrt(sum);
 }
 
@@ -174,7 +152,7 @@ export function clipGradNorm(groups: ParamGroup[], maxNorm: number): number {
   checkNumber("clipGradNorm", "maxNorm", maxNorm, 0);
   const norm = globalNorm(groups);
   const coef = Math.min(1, maxNorm / (norm + 1e-6));
-  if (coef < 1) for (const { grads } of groups) for (let i = 0; i < grads.length; i++) grads[i] *= coef;
+  if (coef < 1) for (const { grads } of groups) kernelsFor(grads).scale(grads, coef, grads.length);
   return norm;
 }
 
@@ -182,6 +160,6 @@ export function clipGradNorm(groups: ParamGroup[], maxNorm: number): number {
 export function clipGradValue(groups: ParamGroup[], limit: number): number {
   checkNumber("clipGradValue", "limit", limit, 0);
   const norm = globalNorm(groups);
-  for (const { grads } of groups) for (let i = 0; i < grads.length; i++) grads[i] = Math.min(limit, Math.max(-limit, grads[i]));
+  for (const { grads } of groups) kernelsFor(grads).clipForward(grads, grads, limit, grads.length);
   return norm;
 }

@@ -6,6 +6,7 @@ import { actBackward, actForward } from "./activations.ts";
 import { axpy, clipBackward, clipForward, fillRows, sumRows } from "./rows.ts";
 import { lstmBackward, lstmForward } from "./lstm-pointwise.ts";
 import { gruCandidateBackward, gruCandidateForward, gruGatesForward, gruResetBackward } from "./gru-pointwise.ts";
+import { adagradStep, adamStep, rmspropStep, scale, sgdStep, softmaxXent, sumSquares } from "./train.ts";
 
 export const refKernels: Kernels = {
   name: "ref",
@@ -17,4 +18,5 @@ export const refKernels: Kernels = {
   actForward, actBackward,
   lstmForward, lstmBackward,
   gruGatesForward, gruCandidateForward, gruCandidateBackward, gruResetBackward,
+  softmaxXent, sumSquares, scale, sgdStep, adamStep, rmspropStep, adagradStep,
 };
