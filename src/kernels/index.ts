@@ -3,7 +3,9 @@
 // the wasm SIMD backend when it loads (and RNNLAB_BACKEND is not "ref"), else the reference one.
 import type { Kernels } from "./types.ts";
 import { refKernels } from "./ref/index.ts";
-import { createWasmKernels, createWasmKernelsSync } from "./wasm/index.ts";
+import { createWasmKernels, createWasmKernelsSync, type WasmKernelsOptions } from "./wasm/index.ts";
+import { ArenaFloat32Array } from "./wasm/arena.ts";
+import type { Buf } from "./types.ts";
 import { checkOneOf } from "../errors.ts";
 
 export type BackendName = "auto" | "ref" | "wasm";
@@ -38,12 +40,19 @@ export function setDefaultKernels(k: Kernels | BackendName): Kernels {
   return current;
 }
 
-/** A backend by name, asynchronously (the form that also works where synchronous compilation does not). */
-export async function loadKernels(name: BackendName = "auto"): Promise<Kernels> {
+/** The backend whose memory holds `buf` (wasm for a buffer from its alloc(), else ref), so code that
+ *  holds only buffers — an optimizer over a model's parameters — runs on the model's backend. */
+export function kernelsFor(buf: Buf): Kernels {
+  return buf instanceof ArenaFloat32Array ? ((buf.owner?.kernels as Kernels | undefined) ?? refKernels) : refKernels;
+}
+
+/** A backend by name, asynchronously (the form that also works where synchronous compilation does not).
+ *  `threads` (1 or 2) applies to wasm; the default is RNNLAB_THREADS, else 2 on a machine with two cores. */
+export async function loadKernels(name: BackendName = "auto", opts: WasmKernelsOptions = {}): Promise<Kernels> {
   checkOneOf("loadKernels", "name", name, ["auto", "ref", "wasm"] as const);
   if (name === "ref") return refKernels;
   try {
-    return await createWasmKernels();
+    return await createWasmKernels(opts);
   } catch (err) {
     if (name === "wasm") throw err;
     return refKernels;

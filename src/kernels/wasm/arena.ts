@@ -52,6 +52,8 @@ export interface ArenaStats {
 export class Arena {
   readonly memory: WebAssembly.Memory;
   readonly base: number;
+  /** the backend that owns this arena (set by it), so code holding only a buffer can find its kernels */
+  kernels: unknown = undefined;
   private starts: number[] = [];                     // free blocks, sorted by start, never adjacent
   private sizes: number[] = [];
   private live = new Map<number, number>();          // block start -> size (bytes)

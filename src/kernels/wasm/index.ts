@@ -11,12 +11,15 @@
 //   an out-of-bounds write in wasm would silently corrupt a neighbouring arena block.
 // - Results differ from ref by f32 rounding: ref computes in double and rounds once on store;
 //   wasm computes in f32, with its own exp/tanh (assembly/math.ts, a few ulp).
+// - Two threads (threads.ts): big GEMMs and pointwise steps are cut in two, the worker runs one
+//   half; results are bit-for-bit those of one thread.
 // Not here: the allocator (arena.ts), reading the binary (load.ts), the kernels themselves (assembly/).
 import type { instantiate } from "../../../build/rnnlab.js";
 import { refKernels as ref } from "../ref/index.ts";
 import type { Act, Buf, Dtype, Kernels, LstmPointwiseOpts } from "../types.ts";
 import { Arena, ArenaFloat32Array, MAX_PAGES } from "./arena.ts";
 import { loadWasmModule, loadWasmModuleSync } from "./load.ts";
+import { ThreadPool, defaultThreadCount, type WorkerOp } from "./threads.ts";
 
 /** The module's exports, typed by the .d.ts that `asc --bindings raw` generates. */
 export type RawExports = Awaited<ReturnType<typeof instantiate>>;
@@ -24,27 +27,53 @@ export type RawExports = Awaited<ReturnType<typeof instantiate>>;
 const INITIAL_PAGES = 16;                            // --initialMemory in scripts/build-wasm.mjs
 const LAST_ACT = 7;                                  // Act.Elu
 
+export interface WasmKernelsOptions {
+  /** 1 or 2 (default: RNNLAB_THREADS, else 2 where there are two cores and worker_threads). */
+  threads?: number;
+}
+
 export interface WasmKernels extends Kernels {
   readonly name: "wasm";
   readonly memory: WebAssembly.Memory;
   readonly arena: Arena;
   readonly raw: RawExports;
+  /** Threads kernel calls may use (1 or 2). */
+  readonly threads: number;
+  setThreads(n: number): void;
+  /** Blocks until the second thread has started (no-op with one thread); throws if it cannot. */
+  waitForThreads(): void;
+  /** Kernel calls so far whose second half ran on the worker thread. */
+  parallelCalls(): number;
+  /** Stops the worker thread; the kernels keep working on one thread. */
+  dispose(): void;
   /** y (n) = eˣ with the f32 exp that sigmoid, tanh and ELU use (for accuracy tests). */
   exp(y: Float32Array, x: Float32Array, n: number): void;
 }
 
 /** Creates a backend with its own memory and arena (compiles the module once per process). */
-export async function createWasmKernels(): Promise<WasmKernels> {
-  const memory = newMemory();
-  const instance = await WebAssembly.instantiate(await loadWasmModule(), { env: { memory } });
-  return makeKernels(instance, memory);
+export async function createWasmKernels(opts: WasmKernelsOptions = {}): Promise<WasmKernels> {
+  const memory = newMemory(), module = await loadWasmModule();
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return makeKernels(module, instance, memory, opts);
 }
 
 /** Synchronous variant for Node (reads and compiles build/rnnlab.wasm synchronously). */
-export function createWasmKernelsSync(): WasmKernels {
-  const memory = newMemory();
-  return makeKernels(new WebAssembly.Instance(loadWasmModuleSync(), { env: { memory } }), memory);
+export function createWasmKernelsSync(opts: WasmKernelsOptions = {}): WasmKernels {
+  const memory = newMemory(), module = loadWasmModuleSync();
+  return makeKernels(module, new WebAssembly.Instance(module, { env: { memory } }), memory, opts);
 }
+
+function threadCount(n: number | undefined): number {
+  if (n === undefined) return defaultThreadCount();
+  if (n !== 1 && n !== 2) throw new RangeError(`wasm kernels: threads must be 1 or 2, got ${n}`);
+  return n;
+}
+
+/** Work (multiply-adds) from which a GEMM is split across two threads, and batch elements (B·H)
+ *  from which a pointwise cell step is: below these a hand-off costs more than it saves
+ *  (measured by bench/threads.ts). */
+export const PARALLEL_GEMM_MACS = 1 << 18;
+export const PARALLEL_POINTWISE = 1 << 13;
 
 function newMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
@@ -118,10 +147,63 @@ class Marshal {
 
 // ---- the Kernels object ----
 
-function makeKernels(instance: WebAssembly.Instance, memory: WebAssembly.Memory): WasmKernels {
+function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance, memory: WebAssembly.Memory,
+                     opts: WasmKernelsOptions): WasmKernels {
   const raw = instance.exports as unknown as RawExports;
   const arena = new Arena(memory, raw.heapBase() >>> 0);
   const io = new Marshal(arena);
+  const workBytes = raw.gemmWorkSize() * 4;
+  const work = [arena.allocBytes(workBytes), arena.allocBytes(workBytes)]; // gemmTN panels, one per thread
+  let threads = threadCount(opts.threads);
+  let pool: ThreadPool | null = null;
+  const twoThreads = (): ThreadPool | null => {
+    if (threads < 2) return null;
+    pool ??= new ThreadPool(module, memory, arena);
+    return pool.ready() ? pool : null;
+  };
+
+  /** One GEMM on pointers, cut in two between this thread and the worker when it is big enough:
+   *  along N when C is wide and short (a time step's B×G product: each thread then reads only its
+   *  half of the weight), else along M; cuts at multiples of 8 columns / 4 rows. */
+  const gemmCall = (which: "gemmNN" | "gemmNT" | "gemmTN", pC: number, pA: number, pB: number, M: number, N: number, K: number) => {
+    const lda = which === "gemmTN" ? M : K, ldb = which === "gemmNT" ? K : N, ldc = N;
+    const op = `${which}s` as "gemmNNs" | "gemmNTs" | "gemmTNs";
+    const p = M * N * K >= PARALLEL_GEMM_MACS ? twoThreads() : null;
+    const byN = N >= 16 && (M < 64 || N >= 4 * M);
+    const cut = p === null ? 0 : byN ? (N >> 4) << 3 : M >= 8 ? (M >> 3) << 2 : 0;
+    if (cut === 0) {
+      if (which === "gemmTN") raw.gemmTNs(pC, pA, pB, M, N, K, lda, ldb, ldc, work[0]!);
+      else raw[op as "gemmNNs" | "gemmNTs"](pC, pA, pB, M, N, K, lda, ldb, ldc);
+      return;
+    }
+    // the worker's block: columns [cut, N) or rows [cut, M)
+    const offC = byN ? cut : cut * ldc;
+    const offA = byN ? 0 : which === "gemmTN" ? cut : cut * lda;
+    const offB = byN ? (which === "gemmNT" ? cut * ldb : cut) : 0;
+    const m2 = byN ? M : M - cut, n2 = byN ? N - cut : N;
+    p!.post(op, which === "gemmTN"
+      ? [pC + 4 * offC, pA + 4 * offA, pB + 4 * offB, m2, n2, K, lda, ldb, ldc, work[1]!]
+      : [pC + 4 * offC, pA + 4 * offA, pB + 4 * offB, m2, n2, K, lda, ldb, ldc]);
+    const m1 = byN ? M : cut, n1 = byN ? cut : N;
+    try {
+      if (which === "gemmTN") raw.gemmTNs(pC, pA, pB, m1, n1, K, lda, ldb, ldc, work[0]!);
+      else raw[op as "gemmNNs" | "gemmNTs"](pC, pA, pB, m1, n1, K, lda, ldb, ldc);
+    } finally { p!.join(); }
+  };
+
+  /** A pointwise cell kernel over B rows, the rows [cut, B) on the worker when B·H is big enough.
+   *  `rowArgs[i]` is the floats per batch row of pointer argument i (0: shared, not offset). */
+  const rowsCall = (op: WorkerOp, args: number[], rowArgs: readonly number[], B: number, H: number, bIndex: number) => {
+    const p = B >= 2 && B * H >= PARALLEL_POINTWISE ? twoThreads() : null;
+    const fn = raw[op as keyof RawExports] as unknown as (...a: number[]) => void;
+    if (p === null) { fn(...args); return; }
+    const cut = B >> 1;
+    const second = args.map((v, i) => (i < rowArgs.length && rowArgs[i]! > 0 && v !== 0 ? v + 4 * cut * rowArgs[i]! * H : v));
+    second[bIndex] = B - cut;
+    p.post(op, second);
+    const first = args.slice(); first[bIndex] = cut;
+    try { fn(...first); } finally { p.join(); }
+  };
 
   const gemm = (which: "gemmNN" | "gemmNT" | "gemmTN", C: Buf, A: Buf, B: Buf, M: number, N: number, K: number) => {
     if (is64(C, A, B)) return ref[which](C, A, B, M, N, K);
@@ -130,13 +212,18 @@ function makeKernels(instance: WebAssembly.Instance, memory: WebAssembly.Memory)
     const pC = io.out(C, mn, which, "C");
     const pA = io.in(A, mk, which, "A");              // (M,K) or (K,M): the same count
     const pB = io.in(B, kn, which, "B");              // (K,N) or (N,K)
-    raw[which](pC, pA, pB, M, N, K);
+    if (mn > 0) gemmCall(which, pC, pA, pB, M, N, K);
     io.end();
   };
 
   const k: WasmKernels = {
     name: "wasm",
     memory, arena, raw,
+    get threads() { return threads; },
+    setThreads(n: number) { threads = threadCount(n); },
+    waitForThreads() { if (threads === 2) (pool ??= new ThreadPool(module, memory, arena)).waitUntilReady(); },
+    parallelCalls: () => pool?.parallelCalls ?? 0,
+    dispose() { pool?.dispose(); pool = null; threads = 1; },
 
     alloc(length: number, dtype: Dtype = "float32"): Buf {
       dim("alloc", "length", length);
@@ -229,7 +316,7 @@ function makeKernels(instance: WebAssembly.Instance, memory: WebAssembly.Memory)
       const pg = io.out(gates, 4 * bh, fn, "gates"), pc = io.out(c, bh, fn, "c"), pm = io.out(m, bh, fn, "m");
       const pz = io.in(z, 4 * bh, fn, "z"), pcp = io.in(cPrev, bh, fn, "cPrev");
       const pp = peep ? io.in(peep, 3 * H, fn, "peep") : 0;
-      raw.lstmForward(pg, pc, pm, pz, pcp, pp, B, H, o.forgetBias, o.cellClip, ga, ca);
+      rowsCall("lstmForward", [pg, pc, pm, pz, pcp, pp, B, H, o.forgetBias, o.cellClip, ga, ca], [4, 1, 1, 4, 1, 0], B, H, 6);
       io.end();
     },
 
@@ -247,7 +334,10 @@ function makeKernels(instance: WebAssembly.Instance, memory: WebAssembly.Memory)
       const pdm = io.in(dm, bh, fn, "dm"), pdc = io.in(dc, bh, fn, "dc");
       const pg = io.in(gates, 4 * bh, fn, "gates"), pc = io.in(c, bh, fn, "c"), pcp = io.in(cPrev, bh, fn, "cPrev");
       const pp = peep ? io.in(peep, 3 * H, fn, "peep") : 0;
-      raw.lstmBackward(pdz, pdcp, pdp, pdm, pdc, pg, pc, pcp, pp, B, H, o.forgetBias, o.cellClip, ga, ca);
+      const args = [pdz, pdcp, pdp, pdm, pdc, pg, pc, pcp, pp, B, H, o.forgetBias, o.cellClip, ga, ca];
+      // dPeep sums over the batch: the two halves would race on it, so with peepholes one thread
+      if (pdp !== 0) raw.lstmBackward(pdz, pdcp, pdp, pdm, pdc, pg, pc, pcp, pp, B, H, o.forgetBias, o.cellClip, ga, ca);
+      else rowsCall("lstmBackward", args, [4, 1, 0, 1, 1, 4, 1, 1, 0], B, H, 9);
       io.end();
     },
 
@@ -258,7 +348,7 @@ function makeKernels(instance: WebAssembly.Instance, memory: WebAssembly.Memory)
       io.begin();
       const pg = io.out(gates, 3 * bh, fn, "gates"), prh = io.out(rh, bh, fn, "rh");
       const pxz = io.in(xz, 3 * bh, fn, "xz"), prz = io.in(hRZ, 2 * bh, fn, "hRZ"), php = io.in(hPrev, bh, fn, "hPrev");
-      raw.gruGatesForward(pg, prh, pxz, prz, php, B, H, ga);
+      rowsCall("gruGatesForward", [pg, prh, pxz, prz, php, B, H, ga], [3, 1, 3, 2, 1], B, H, 5);
       io.end();
     },
 
@@ -269,7 +359,7 @@ function makeKernels(instance: WebAssembly.Instance, memory: WebAssembly.Memory)
       io.begin();
       const pg = io.out(gates, 3 * bh, fn, "gates"), ph = io.out(h, bh, fn, "h");
       const pxz = io.in(xz, 3 * bh, fn, "xz"), pn = io.in(hN, bh, fn, "hN"), php = io.in(hPrev, bh, fn, "hPrev");
-      raw.gruCandidateForward(pg, ph, pxz, pn, php, B, H, resetAfter ? 1 : 0, ca);
+      rowsCall("gruCandidateForward", [pg, ph, pxz, pn, php, B, H, resetAfter ? 1 : 0, ca], [3, 1, 3, 1, 1], B, H, 5);
       io.end();
     },
 
@@ -284,7 +374,8 @@ function makeKernels(instance: WebAssembly.Instance, memory: WebAssembly.Memory)
       const pdn = io.out(dhN, bh, fn, "dhN"), pdhp = io.out(dhPrev, bh, fn, "dhPrev");
       const pdh = io.in(dh, bh, fn, "dh"), pg = io.in(gates, 3 * bh, fn, "gates");
       const pn = io.in(hN, bh, fn, "hN"), php = io.in(hPrev, bh, fn, "hPrev");
-      raw.gruCandidateBackward(pdxz, pdrz, pdn, pdhp, pdh, pg, pn, php, B, H, resetAfter ? 1 : 0, ga, ca);
+      rowsCall("gruCandidateBackward", [pdxz, pdrz, pdn, pdhp, pdh, pg, pn, php, B, H, resetAfter ? 1 : 0, ga, ca],
+        [3, 2, 1, 1, 1, 3, 1, 1], B, H, 8);
       io.end();
     },
 
@@ -296,7 +387,80 @@ function makeKernels(instance: WebAssembly.Instance, memory: WebAssembly.Memory)
       const pdxz = io.out(dxz, 3 * bh, fn, "dxz"), pdrz = io.out(dhRZ, 2 * bh, fn, "dhRZ");
       const pdhp = io.out(dhPrev, bh, fn, "dhPrev");
       const pdr = io.in(dRh, bh, fn, "dRh"), pg = io.in(gates, 3 * bh, fn, "gates"), php = io.in(hPrev, bh, fn, "hPrev");
-      raw.gruResetBackward(pdxz, pdrz, pdhp, pdr, pg, php, B, H, ga);
+      rowsCall("gruResetBackward", [pdxz, pdrz, pdhp, pdr, pg, php, B, H, ga], [3, 2, 1, 1, 3, 1], B, H, 6);
+      io.end();
+    },
+
+    softmaxXent(dLogits, logits, labels, N, C, scale) {
+      if (is64(dLogits, logits)) return ref.softmaxXent(dLogits, logits, labels, N, C, scale);
+      const fn = "softmaxXent", nc = dim(fn, "N", N) * dim(fn, "C", C);
+      if (labels.length < N) throw new RangeError(`${fn}: labels has length ${labels.length}, needs ${N}`);
+      io.begin();
+      const pd = dLogits ? io.out(dLogits, nc, fn, "dLogits") : 0;
+      const pz = io.in(logits, nc, fn, "logits");
+      const pl = arena.allocBytes(N * 4);                // labels: i32, copied (N values, not N·C)
+      try {
+        new Int32Array(memory.buffer, pl, N).set(labels.subarray(0, N));
+        return raw.softmaxXent(pd, pz, pl, N, C, scale);
+      } finally { arena.freeBytes(pl); io.end(); }
+    },
+
+    sumSquares(x, n) {
+      if (is64(x)) return ref.sumSquares(x, n);
+      dim("sumSquares", "n", n);
+      io.begin();
+      const r = raw.sumSquares(io.in(x, n, "sumSquares", "x"), n);
+      io.end();
+      return r;
+    },
+
+    scale(x, a, n) {
+      if (is64(x)) return ref.scale(x, a, n);
+      dim("scale", "n", n);
+      io.begin();
+      raw.scale(io.out(x, n, "scale", "x"), a, n);
+      io.end();
+    },
+
+    sgdStep(p, g, buf, n, o) {
+      if (is64(p, g, buf)) return ref.sgdStep(p, g, buf, n, o);
+      const fn = "sgdStep";
+      dim(fn, "n", n);
+      io.begin();
+      const pp = io.out(p, n, fn, "p"), pb = buf ? io.out(buf, n, fn, "buf") : 0;
+      raw.sgdStep(pp, io.in(g, n, fn, "g"), pb, n, o.lr, o.momentum, o.nesterov ? 1 : 0, o.weightDecay, o.first ? 1 : 0);
+      io.end();
+    },
+
+    adamStep(p, g, m, v, n, o) {
+      if (is64(p, g, m, v)) return ref.adamStep(p, g, m, v, n, o);
+      const fn = "adamStep";
+      dim(fn, "n", n);
+      const stepSize = o.lr / (1 - o.beta1 ** o.t), bc2Sqrt = Math.sqrt(1 - o.beta2 ** o.t); // in double, as ref
+      io.begin();
+      const pp = io.out(p, n, fn, "p"), pm = io.out(m, n, fn, "m"), pv = io.out(v, n, fn, "v");
+      raw.adamStep(pp, io.in(g, n, fn, "g"), pm, pv, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, o.eps, o.weightDecay,
+        o.decoupled ? 1 : 0, 1 - o.lr * o.weightDecay, stepSize, bc2Sqrt);
+      io.end();
+    },
+
+    rmspropStep(p, g, v, n, o) {
+      if (is64(p, g, v)) return ref.rmspropStep(p, g, v, n, o);
+      const fn = "rmspropStep";
+      dim(fn, "n", n);
+      io.begin();
+      const pp = io.out(p, n, fn, "p"), pv = io.out(v, n, fn, "v");
+      raw.rmspropStep(pp, io.in(g, n, fn, "g"), pv, n, o.lr, o.alpha, 1 - o.alpha, o.eps, o.weightDecay);
+      io.end();
+    },
+
+    adagradStep(p, g, s, n, o) {
+      if (is64(p, g, s)) return ref.adagradStep(p, g, s, n, o);
+      const fn = "adagradStep";
+      dim(fn, "n", n);
+      io.begin();
+      const pp = io.out(p, n, fn, "p"), ps = io.out(s, n, fn, "s");
+      raw.adagradStep(pp, io.in(g, n, fn, "g"), ps, n, o.clr, o.eps, o.weightDecay);
       io.end();
     },
 
@@ -308,5 +472,6 @@ function makeKernels(instance: WebAssembly.Instance, memory: WebAssembly.Memory)
       io.end();
     },
   };
+  arena.kernels = k;
   return k;
 }
