@@ -161,8 +161,13 @@ export class Recurrent {
     };
   }
 
-  /** Gradients of the last forward given cotangents; parameter gradients ACCUMULATE into grads. */
-  backward(cot: BackwardInput): BackwardResult {
+  /** Gradients of the last forward given cotangents; parameter gradients ACCUMULATE into grads.
+   *  `{ inputGrad: false }` skips ∂L/∂x (dx is then null): one GEMM over all T·B rows saved when the
+   *  input is data, not the output of something being trained. */
+  backward(cot: BackwardInput): BackwardResult;
+  backward(cot: BackwardInput, opts: { inputGrad: false }): Omit<BackwardResult, "dx"> & { dx: null };
+  backward(cot: BackwardInput, opts?: { inputGrad?: boolean }): Omit<BackwardResult, "dx"> & { dx: Tensor | null };
+  backward(cot: BackwardInput, opts: { inputGrad?: boolean } = {}): Omit<BackwardResult, "dx"> & { dx: Tensor | null } {
     const fn = `${this.name}.backward`;
     if (!this.last || !this.plan) throw new RnnlabError(`${fn}: call forward first`);
     checkKnownKeys(fn, cot, ["output", "hN", "cN"]);
@@ -174,11 +179,13 @@ export class Recurrent {
       if (this.kind !== "lstm") fail(fn, "cN", `absent for ${this.name}`, cot.cN);
       this.checkTensor(fn, "cN", cot.cN, [LD, B, H], "[numLayers·dirs, batch, hiddenSize]");
     }
+    checkKnownKeys(fn, opts, ["inputGrad"]);
+    const inputGrad = opts.inputGrad ?? true;
     const plan = this.plan;
-    plan.backward(this.w, this.dw, cot.output?.data ?? null, this.batchFirst, cot.hN?.data ?? null, cot.cN?.data ?? null);
+    plan.backward(this.w, this.dw, cot.output?.data ?? null, this.batchFirst, cot.hN?.data ?? null, cot.cN?.data ?? null, inputGrad);
     const ref = { dtype: this.dtype };
     return {
-      dx: like(ref, this.batchFirst ? [B, T, this.inputSize] : [T, B, this.inputSize], plan.inputGrad(this.batchFirst)),
+      dx: inputGrad ? like(ref, this.batchFirst ? [B, T, this.inputSize] : [T, B, this.inputSize], plan.inputGrad(this.batchFirst)) : null,
       dh0: like(ref, [LD, B, R], plan.initialGradH()),
       dc0: this.kind === "lstm" ? like(ref, [LD, B, H], plan.initialGradC()) : null,
     };

@@ -106,21 +106,24 @@ export class BidiStack {
     return out;
   }
 
-  backward(ws: CellWeights[][], dws: CellWeights[][], dOut: Buf | null, batchFirst: boolean, dhN: Buf | null, dcN: Buf | null): void {
+  /** needInputGrad = false skips ∂L/∂x (layer 0's dX GEMM over all T·B rows: D·G·T·B multiply-adds) when
+   *  nobody reads it, e.g. features fed straight into the first layer during training. */
+  backward(ws: CellWeights[][], dws: CellWeights[][], dOut: Buf | null, batchFirst: boolean, dhN: Buf | null, dcN: Buf | null,
+           needInputGrad = true): void {
     const { T, B, L, dirs, R, H } = this, TB = T * B, W = dirs * R;
     const top = this.dCat[L - 1];
     if (!dOut) top.fill(0);
     else if (batchFirst) swapLeading(top, dOut, B, T, W);
     else top.set(dOut);
     for (let l = L - 1; l >= 0; l--) {
-      const dIn = l > 0 ? this.dCat[l - 1] : this.dX;
-      dIn.fill(0);
+      const dIn = l > 0 ? this.dCat[l - 1] : needInputGrad ? this.dX : null;
+      dIn?.fill(0);
       for (let d = 0; d < dirs; d++) {
         takeColumns(this.dPart, this.dCat[l], TB, W, d * R, R);
         const dFinal: LayerState = { h: this.state(dhN, l, d, R), c: this.state(dcN, l, d, H) };
         this.stacks[l][d].backward([ws[l][d]], [dws[l][d]], this.dPart, [dFinal], dIn);
       }
-      if (l > 0 && this.dropped) this.applyMask(dIn, dIn, this.masks[l - 1]); // backprop through dropout
+      if (l > 0 && this.dropped) this.applyMask(dIn!, dIn!, this.masks[l - 1]); // backprop through dropout
     }
   }
 

@@ -168,8 +168,10 @@ export class SequenceModel {
         if (t >= 0) dOut.set(dHead.subarray(b * W, (b + 1) * W), (t * B + b) * W);
       }
     }
-    const g = this.rnn.backward({ output: new Tensor(out.shape, dOut), ...dState });
-    if (this.embedding && batch.input.kind === "tokens") this.embedding.backward(g.dx.data, batch.input.ids);
+    const input = batch.input, ids = this.embedding && input.kind === "tokens" ? input.ids : null;
+    // ∂L/∂x only feeds the embedding; for feature inputs it would be a wasted T·B-row GEMM
+    const g = this.rnn.backward({ output: new Tensor(out.shape, dOut), ...dState }, { inputGrad: ids !== null });
+    if (ids) this.embedding!.backward(g.dx!.data, ids);
     return { loss, count, correct, predictions: preds };
   }
 
