@@ -1,0 +1,63 @@
+// A PyTorch-style LSTM / GRU / RNN layer as a Keras model (Sequential; one Keras layer per
+// rnnlab layer, wrapped in Bidirectional(merge_mode "concat") when bidirectional), so rnnlab
+// weights can be saved as a TF.js layers model. Conversions:
+//   LSTM  one Keras bias = b_ih + b_hh (summed in float64, then rounded to float32), sigmoid gates
+//   GRU   PyTorch's formula is Keras reset_after=true: bias [2, 3N] = [b_ih; b_hh] (no sum needed);
+//         TF.js itself cannot run it, Keras (Python) can
+//   RNN   SimpleRNN, bias = b_ih + b_hh, activation tanh / relu
+// Projection (projSize) has no Keras equivalent and is refused. Input: batch-major [B, T, D].
+import type { Recurrent } from "../../layers/recurrent.ts";
+import { torchKey } from "../torch-names.ts";
+import { kerasModelOf, type KerasModel } from "./model.ts";
+import type { TfjsWeight } from "./model-json.ts";
+import { RnnlabError } from "../../errors.ts";
+
+const CLASS = { lstm: "LSTM", gru: "GRU", rnn: "SimpleRNN" } as const;
+/** Keras column block k holds our gate block OURS[kind][k] (LSTM i,f,c,o = i,f,g,o; GRU z,r,h <- r,z,n). */
+const OURS = { lstm: [0, 1, 2, 3], gru: [1, 0, 2], rnn: [0] } as const;
+
+function kerasArrays(layer: Recurrent, l: number, reverse: boolean, prefix: string): TfjsWeight[] {
+  const v = (n: string) => layer.params.views[torchKey(n, l, reverse)];
+  const kind = layer.kind, H = layer.hiddenSize, G = OURS[kind].length * H;
+  const D = v("weightIh").length / G;
+  const kernel = new Float32Array(D * G), rec = new Float32Array(H * G), gru = kind === "gru";
+  const bias = new Float32Array(gru ? 2 * G : G);
+  OURS[kind].forEach((ob, kb) => {
+    for (let n = 0; n < H; n++) {
+      const row = ob * H + n, col = kb * H + n;
+      for (let d = 0; d < D; d++) kernel[d * G + col] = v("weightIh")[row * D + d];
+      for (let r = 0; r < H; r++) rec[r * G + col] = v("weightHh")[row * H + r];
+      if (!layer.bias) continue;
+      if (gru) { bias[col] = v("biasIh")[row]; bias[G + col] = v("biasHh")[row]; }
+      else bias[col] = v("biasIh")[row] + v("biasHh")[row];
+    }
+  });
+  const out = [{ name: `${prefix}/kernel`, shape: [D, G], data: kernel }, { name: `${prefix}/recurrent_kernel`, shape: [H, G], data: rec }];
+  if (layer.bias) out.push({ name: `${prefix}/bias`, shape: gru ? [2, G] : [G], data: bias });
+  return out;
+}
+
+export function kerasModelFromLayer(layer: Recurrent, opts: { returnSequences?: boolean } = {}): KerasModel {
+  if (layer.projSize > 0) throw new RnnlabError(`kerasModelFromLayer: LSTM projection (projSize ${layer.projSize}) has no Keras equivalent`);
+  const cls = CLASS[layer.kind], weights: TfjsWeight[] = [], layers: Record<string, unknown>[] = [];
+  const nonlinearity = layer.cells[0][0].config.activation;
+  for (let l = 0; l < layer.numLayers; l++) {
+    const name = `${cls.toLowerCase()}_${l}`, last = l === layer.numLayers - 1;
+    const cfg: Record<string, unknown> = {
+      name, units: layer.hiddenSize, activation: nonlinearity, use_bias: layer.bias,
+      return_sequences: !last || (opts.returnSequences ?? true), return_state: false, go_backwards: false, stateful: false,
+      ...(layer.kind === "rnn" ? {} : { recurrent_activation: "sigmoid" }), ...(layer.kind === "gru" ? { reset_after: true } : {}),
+    };
+    const inputShape = l === 0 ? { batch_input_shape: [null, null, layer.inputSize] } : {};
+    if (layer.bidirectional) {
+      const outer = `bidirectional_${l}`;
+      layers.push({ class_name: "Bidirectional", config: { name: outer, merge_mode: "concat", layer: { class_name: cls, config: cfg }, ...inputShape } });
+      weights.push(...kerasArrays(layer, l, false, `${outer}/forward_${name}`), ...kerasArrays(layer, l, true, `${outer}/backward_${name}`));
+    } else {
+      layers.push({ class_name: cls, config: { ...cfg, ...inputShape } });
+      weights.push(...kerasArrays(layer, l, false, name));
+    }
+  }
+  const modelTopology = { class_name: "Sequential", config: { name: "rnnlab", layers }, keras_version: "tfjs-layers 4.22.0", backend: "tensor_flow.js" };
+  return kerasModelOf({ source: `kerasModelFromLayer(${layer.name})`, json: { modelTopology }, weights });
+}

@@ -1,0 +1,215 @@
+// The Keras layers we read, run and write: InputLayer, Dense, Embedding, Masking, Dropout
+// (identity at inference), SimpleRNN / LSTM / GRU, Bidirectional. Each is built from its config
+// and its weights (matched by the layer's name prefix and the weight's last name segment, so both
+// tfjs names "lstm_LSTM1/kernel" and Keras names "lstm/lstm_cell/kernel" load), runs on
+// batch-major values with Keras masks, and gives its weights back in Keras layout for writing.
+import type { TfjsWeight } from "./model-json.ts";
+import { KerasRnnCell, type KerasRnnSpec } from "./recurrent.ts";
+import { applyActivation, cellActivation, type HardSigmoidFlavour } from "./activations.ts";
+import type { CellKind } from "../../cells/config.ts";
+import { RnnlabError, fmtShape } from "../../errors.ts";
+
+/** A batch-major value flowing between layers, with its Keras mask (B, T) when it has one. */
+export interface KValue { shape: number[]; data: Float32Array; mask: Uint8Array | null }
+
+export interface KerasLayer {
+  readonly className: string;
+  readonly name: string;
+  /** the layer's config as read (written back unchanged) */
+  readonly config: Record<string, unknown>;
+  apply(inputs: KValue[]): KValue[];
+  /** weights in Keras layout under their names, in manifest order */
+  weights(): TfjsWeight[];
+}
+
+export interface BuildContext {
+  source: string;
+  /** where the layer sits in the topology, e.g. modelTopology.config.layers[2] */
+  at: string;
+  hard: HardSigmoidFlavour;
+  /** the layer's weights, in manifest order */
+  take(layerName: string): TfjsWeight[];
+  /** feature width of the layer's input (last axis), when known */
+  inputWidth: number | null;
+}
+
+export const SUPPORTED_LAYERS = ["InputLayer", "Dense", "Embedding", "Masking", "Dropout", "SimpleRNN", "LSTM", "GRU", "Bidirectional"];
+const RNN_KIND: Record<string, CellKind> = { SimpleRNN: "rnn", LSTM: "lstm", GRU: "gru" };
+
+const lastSegment = (name: string) => name.split("/").pop()!.replace(/:\d+$/, "");
+
+function pick(ctx: BuildContext, layerName: string, ws: TfjsWeight[], names: string[]): TfjsWeight[] {
+  return names.map((n) => {
+    const w = ws.find((x) => lastSegment(x.name) === n);
+    if (!w) throw new RnnlabError(`${ctx.source}: ${ctx.at} ("${layerName}") has no weight named ".../${n}" in weightsManifest`);
+    return w;
+  });
+}
+
+function needWidth(ctx: BuildContext, name: string): number {
+  if (ctx.inputWidth === null) throw new RnnlabError(`${ctx.source}: ${ctx.at} ("${name}"): the input's feature width is unknown (give the first layer batch_input_shape)`);
+  return ctx.inputWidth;
+}
+
+function checkShape(ctx: BuildContext, layer: string, w: TfjsWeight, shape: number[]): void {
+  if (fmtShape(w.shape) !== fmtShape(shape)) {
+    throw new RnnlabError(`${ctx.source}: weight "${w.name}" of ${ctx.at} ("${layer}") has shape ${fmtShape(w.shape)}, expected ${fmtShape(shape)}`);
+  }
+}
+
+export function buildLayer(className: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
+  const name = String(config.name ?? className);
+  switch (className) {
+    case "InputLayer": case "Dropout": case "SpatialDropout1D":
+      return { className, name, config, apply: (xs) => [xs[0]], weights: () => [] };
+    case "Masking": return maskingLayer(name, config);
+    case "Dense": return denseLayer(name, config, ctx);
+    case "Embedding": return embeddingLayer(name, config, ctx);
+    case "SimpleRNN": case "LSTM": case "GRU": return rnnLayer(className, name, config, ctx);
+    case "Bidirectional": return bidirectionalLayer(name, config, ctx);
+  }
+  throw new RnnlabError(`${ctx.source}: ${ctx.at}.class_name is "${className}", which rnnlab does not support (supported: ${SUPPORTED_LAYERS.join(", ")})`);
+}
+
+function maskingLayer(name: string, config: Record<string, unknown>): KerasLayer {
+  const value = Number(config.mask_value ?? 0);
+  return {
+    className: "Masking", name, config, weights: () => [],
+    apply: ([x]) => {
+      const [B, T, D] = x.shape, data = Float32Array.from(x.data), mask = new Uint8Array(B * T);
+      for (let r = 0; r < B * T; r++) {
+        for (let d = 0; d < D; d++) if (data[r * D + d] !== value) mask[r] = 1;
+        if (!mask[r]) data.fill(0, r * D, (r + 1) * D);         // Keras multiplies masked steps by 0
+      }
+      return [{ shape: x.shape, data, mask }];
+    },
+  };
+}
+
+function denseLayer(name: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
+  const units = Number(config.units), D = needWidth(ctx, name), useBias = config.use_bias !== false;
+  const [kernel, bias] = pick(ctx, name, ctx.take(name), useBias ? ["kernel", "bias"] : ["kernel"]);
+  checkShape(ctx, name, kernel, [D, units]);
+  if (bias) checkShape(ctx, name, bias, [units]);
+  const where = `${ctx.source}: ${ctx.at}.config.activation`;
+  applyActivation(config.activation, new Float32Array(0), units, ctx.hard, where);      // reject unknown ones now
+  return {
+    className: "Dense", name, config, weights: () => (bias ? [kernel, bias] : [kernel]),
+    apply: ([x]) => {
+      const rows = x.data.length / D, y = new Float32Array(rows * units);
+      for (let r = 0; r < rows; r++) for (let u = 0; u < units; u++) {
+        let acc = bias ? bias.data[u] : 0;
+        for (let d = 0; d < D; d++) acc += x.data[r * D + d] * kernel.data[d * units + u];
+        y[r * units + u] = acc;
+      }
+      applyActivation(config.activation, y, units, ctx.hard, where);
+      return [{ shape: [...x.shape.slice(0, -1), units], data: y, mask: x.mask }];
+    },
+  };
+}
+
+function embeddingLayer(name: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
+  const V = Number(config.input_dim), E = Number(config.output_dim), maskZero = config.mask_zero === true;
+  const [table] = pick(ctx, name, ctx.take(name), ["embeddings"]);
+  checkShape(ctx, name, table, [V, E]);
+  return {
+    className: "Embedding", name, config, weights: () => [table],
+    apply: ([ids]) => {
+      const n = ids.data.length, y = new Float32Array(n * E), mask = maskZero ? new Uint8Array(n) : null;
+      for (let i = 0; i < n; i++) {
+        const id = ids.data[i];
+        if (!(Number.isInteger(id) && id >= 0 && id < V)) throw new RnnlabError(`Embedding "${name}": ids[${i}] must be a token id in [0, ${V}), got ${id}`);
+        y.set(table.data.subarray(id * E, (id + 1) * E), i * E);
+        if (mask) mask[i] = id !== 0 ? 1 : 0;
+      }
+      return [{ shape: [...ids.shape, E], data: y, mask }];
+    },
+  };
+}
+
+interface RnnParts { cell: KerasRnnCell; names: string[]; goBackwards: boolean; returnSequences: boolean; returnState: boolean; kind: CellKind }
+
+/** A SimpleRNN / LSTM / GRU config + its weights (those whose names contain `prefix` when given). */
+function rnnParts(className: string, name: string, config: Record<string, unknown>, ctx: BuildContext, ws: TfjsWeight[]): RnnParts {
+  const kind = RNN_KIND[className], at = `${ctx.source}: ${ctx.at}`;
+  if (config.stateful === true) throw new RnnlabError(`${at} ("${name}") is stateful; only stateless layers are supported`);
+  const spec: KerasRnnSpec = {
+    kind, units: Number(config.units), inputSize: needWidth(ctx, name), useBias: config.use_bias !== false,
+    resetAfter: kind === "gru" && config.reset_after === true,
+    activation: cellActivation(config.activation ?? "tanh", ctx.hard, `${at}.config.activation`),
+    recurrentActivation: kind === "rnn" ? "sigmoid"
+      : cellActivation(config.recurrent_activation ?? "hard_sigmoid", ctx.hard, `${at}.config.recurrent_activation`),
+  };
+  const cell = new KerasRnnCell(spec);
+  const chosen = pick(ctx, name, ws, spec.useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"]);
+  cell.setKerasWeights(chosen, (i) => (i < 0 ? `${at} ("${name}")` : `${ctx.source}: weight "${chosen[i].name}" of ${ctx.at} ("${name}")`));
+  return { cell, names: chosen.map((w) => w.name), kind, goBackwards: config.go_backwards === true,
+    returnSequences: config.return_sequences === true, returnState: config.return_state === true };
+}
+
+function runParts(p: RnnParts, x: KValue, reverseBack: boolean): { seq: KValue; last: KValue; states: KValue[] } {
+  const [B, T] = x.shape, H = p.cell.spec.units;
+  const r = p.cell.run(x.data, B, T, x.mask, p.goBackwards);
+  let seq = r.sequence;
+  if (reverseBack) {                       // Bidirectional flips the backward layer's outputs back into time order
+    seq = new Float32Array(seq.length);
+    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) seq.set(r.sequence.subarray((b * T + t) * H, (b * T + t + 1) * H), (b * T + (T - 1 - t)) * H);
+  }
+  const v = (data: Float32Array, shape: number[], mask: Uint8Array | null = null): KValue => ({ data, shape, mask });
+  return { seq: v(seq, [B, T, H], x.mask), last: v(r.last, [B, H]), states: r.states.map((s) => v(s, [B, H])) };
+}
+
+function kerasWeightsOf(p: RnnParts, names: string[]): TfjsWeight[] {
+  const shapes = p.cell.kerasShapes();
+  return p.cell.kerasWeights().map((data, i) => ({ name: names[i], shape: shapes[i], data }));
+}
+
+function rnnLayer(className: string, name: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
+  const p = rnnParts(className, name, config, ctx, ctx.take(name));
+  return {
+    className, name, config, weights: () => kerasWeightsOf(p, p.names),
+    apply: ([x]) => {
+      const r = runParts(p, x, false);
+      const out = p.returnSequences ? r.seq : r.last;
+      return p.returnState ? [out, ...r.states] : [out];
+    },
+  };
+}
+
+function merge(mode: unknown, a: KValue, b: KValue, where: string): KValue[] {
+  if (mode === null || mode === undefined) return [a, b];
+  const H = a.shape[a.shape.length - 1], rows = a.data.length / H;
+  if (mode === "concat") {
+    const y = new Float32Array(rows * 2 * H);
+    for (let r = 0; r < rows; r++) { y.set(a.data.subarray(r * H, (r + 1) * H), r * 2 * H); y.set(b.data.subarray(r * H, (r + 1) * H), r * 2 * H + H); }
+    return [{ shape: [...a.shape.slice(0, -1), 2 * H], data: y, mask: a.mask }];
+  }
+  const f = mode === "sum" ? (x: number, y: number) => x + y : mode === "ave" ? (x: number, y: number) => (x + y) / 2
+    : mode === "mul" ? (x: number, y: number) => x * y : null;
+  if (!f) throw new RnnlabError(`${where} is ${JSON.stringify(mode)}; expected concat, sum, ave, mul or null`);
+  return [{ shape: a.shape, data: a.data.map((v, i) => f(v, b.data[i])), mask: a.mask }];
+}
+
+function bidirectionalLayer(name: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
+  const inner = config.layer as { class_name?: string; config?: Record<string, unknown> } | undefined;
+  const innerClass = String(inner?.class_name);
+  if (!inner?.config || !RNN_KIND[innerClass]) {
+    throw new RnnlabError(`${ctx.source}: ${ctx.at}.config.layer.class_name is "${innerClass}"; Bidirectional wraps SimpleRNN, LSTM or GRU here`);
+  }
+  const ws = ctx.take(name), innerName = String(inner.config.name ?? innerClass);
+  const half = (dir: "forward" | "backward") => ws.filter((w) => w.name.split("/").some((seg) => seg.startsWith(`${dir}_`)));
+  const innerCtx = { ...ctx, at: `${ctx.at}.config.layer` };
+  const fw = rnnParts(innerClass, `forward_${innerName}`, inner.config, innerCtx, half("forward"));
+  // the backward copy runs with go_backwards flipped (keras/layers/wrappers.py Bidirectional)
+  const bw = rnnParts(innerClass, `backward_${innerName}`, { ...inner.config, go_backwards: inner.config.go_backwards !== true }, innerCtx, half("backward"));
+  const mode = config.merge_mode === undefined ? "concat" : config.merge_mode;
+  return {
+    className: "Bidirectional", name, config,
+    weights: () => [...kerasWeightsOf(fw, fw.names), ...kerasWeightsOf(bw, bw.names)],
+    apply: ([x]) => {
+      const f = runParts(fw, x, false), b = runParts(bw, x, fw.returnSequences);
+      const out = merge(mode, fw.returnSequences ? f.seq : f.last, fw.returnSequences ? b.seq : b.last, `${ctx.source}: ${ctx.at}.config.merge_mode`);
+      return fw.returnState ? [...out, ...f.states, ...b.states] : out;
+    },
+  };
+}

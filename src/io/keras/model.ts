@@ -1,0 +1,163 @@
+// A Keras / TF.js layers model read from model.json: Sequential, or a functional Model whose
+// layers are each called once (inbound_nodes in the tfjs / Keras 2 list form, or Keras 3's
+// keras_history form). predict() runs it like model.predict in TF.js (inference: no dropout).
+import { Tensor } from "../../tensor/tensor.ts";
+import { readTfjsModel, type TfjsFiles, type TfjsWeight } from "./model-json.ts";
+import { buildLayer, type KerasLayer, type KValue } from "./layers.ts";
+import { hardSigmoidOf, type HardSigmoidFlavour } from "./activations.ts";
+import { RnnlabError } from "../../errors.ts";
+
+type Json = Record<string, unknown>;
+/** [layer name, node index, tensor index] */
+type Ref = [string, number, number];
+
+export interface KerasLoadOptions {
+  /** which definition "hard_sigmoid" has; default: from modelTopology.keras_version (3.x -> keras3, else keras2) */
+  hardSigmoid?: HardSigmoidFlavour;
+}
+
+interface Node { layer: KerasLayer; inputs: Ref[] }
+
+export class KerasModel {
+  constructor(readonly topology: Json, readonly nodes: Node[], readonly inputs: Ref[], readonly outputs: Ref[],
+              readonly hardSigmoid: HardSigmoidFlavour, readonly json: Json) {}
+
+  get layers(): KerasLayer[] { return this.nodes.map((n) => n.layer); }
+
+  /**
+   * Run on batch-major inputs (features [B, T, D] float32, or token ids [B, T] for an Embedding
+   * first layer), one per model input; returns every model output, in order.
+   */
+  predict(inputs: Tensor | Tensor[]): Tensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length !== this.inputs.length) throw new RnnlabError(`KerasModel.predict: ${list.length} input(s) given, the model has ${this.inputs.length}`);
+    const values = new Map<string, KValue[]>();
+    list.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new RnnlabError(`KerasModel.predict: inputs[${i}] must be a Tensor`);
+      values.set(this.inputs[i][0], [{ shape: [...t.shape], data: Float32Array.from(t.data), mask: null }]);
+    });
+    for (const node of this.nodes) {
+      if (values.has(node.layer.name)) continue;                        // an input layer, already fed
+      const ins = node.inputs.map(([name, , idx]) => {
+        const v = values.get(name)?.[idx];
+        if (!v) throw new RnnlabError(`KerasModel.predict: layer "${node.layer.name}" needs output ${idx} of "${name}", which is not computed`);
+        return v;
+      });
+      values.set(node.layer.name, node.layer.apply(ins));
+    }
+    return this.outputs.map(([name, , idx]) => {
+      const v = values.get(name)![idx];
+      return new Tensor(v.shape, v.data);
+    });
+  }
+
+  /** Every weight in Keras layout, in the order the layers list them (manifest order). */
+  weights(): TfjsWeight[] { return this.layers.flatMap((l) => l.weights()); }
+}
+
+/** Read model.json (+ shards) at `path` (the file or its directory) into a runnable KerasModel. */
+export function loadTfjsModel(path: string, opts: KerasLoadOptions = {}): KerasModel {
+  return kerasModelOf(readTfjsModel(path), opts);
+}
+
+export function kerasModelOf(files: TfjsFiles, opts: KerasLoadOptions = {}): KerasModel {
+  const { source, json } = files, topo = json.modelTopology as Json;
+  const hard = opts.hardSigmoid ?? hardSigmoidOf(topo.keras_version);
+  const modelConfig = (topo.model_config as Json | undefined) ?? topo;           // Keras H5-converted files nest it
+  const className = String(modelConfig.class_name);
+  const config = modelConfig.config as Json | Json[] | undefined;
+  const layerJsons = (Array.isArray(config) ? config : (config?.layers as Json[] | undefined));
+  if (!Array.isArray(layerJsons)) throw new RnnlabError(`${source}: modelTopology.config.layers is missing or not a list`);
+  const at = (i: number) => `modelTopology.config.layers[${i}]`;
+  const unused = new Map(files.weights.map((w) => [w.name, w]));
+  const take = (layerName: string) => {
+    const mine = files.weights.filter((w) => w.name.startsWith(`${layerName}/`) && unused.has(w.name));
+    mine.forEach((w) => unused.delete(w.name));
+    return mine;
+  };
+
+  let nodes: Node[], inputs: Ref[], outputs: Ref[];
+  if (className === "Sequential") {
+    ({ nodes, inputs, outputs } = sequential(source, layerJsons, hard, take, at));
+  } else if (className === "Model" || className === "Functional") {
+    ({ nodes, inputs, outputs } = functional(source, config as Json, layerJsons, hard, take, at));
+  } else {
+    throw new RnnlabError(`${source}: modelTopology.class_name is "${className}", expected Sequential, Model or Functional`);
+  }
+  if (unused.size) {
+    throw new RnnlabError(`${source}: weightsManifest has weight(s) no layer uses: ${[...unused.keys()].map((n) => `"${n}"`).join(", ")}`);
+  }
+  return new KerasModel(topo, nodes, inputs, outputs, hard, json as Json);
+}
+
+/** The feature width a layer outputs, given its input width (for the next layer's weights). */
+function outputWidth(cls: string, cfg: Json, inWidth: number | null): number | null {
+  switch (cls) {
+    case "Dense": case "SimpleRNN": case "LSTM": case "GRU": return Number(cfg.units);
+    case "Embedding": return Number(cfg.output_dim);
+    case "Bidirectional": {
+      const units = Number(((cfg.layer as Json).config as Json).units);
+      return cfg.merge_mode === "concat" || cfg.merge_mode === undefined ? 2 * units : units;
+    }
+  }
+  return inWidth;
+}
+
+function batchInputWidth(cfg: Json): number | null {
+  const shape = (cfg.batch_input_shape ?? cfg.batch_shape) as (number | null)[] | undefined;
+  return shape && shape.length >= 3 ? Number(shape[shape.length - 1]) : null;
+}
+
+function sequential(source: string, layers: Json[], hard: HardSigmoidFlavour, take: (n: string) => TfjsWeight[], at: (i: number) => string) {
+  const nodes: Node[] = [];
+  let width: number | null = null, prev = "";
+  const inputName = "__input__";
+  layers.forEach((lj, i) => {
+    const cls = String(lj.class_name), cfg = (lj.config ?? {}) as Json;
+    if (i === 0) width = batchInputWidth(cfg);
+    const layer = buildLayer(cls, cfg, { source, at: at(i), hard, take, inputWidth: width });
+    nodes.push({ layer, inputs: [[i === 0 ? inputName : prev, 0, 0]] });
+    width = outputWidth(cls, cfg, width);
+    prev = layer.name;
+  });
+  const input = { layer: buildLayer("InputLayer", { name: inputName }, { source, at: "input", hard, take, inputWidth: null }), inputs: [] };
+  return { nodes: [input, ...nodes], inputs: [[inputName, 0, 0]] as Ref[], outputs: [[prev, 0, 0]] as Ref[] };
+}
+
+/** Refs of a Keras inbound node: tfjs / Keras 2 [[name, node, index, kwargs], …] or Keras 3 keras_history objects. */
+function inboundRefs(node: unknown): Ref[] {
+  if (Array.isArray(node) && node.every((r) => Array.isArray(r) && typeof r[0] === "string")) return node.map((r) => [r[0], Number(r[1]), Number(r[2])]);
+  const found: Ref[] = [];
+  const visit = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === "object") {
+      const h = ((v as Json).config as Json | undefined)?.keras_history as unknown[] | undefined;
+      if (Array.isArray(h)) found.push([String(h[0]), Number(h[1]), Number(h[2])]);
+      else Object.values(v).forEach(visit);
+    }
+  };
+  visit(node);
+  return found;
+}
+
+function functional(source: string, config: Json, layers: Json[], hard: HardSigmoidFlavour, take: (n: string) => TfjsWeight[], at: (i: number) => string) {
+  const widths = new Map<string, (number | null)[]>();
+  const nodes: Node[] = layers.map((lj, i) => {
+    const cls = String(lj.class_name), cfg = (lj.config ?? {}) as Json, name = String(lj.name ?? cfg.name);
+    const inbound = (lj.inbound_nodes ?? []) as unknown[];
+    if (inbound.length > 1) throw new RnnlabError(`${source}: ${at(i)} ("${name}") is called ${inbound.length} times; shared layers are not supported`);
+    const refs = inbound.length ? inboundRefs(inbound[0]) : [];
+    const inWidth = cls === "InputLayer" ? batchInputWidth(cfg) : (widths.get(refs[0]?.[0])?.[refs[0][2]] ?? null);
+    const layer = buildLayer(cls, { ...cfg, name }, { source, at: at(i), hard, take, inputWidth: inWidth });
+    const w = outputWidth(cls, cfg, inWidth);
+    const inner = cls === "Bidirectional" ? Number(((cfg.layer as Json).config as Json).units) : Number(cfg.units);
+    widths.set(name, [w, inner, inner, inner, inner]);                  // return_state outputs carry the units
+    return { layer, inputs: refs };
+  });
+  const refList = (v: unknown, field: string): Ref[] => {
+    if (!Array.isArray(v)) throw new RnnlabError(`${source}: modelTopology.config.${field} is missing`);
+    return (Array.isArray(v[0]) ? v : [v]).map((r) => [String(r[0]), Number(r[1]), Number(r[2])]);
+  };
+  return { nodes, inputs: refList(config.input_layers, "input_layers"), outputs: refList(config.output_layers, "output_layers") };
+}
+

@@ -1,0 +1,130 @@
+// One Keras recurrent layer (SimpleRNN, LSTM, GRU) on our cells, with Keras's time loop
+// (tfjs-layers backend rnn(), keras backend.rnn):
+//   - go_backwards reverses the whole input (and mask) in time; outputs stay in processing order;
+//   - on a masked step the new output AND state are the previous state (h_{t-1}; 0 before the
+//     first valid step): Keras "repeats the previous output", it does not write zeros as PyTorch
+//     and TF-1 sequence lengths do, and masks may have holes, not only padding at the end.
+// So this loop runs the cell one step at a time (projectInput + forward, kernels untouched) and
+// blends rows by the mask. Layouts: Keras kernel [D, G], recurrent_kernel [H, G], columns i,f,c,o
+// (LSTM, = our i,f,g,o) or z,r,h (GRU; ours r,z,n); bias [G], or [2, G] for GRU reset_after
+// (input bias row, recurrent bias row = our b_ih, b_hh). unit_forget_bias only initializes the
+// bias: a stored bias already contains it and is taken as is.
+import type { Buf } from "../../kernels/types.ts";
+import { refKernels } from "../../kernels/index.ts";
+import { allocStep, createCell, type Cell, type CellKind, type CellWeights } from "../../cells/index.ts";
+import { allocFlat, planLayout, type FlatParams } from "../../params/layout.ts";
+import type { ActivationName } from "../../cells/activation-names.ts";
+import { RnnlabError, fmtShape } from "../../errors.ts";
+
+/** Our gate block b is Keras column block KERAS_BLOCK[kind][b]. */
+const KERAS_BLOCK: Record<CellKind, number[]> = { rnn: [0], lstm: [0, 1, 2, 3], gru: [1, 0, 2] };
+
+export interface KerasRnnSpec {
+  kind: CellKind; units: number; inputSize: number; useBias: boolean; resetAfter: boolean;
+  activation: ActivationName; recurrentActivation: ActivationName;
+}
+
+export interface RnnRun {
+  /** (B, T, H) outputs in processing order */
+  sequence: Float32Array;
+  /** (B, H) the output of the last processed step */
+  last: Float32Array;
+  /** final states: [h] or [h, c], each (B, H) */
+  states: Float32Array[];
+}
+
+export class KerasRnnCell {
+  readonly cell: Cell;
+  readonly params: FlatParams;
+  readonly w: CellWeights;
+
+  constructor(readonly spec: KerasRnnSpec) {
+    const biases = !spec.useBias ? 0 : spec.kind === "gru" && spec.resetAfter ? 2 : 1;
+    this.cell = createCell(spec.kind, {
+      inputSize: spec.inputSize, hiddenSize: spec.units, biases, activation: spec.activation,
+      ...(spec.kind === "rnn" ? {} : { gateActivation: spec.recurrentActivation }),
+      ...(spec.kind === "gru" ? { resetAfter: spec.resetAfter } : {}),
+    }, "KerasRnnCell");
+    this.params = allocFlat(refKernels, planLayout(this.cell.specs), "float32");
+    this.w = this.cell.weights(this.params.views);
+  }
+
+  get gates(): number { return this.cell.config.gateRows; }
+
+  /** Shapes of kernel, recurrent_kernel (and bias) in Keras layout. */
+  kerasShapes(): number[][] {
+    const { inputSize: D, units: H, useBias, kind, resetAfter } = this.spec, G = this.gates;
+    const shapes = [[D, G], [H, G]];
+    if (useBias) shapes.push(kind === "gru" && resetAfter ? [2, G] : [G]);
+    return shapes;
+  }
+
+  /** Load Keras-layout arrays; `where(i)` names weight i in errors. */
+  setKerasWeights(arrays: { shape: number[]; data: Float32Array }[], where: (i: number) => string): void {
+    const expected = this.kerasShapes();
+    if (arrays.length !== expected.length) {
+      throw new RnnlabError(`${where(-1)} has ${arrays.length} weight(s), expected ${expected.length} (kernel, recurrent_kernel${this.spec.useBias ? ", bias" : ""})`);
+    }
+    arrays.forEach((a, i) => {
+      if (fmtShape(a.shape) !== fmtShape(expected[i])) throw new RnnlabError(`${where(i)} has shape ${fmtShape(a.shape)}, expected ${fmtShape(expected[i])}`);
+    });
+    const { inputSize: D, units: H } = this.spec, G = this.gates, v = this.params.views;
+    this.mapColumns(v.weightIh, arrays[0].data, D, "in");
+    this.mapColumns(v.weightHh, arrays[1].data, H, "in");
+    if (arrays[2]) {
+      this.mapColumns(v.biasIh, arrays[2].data.subarray(0, G), 1, "in");
+      if (v.biasHh) this.mapColumns(v.biasHh, arrays[2].data.subarray(G), 1, "in");
+    }
+  }
+
+  /** The weights in Keras layout (kernel, recurrent_kernel, bias). */
+  kerasWeights(): Float32Array[] {
+    const { inputSize: D, units: H } = this.spec, G = this.gates, v = this.params.views, shapes = this.kerasShapes();
+    const out = shapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
+    this.mapColumns(v.weightIh, out[0], D, "out");
+    this.mapColumns(v.weightHh, out[1], H, "out");
+    if (out[2]) {
+      this.mapColumns(v.biasIh, out[2].subarray(0, G), 1, "out");
+      if (v.biasHh) this.mapColumns(v.biasHh, out[2].subarray(G), 1, "out");
+    }
+    return out;
+  }
+
+  /** ours (G, rows) <-> Keras (rows, G) with gate blocks reordered. */
+  private mapColumns(ours: Buf, keras: Float32Array, rows: number, dir: "in" | "out"): void {
+    const H = this.spec.units, G = this.gates;
+    KERAS_BLOCK[this.spec.kind].forEach((kb, b) => {
+      for (let n = 0; n < H; n++) for (let r = 0; r < rows; r++) {
+        const o = (b * H + n) * rows + r, k = r * G + kb * H + n;
+        if (dir === "in") ours[o] = keras[k]; else keras[k] = ours[o];
+      }
+    });
+  }
+
+  /**
+   * Keras's loop over x (B, T, D) batch-major with an optional mask (B, T) (1 = valid) and
+   * optional initial states [h] / [h, c] (B, H).
+   */
+  run(x: Float32Array, B: number, T: number, mask: Uint8Array | null, goBackwards: boolean, initial?: Float32Array[]): RnnRun {
+    const { inputSize: D, units: H, kind } = this.spec, k = refKernels;
+    const { saved: s } = allocStep(k, this.cell.config, B, "float32");
+    const h = initial?.[0] ? Float32Array.from(initial[0]) : new Float32Array(B * H);
+    const c = kind === "lstm" ? (initial?.[1] ? Float32Array.from(initial[1]) : new Float32Array(B * H)) : null;
+    const sequence = new Float32Array(B * T * H);
+    for (let step = 0; step < T; step++) {
+      const t = goBackwards ? T - 1 - step : step;
+      for (let b = 0; b < B; b++) s.x.set(x.subarray((b * T + t) * D, (b * T + t + 1) * D), b * D);
+      s.hPrev.set(h);
+      if (c) s.cPrev.set(c);
+      this.cell.projectInput(k, this.w, s.xz, s.x, B);
+      this.cell.forward(k, this.w, s, B);
+      for (let b = 0; b < B; b++) {
+        if (mask && !mask[b * T + t]) continue;                     // masked: keep h (and c); output repeats h
+        h.set(s.h.subarray(b * H, (b + 1) * H), b * H);
+        if (c) c.set(s.c.subarray(b * H, (b + 1) * H), b * H);
+      }
+      for (let b = 0; b < B; b++) sequence.set(h.subarray(b * H, (b + 1) * H), (b * T + step) * H);
+    }
+    return { sequence, last: Float32Array.from(h), states: c ? [h, c] : [h] };
+  }
+}
