@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTfjsModel } from "../../src/io/keras/model.ts";
 import { saveTfjsModel, SHARD_NAME } from "../../src/io/keras/write.ts";
-import { kerasModelFromLayer } from "../../src/io/keras/from-layer.ts";
+import { kerasModelFromLayer, layerFromKerasModel } from "../../src/io/keras/from-layer.ts";
 import { GRU, LSTM, RNN } from "../../src/layers/recurrent.ts";
 import { Tensor } from "../../src/tensor/tensor.ts";
 
@@ -111,6 +111,38 @@ describe("writing TF.js models", () => {
       } finally { rmSync(dir, { recursive: true, force: true }); }
     });
   }
+
+  it("rnnlab -> model.json -> rnnlab is exact: GRU (2 layers, bidirectional) and LSTM / RNN whose b_hh is 0", () => {
+    const layers = [new GRU({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, batchFirst: true, seed: 7 }),
+      new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, batchFirst: true, seed: 8 }), new RNN({ inputSize: 3, hiddenSize: 4, batchFirst: true, seed: 9 })];
+    for (const layer of layers) {
+      if (layer.kind !== "gru") for (const [k, v] of Object.entries(layer.params.views)) if (k.startsWith("bias_hh")) v.fill(0);
+      const dir = tmp();
+      try {
+        saveTfjsModel(kerasModelFromLayer(layer), dir);
+        const back = layerFromKerasModel(loadTfjsModel(dir));
+        assert.equal(back.name, layer.name);
+        for (const [k, v] of Object.entries(layer.stateDict())) assert.deepEqual(back.stateDict()[k].data, v.data, `${layer.name} ${k}`);
+      } finally { rmSync(dir, { recursive: true, force: true }); }
+    }
+  });
+
+  it("an LSTM with both biases comes back with b_ih + b_hh in b_ih (Keras has one bias): same outputs", () => {
+    const layer = new LSTM({ inputSize: 3, hiddenSize: 4, batchFirst: true, seed: 10 });
+    const back = layerFromKerasModel(kerasModelFromLayer(layer));
+    const sum = layer.stateDict().bias_ih_l0.data.map((v, i) => v + layer.stateDict().bias_hh_l0.data[i]);
+    assert.deepEqual(back.stateDict().bias_ih_l0.data, sum);
+    const x = new Tensor([2, 5, 3], Float32Array.from({ length: 30 }, (_, i) => Math.sin(i)));
+    assert.ok(maxAbs(back.forward(x).output.data, layer.forward(x).output.data) <= 1e-6);
+  });
+
+  it("Keras -> rnnlab layer -> Keras is exact (gru_reset_after), and what a layer cannot be is refused by name", () => {
+    const keras = loadTfjsModel(fixtureDir("gru_reset_after"));
+    const again = kerasModelFromLayer(layerFromKerasModel(keras));
+    keras.weights().forEach((w, i) => assert.deepEqual(again.weights()[i].data, w.data, w.name));
+    assert.throws(() => layerFromKerasModel(loadTfjsModel(fixtureDir("lstm_dense"))), /layer "lstm_LSTM\d+" has recurrent_activation "hard_sigmoid"/);
+    assert.throws(() => layerFromKerasModel(loadTfjsModel(fixtureDir("gru_backwards"))), /layer "gru_GRU\d+" has reset_after=false/);
+  });
 
   it("an rnnlab LSTM written as model.json loads in TF.js itself and predicts the same", async () => {
     const tf = await import("@tensorflow/tfjs");

@@ -6,7 +6,8 @@
 //         TF.js itself cannot run it, Keras (Python) can
 //   RNN   SimpleRNN, bias = b_ih + b_hh, activation tanh / relu
 // Projection (projSize) has no Keras equivalent and is refused. Input: batch-major [B, T, D].
-import type { Recurrent } from "../../layers/recurrent.ts";
+// layerFromKerasModel goes the other way for plain recurrent stacks.
+import { GRU, LSTM, RNN, type Recurrent } from "../../layers/recurrent.ts";
 import { torchKey } from "../torch-names.ts";
 import { kerasModelOf, type KerasModel } from "./model.ts";
 import type { TfjsWeight } from "./model-json.ts";
@@ -60,4 +61,61 @@ export function kerasModelFromLayer(layer: Recurrent, opts: { returnSequences?: 
   }
   const modelTopology = { class_name: "Sequential", config: { name: "rnnlab", layers }, keras_version: "tfjs-layers 4.22.0", backend: "tensor_flow.js" };
   return kerasModelOf({ source: `kerasModelFromLayer(${layer.name})`, json: { modelTopology }, weights });
+}
+
+/**
+ * The inverse: a Keras model that is a plain stack of SimpleRNN / LSTM / GRU layers (each
+ * optionally in Bidirectional with merge_mode "concat"; sigmoid gates, tanh or relu, GRU
+ * reset_after=true, no go_backwards) as one PyTorch-style layer, batch-first. Keras's single bias
+ * becomes b_ih (b_hh = 0); GRU's [2, 3N] bias becomes b_ih, b_hh. Anything else is refused, naming the layer.
+ */
+export function layerFromKerasModel(model: KerasModel): Recurrent {
+  const fn = "layerFromKerasModel";
+  const rnns = model.layers.filter((l) => l.className !== "InputLayer");
+  if (rnns.length === 0) throw new RnnlabError(`${fn}: the model has no layers`);
+  const inner = (l: (typeof rnns)[number]) =>
+    (l.className === "Bidirectional" ? ((l.config.layer as Record<string, unknown>).config as Record<string, unknown>) : l.config);
+  const classOf = (l: (typeof rnns)[number]) =>
+    (l.className === "Bidirectional" ? String((l.config.layer as Record<string, unknown>).class_name) : l.className);
+  const cls = classOf(rnns[0]), kind = (Object.keys(CLASS) as (keyof typeof CLASS)[]).find((k) => CLASS[k] === cls);
+  if (!kind) throw new RnnlabError(`${fn}: layer "${rnns[0].name}" is ${cls}; expected SimpleRNN, LSTM or GRU`);
+  const bidirectional = rnns[0].className === "Bidirectional", first = inner(rnns[0]);
+  const units = Number(first.units), useBias = first.use_bias !== false, activation = String(first.activation ?? "tanh");
+  rnns.forEach((l, i) => {
+    const c = inner(l), why =
+      classOf(l) !== cls ? `is ${classOf(l)}, the first is ${cls}`
+      : (l.className === "Bidirectional") !== bidirectional ? "differs from the first in being Bidirectional"
+      : l.className === "Bidirectional" && (l.config.merge_mode ?? "concat") !== "concat" ? `has merge_mode ${JSON.stringify(l.config.merge_mode)}, expected "concat"`
+      : Number(c.units) !== units ? `has ${c.units} units, the first ${units}`
+      : (c.use_bias !== false) !== useBias ? "differs in use_bias"
+      : String(c.activation ?? "tanh") !== activation ? `has activation ${c.activation}, the first ${activation}`
+      : kind !== "rnn" && c.recurrent_activation !== "sigmoid" ? `has recurrent_activation ${JSON.stringify(c.recurrent_activation)}; PyTorch-style layers use sigmoid`
+      : kind === "gru" && c.reset_after !== true ? "has reset_after=false (TF-1's formula); the GRU layer is PyTorch's (reset_after=true)"
+      : c.go_backwards === true ? "goes backwards" : c.return_state === true ? "returns states"
+      : i < rnns.length - 1 && c.return_sequences !== true ? "does not return sequences to the next layer" : null;
+    if (why) throw new RnnlabError(`${fn}: layer "${l.name}" ${why}`);
+  });
+  if (kind !== "rnn" && activation !== "tanh") throw new RnnlabError(`${fn}: activation ${activation}; PyTorch's ${cls} uses tanh`);
+  if (kind === "rnn" && activation !== "tanh" && activation !== "relu") throw new RnnlabError(`${fn}: activation ${activation}; expected tanh or relu`);
+  const weights = model.weights(), perDirection = useBias ? 3 : 2;
+  const inputSize = weights[0].shape[0];
+  const opts = { inputSize, hiddenSize: units, numLayers: rnns.length, bidirectional, bias: useBias, batchFirst: true };
+  const layer = kind === "lstm" ? new LSTM(opts) : kind === "gru" ? new GRU(opts) : new RNN({ ...opts, nonlinearity: activation as "tanh" | "relu" });
+  const H = units, G = OURS[kind].length * H;
+  for (let l = 0; l < layer.numLayers; l++) for (let d = 0; d < layer.numDirections; d++) {
+    const [kernel, rec, bias] = weights.slice((l * layer.numDirections + d) * perDirection, (l * layer.numDirections + d + 1) * perDirection);
+    const v = (n: string) => layer.params.views[torchKey(n, l, d === 1)];
+    const D = kernel.shape[0];
+    OURS[kind].forEach((ob, kb) => {
+      for (let n = 0; n < H; n++) {
+        const row = ob * H + n, col = kb * H + n;
+        for (let i = 0; i < D; i++) v("weightIh")[row * D + i] = kernel.data[i * G + col];
+        for (let r = 0; r < H; r++) v("weightHh")[row * H + r] = rec.data[r * G + col];
+        if (!bias) continue;
+        v("biasIh")[row] = bias.data[col];
+        v("biasHh")[row] = kind === "gru" ? bias.data[G + col] : 0;
+      }
+    });
+  }
+  return layer;
 }
