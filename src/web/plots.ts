@@ -36,7 +36,7 @@ export function lossCurveSvg(losses: readonly number[], opts: { width?: number; 
   out += `<text x="${L}" y="${H - 8}" font-size="11" fill="#444">step 1</text><text x="${W - R}" y="${H - 8}" text-anchor="end" font-size="11" fill="#444">step ${n}${log ? " · log scale" : ""}</text>`;
   if (ref && ref.value > 0) {
     out += `<line x1="${L}" y1="${y(ref.value)}" x2="${W - R}" y2="${y(ref.value)}" stroke="#c44" stroke-dasharray="4 3"/>` +
-      `<text x="${W - R - 2}" y="${y(ref.value) - 4}" text-anchor="end" font-size="10" fill="#c44">${esc(ref.label)}</text>`;
+      `<text x="${W - R - 2}" y="${y(ref.value) < T + 14 ? y(ref.value) + 12 : y(ref.value) - 4}" text-anchor="end" font-size="10" fill="#c44">${esc(ref.label)}</text>`;
   }
   const clean = losses.map((v) => (Number.isFinite(v) ? v : hi));
   out += `<polyline fill="none" stroke="#9bb7d4" stroke-width="1" points="${line(clean)}"/>`;
@@ -84,7 +84,7 @@ export function gateHeatmapSvg(m: HeatmapInput): string {
     for (let u = 0; u < U; u++) {
       for (let t = 0; t < T; t++) {
         const v = m.steps[t][gi * H + u];
-        out += `<rect class="cell" x="${L + t * cw}" y="${y0 + u * ch}" width="${cw - 1}" height="${ch - 1}" fill="${tanhLike ? diverging(v, -1, 1) : sequential(v)}"><title>${esc(gate)}[${u}] at step ${t}: ${fmt(v)}</title></rect>`;
+        out += `<rect class="cell" x="${L + t * cw}" y="${y0 + u * ch}" width="${cw - 1}" height="${ch - 1}" fill="${tanhLike ? diverging(v, -1, 1) : sequential(v)}"/>`;   // no <title> per cell: thousands of them slow every redraw
       }
     }
   });
@@ -137,11 +137,17 @@ export function seriesSvg(series: { name: string; values: readonly number[]; col
 export function digitSvg(pixels: ArrayLike<number>, caption: string, scale = 3): string {
   const S = 28 * scale;
   let out = svgOpen(S, S + 16, caption) + `<rect x="0" y="0" width="${S}" height="${S}" fill="#fff" stroke="#ccc"/>`;
+  // one path per grey level (16 levels) instead of one rect per pixel: ~16 elements per digit, not ~200
+  const levels: string[] = Array(16).fill("");
   for (let r = 0; r < 28; r++) {
     for (let c = 0; c < 28; c++) {
-      const v = pixels[r * 28 + c];
-      if (v > 0.05) out += `<rect x="${c * scale}" y="${r * scale}" width="${scale}" height="${scale}" fill="rgb(${Array(3).fill(Math.round(255 * (1 - v))).join(",")})"/>`;
+      const level = Math.round(pixels[r * 28 + c] * 15);
+      if (level > 0) levels[level] += `M${c * scale} ${r * scale}h${scale}v${scale}h-${scale}z`;
     }
   }
+  levels.forEach((d, level) => {
+    const g = Math.round(255 * (1 - level / 15));
+    if (d) out += `<path d="${d}" fill="rgb(${g},${g},${g})"/>`;
+  });
   return out + `<text x="${S / 2}" y="${S + 12}" text-anchor="middle" font-size="11" fill="#222">${esc(caption)}</text></svg>`;
 }

@@ -34,13 +34,11 @@ const rms = (v: ArrayLike<number>) => { let s = 0; for (let i = 0; i < v.length;
 function paramRows(net: PlaygroundNet, cfg: RunConfig): ParamRowView[] {
   const D = net.cell.config.inputSize, H = cfg.hiddenSize;
   const formulas = new Map<string, string>();
-  if (!cfg.peepholes || cfg.cell !== "lstm") {
-    // paramTable's torch rows are weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 in that order, as our cell's specs
-    const t = paramTable(cfg.cell, { inputSize: D, hiddenSize: H }, "torch");
-    ["rnn.weightIh", "rnn.weightHh", "rnn.biasIh", "rnn.biasHh"].forEach((name, i) => { if (t.rows[i]) formulas.set(name, `${t.rows[i].formula} = ${t.rows[i].substituted}`); });
-  } else {
-    formulas.set("rnn.peep", `3N = 3·${H} (diagonal peepholes w_i, w_f, w_o)`);
-  }
+  // paramTable's torch rows are weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 in that order, as our
+  // cell's specs; peepholes (which PyTorch's layout has not) only add their own tensor
+  const t = paramTable(cfg.cell, { inputSize: D, hiddenSize: H }, "torch");
+  ["rnn.weightIh", "rnn.weightHh", "rnn.biasIh", "rnn.biasHh"].forEach((name, i) => { if (t.rows[i]) formulas.set(name, `${t.rows[i].formula} = ${t.rows[i].substituted}`); });
+  formulas.set("rnn.peep", `3N = 3·${H} (diagonal peepholes w_i, w_f, w_o)`);
   return net.tensors().map((t) => ({
     name: t.name, shape: t.shape, count: t.values.length,
     formula: formulas.get(t.name) ?? t.shape.join(" · "), rms: rms(t.values), gradRms: rms(t.grads),

@@ -66,7 +66,7 @@ test("playground: a small LSTM learns names in a Web Worker, the heatmap renders
   assert.equal(await page.isEnabled("#stop"), true);
 
   await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state!), null, { timeout: 40000 });
-  const ui = await page.evaluate(() => (window as unknown as { rnnlab: { state: string; error: string | null; losses: number[]; maxLagMs: number; snapshot: { step: number; test: { value: number } } } }).rnnlab);
+  const ui = await page.evaluate(() => (window as unknown as { rnnlab: { state: string; error: string | null; losses: number[]; maxLagMs: number; maxDrawMs: number; snapshot: { step: number; test: { value: number } } } }).rnnlab);
   const trainMs = Date.now() - t0;
   assert.equal(ui.state, "done", `training ended in ${ui.state}: ${ui.error}`);
   assert.equal(ui.losses.length, 600);
@@ -76,8 +76,11 @@ test("playground: a small LSTM learns names in a Web Worker, the heatmap renders
   assert.ok(first > 3.2, `the first loss is near a uniform guess (${first.toFixed(3)})`);
   assert.ok(last < 2.4, `loss fell below 2.4 (mean of the last 50 steps: ${last.toFixed(3)})`);
   assert.ok(ui.snapshot.step === 600 && ui.snapshot.test.value < 2.4, `held-out loss ${ui.snapshot.test.value}`);
-  assert.ok(ui.maxLagMs < 250, `the page thread was never blocked for long while training (max timer lag ${ui.maxLagMs.toFixed(0)} ms)`);
-  assert.ok(pingMs < 1000, `a page round-trip during training took ${pingMs} ms`);
+  // The page thread only draws; its longest redraw is its own cost. The timer lag also counts
+  // time the OS gave to other processes (CI runs test files in parallel on 2 cores): a loose bound.
+  assert.ok(ui.maxDrawMs < 250, `longest redraw ${ui.maxDrawMs.toFixed(0)} ms`);
+  assert.ok(ui.maxLagMs < 1500, `the page thread was never blocked for long while training (max timer lag ${ui.maxLagMs.toFixed(0)} ms)`);
+  assert.ok(pingMs < 2000, `a page round-trip during training took ${pingMs} ms`);
 
   // gate heatmap: 4 gates × 8 units × T steps of the held-out name, each a coloured rect
   const heat = await page.evaluate(() => {
@@ -100,7 +103,40 @@ test("playground: a small LSTM learns names in a Web Worker, the heatmap renders
   const shot = join(ARTIFACTS, "playground.png");
   await page.screenshot({ path: shot, fullPage: true });
   process.stdout.write(`playground: 600 LSTM steps in ${trainMs} ms, loss ${first.toFixed(3)} → ${last.toFixed(3)}, held-out ${ui.snapshot.test.value.toFixed(3)}, ` +
-    `max page lag ${ui.maxLagMs.toFixed(0)} ms, sample ${JSON.stringify(sample)}; screenshot ${shot}\n`);
+    `max page lag ${ui.maxLagMs.toFixed(0)} ms, longest redraw ${ui.maxDrawMs.toFixed(0)} ms, sample ${JSON.stringify(sample)}; screenshot ${shot}\n`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("playground: every other task and cell trains without errors and shows its own gates and sample", async () => {
+  const ctx = await isolatedContext();
+  const page = await ctx.newPage();
+  const errors = collectErrors(page);
+  await page.goto(env.server.url);
+  await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 15000 });
+  const runs = [
+    { task: "sine", cell: "lstm", peepholes: true, gates: ["i", "f", "g", "o"], sample: "#sample svg polyline", params: 7 },
+    { task: "adding", cell: "gru", peepholes: false, gates: ["r", "z", "n"], sample: "#sampleText", params: 6 },
+    { task: "mnist", cell: "rnn", peepholes: false, gates: ["h"], sample: "#sample .digits svg", params: 6 },
+  ];
+  for (const r of runs) {
+    await page.check(`input[name=task][value=${r.task}]`);
+    await page.check(`input[name=cell][value=${r.cell}]`);
+    if (r.cell === "lstm") await page.setChecked("#peepholes", r.peepholes);
+    await page.fill("#hiddenSize", "16");
+    await page.fill("#steps", "40");
+    await page.click("#start");
+    await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state!), null, { timeout: 40000 });
+    const ui = await page.evaluate(() => (window as unknown as { rnnlab: { state: string; error: string | null; losses: number[] } }).rnnlab);
+    assert.equal(ui.state, "done", `${r.task}/${r.cell}: ${ui.error}`);
+    assert.equal(ui.losses.length, 40);
+    assert.ok(ui.losses.every(Number.isFinite), `${r.task}/${r.cell}: finite losses`);
+    const labels = await page.locator("#heatmap svg text[font-weight=bold]").allTextContents();
+    assert.deepEqual(labels, r.gates, `${r.task}/${r.cell}: heatmap rows`);
+    assert.ok(await page.locator(r.sample).count() >= 1, `${r.task}/${r.cell}: sample ${r.sample}`);
+    assert.equal(await page.locator("#params tbody tr").count(), r.params, `${r.task}/${r.cell}: parameter rows`);
+    if (r.peepholes) assert.equal(await page.locator("#params tbody tr", { hasText: "rnn.peep" }).count(), 1);
+  }
   assert.deepEqual(errors, []);
   await ctx.close();
 });
@@ -162,7 +198,7 @@ test("the ES module in Chromium computes what Node computes: outputs, states and
   const ctx = await isolatedContext();
   const page = await ctx.newPage();
   const errors = collectErrors(page);
-  await page.goto(env.server.url);
+  await page.goto(new URL("example.html", env.server.url).href);
   const mod = await import("../../src/index.ts");
   const nodeWasm = createWasmKernelsSync();
   const report: string[] = [];
@@ -193,6 +229,24 @@ test("the ES module in Chromium computes what Node computes: outputs, states and
   await ctx.close();
 });
 
+test("rnnlab.js from a plain <script type=module> (dist/web/example.html): wasm kernels, the numbers Node computes", async () => {
+  const ctx = await isolatedContext();
+  const page = await ctx.newPage();
+  const errors = collectErrors(page);
+  await page.goto(new URL("example.html", env.server.url).href);
+  await page.waitForFunction(() => document.body.dataset.done === "1", null, { timeout: 15000 });
+  const text = (await page.textContent("#out"))!;
+  // the same computation as example.js, in Node with the wasm kernels
+  const lstm = new LSTM({ inputSize: 3, hiddenSize: 4, seed: 1, kernels: createWasmKernelsSync() });
+  const { hN } = lstm.forward(tensor(Float32Array.from({ length: 30 }, (_, i) => Math.sin(i)), [5, 2, 3]));
+  const expected = `hN[0,0,:] = ${Array.from(hN.data.subarray(0, 4), (v) => v.toFixed(5)).join(" ")}`;
+  assert.match(text, /^kernels: wasm$/m);
+  assert.ok(text.includes(expected), `${JSON.stringify(text)} should contain ${expected}`);
+  assert.match(text, /dx shape \[5,2,3\], parameters: 144/);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test("without WebAssembly SIMD, init() falls back to the TypeScript kernels and still computes", async () => {
   const ctx = await isolatedContext();
   // a browser without SIMD: WebAssembly.validate rejects every SIMD module (here: every module that uses the 0xFD prefix)
@@ -204,7 +258,7 @@ test("without WebAssembly SIMD, init() falls back to the TypeScript kernels and 
     }) as typeof WebAssembly.validate;
   });
   const page = await ctx.newPage();
-  await page.goto(env.server.url);
+  await page.goto(new URL("example.html", env.server.url).href);
   const r = await page.evaluate(async () => {
     const m = await import(new URL("./rnnlab.js", location.href).href);
     const got = await m.init();
@@ -216,7 +270,7 @@ test("without WebAssembly SIMD, init() falls back to the TypeScript kernels and 
   assert.match(r.reason ?? "", /SIMD/);
   const ctx2 = await isolatedContext();
   const normal = await ctx2.newPage();
-  await normal.goto(env.server.url);
+  await normal.goto(new URL("example.html", env.server.url).href);
   const withSimd = await normal.evaluate(async () => { const m = await import(new URL("./rnnlab.js", location.href).href); const g = await m.init(); return [g.backend, m.defaultKernels().name]; });
   assert.deepEqual(withSimd, ["wasm", "wasm"], "the same page with SIMD picks wasm");
   await ctx.close(); await ctx2.close();
