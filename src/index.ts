@@ -31,3 +31,12 @@ export * as data from "./train/data/index.ts";
 export type { Batch, SeqDataset } from "./train/batch.ts";
 export { summary } from "./analysis/summary.ts";
 export * from "./analysis/lab.ts";
+// Interop (io/): PyTorch safetensors, TF-1 variables by name, Keras / TF.js layers models, ONNX (docs/interop.md).
+export { saveTorchSafetensors, loadTorchSafetensors } from "./io/torch-safetensors.ts";
+export { exportTf1Variables, importTf1Variables, tf1CellScope, type Tf1NameOptions } from "./io/tf1-names.ts";
+export { tf1ToTorchLayer, torchLayerToTf1 } from "./io/tf1-torch.ts";
+export { loadTfjsModel, KerasModel, type KerasLoadOptions } from "./io/keras/model.ts";
+export { saveTfjsModel } from "./io/keras/write.ts";
+export { kerasModelFromLayer, layerFromKerasModel } from "./io/keras/from-layer.ts";
+export { exportOnnx, encodeOnnx, type OnnxExportOptions } from "./io/onnx/export.ts";
+export { importOnnx } from "./io/onnx/import.ts";
