@@ -156,53 +156,42 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
   const work = [arena.allocBytes(workBytes), arena.allocBytes(workBytes)]; // gemmTN panels, one per thread
   let threads = threadCount(opts.threads);
   let pool: ThreadPool | null = null;
+  const newPool = () => new ThreadPool(module, memory, arena, raw as unknown as Record<string, unknown>, work[1]!);
   const twoThreads = (): ThreadPool | null => {
     if (threads < 2) return null;
-    pool ??= new ThreadPool(module, memory, arena);
+    pool ??= newPool();
     return pool.ready() ? pool : null;
   };
+  /** Chunks for a job of `work` units of cost: enough to share, each worth a hand-off. */
+  const chunksFor = (cost: number, perChunk: number) => Math.max(2, Math.min(8, Math.floor(cost / perChunk)));
 
-  /** One GEMM on pointers, cut in two between this thread and the worker when it is big enough:
-   *  along N when C is wide and short (a time step's B×G product: each thread then reads only its
-   *  half of the weight), else along M; cuts at multiples of 8 columns / 4 rows. */
+  /** One GEMM on pointers; a big one becomes a two-thread job cut along N when C is wide and short
+   *  (a time step's B×G product: each chunk then reads only its columns of the weight), else along
+   *  M; chunks are multiples of 8 columns / 4 rows. */
   const gemmCall = (which: "gemmNN" | "gemmNT" | "gemmTN", pC: number, pA: number, pB: number, M: number, N: number, K: number) => {
     const lda = which === "gemmTN" ? M : K, ldb = which === "gemmNT" ? K : N, ldc = N;
     const op = `${which}s` as "gemmNNs" | "gemmNTs" | "gemmTNs";
-    const p = M * N * K >= PARALLEL_GEMM_MACS ? twoThreads() : null;
+    const args = which === "gemmTN" ? [pC, pA, pB, M, N, K, lda, ldb, ldc, work[0]!] : [pC, pA, pB, M, N, K, lda, ldb, ldc];
+    const macs = M * N * K;
+    const p = macs >= PARALLEL_GEMM_MACS ? twoThreads() : null;
     const byN = N >= 16 && (M < 64 || N >= 4 * M);
-    const cut = p === null ? 0 : byN ? (N >> 4) << 3 : M >= 8 ? (M >> 3) << 2 : 0;
-    if (cut === 0) {
-      if (which === "gemmTN") raw.gemmTNs(pC, pA, pB, M, N, K, lda, ldb, ldc, work[0]!);
-      else raw[op as "gemmNNs" | "gemmNTs"](pC, pA, pB, M, N, K, lda, ldb, ldc);
+    const units = byN ? N : M, align = byN ? 8 : 4;
+    const chunk = Math.ceil(units / chunksFor(macs, PARALLEL_GEMM_MACS / 2) / align) * align;
+    if (p === null || chunk >= units) {
+      (raw[op] as (...a: number[]) => void)(...args);
       return;
     }
-    // the worker's block: columns [cut, N) or rows [cut, M)
-    const offC = byN ? cut : cut * ldc;
-    const offA = byN ? 0 : which === "gemmTN" ? cut : cut * lda;
-    const offB = byN ? (which === "gemmNT" ? cut * ldb : cut) : 0;
-    const m2 = byN ? M : M - cut, n2 = byN ? N - cut : N;
-    p!.post(op, which === "gemmTN"
-      ? [pC + 4 * offC, pA + 4 * offA, pB + 4 * offB, m2, n2, K, lda, ldb, ldc, work[1]!]
-      : [pC + 4 * offC, pA + 4 * offA, pB + 4 * offB, m2, n2, K, lda, ldb, ldc]);
-    const m1 = byN ? M : cut, n1 = byN ? cut : N;
-    try {
-      if (which === "gemmTN") raw.gemmTNs(pC, pA, pB, m1, n1, K, lda, ldb, ldc, work[0]!);
-      else raw[op as "gemmNNs" | "gemmNTs"](pC, pA, pB, m1, n1, K, lda, ldb, ldc);
-    } finally { p!.join(); }
+    const deltas = byN ? [4, 0, which === "gemmNT" ? 4 * ldb : 4] : [4 * ldc, which === "gemmTN" ? 4 : 4 * lda, 0];
+    p.run(op, args, deltas, byN ? 4 : 3, units, chunk);
   };
 
-  /** A pointwise cell kernel over B rows, the rows [cut, B) on the worker when B·H is big enough.
-   *  `rowArgs[i]` is the floats per batch row of pointer argument i (0: shared, not offset). */
+  /** A pointwise cell kernel over B rows, shared with the worker by rows when B·H is big enough.
+   *  `rowArgs[i]` is the floats per batch row of pointer argument i (0: shared, not moved). */
   const rowsCall = (op: WorkerOp, args: number[], rowArgs: readonly number[], B: number, H: number, bIndex: number) => {
     const p = B >= 2 && B * H >= PARALLEL_POINTWISE ? twoThreads() : null;
-    const fn = raw[op as keyof RawExports] as unknown as (...a: number[]) => void;
-    if (p === null) { fn(...args); return; }
-    const cut = B >> 1;
-    const second = args.map((v, i) => (i < rowArgs.length && rowArgs[i]! > 0 && v !== 0 ? v + 4 * cut * rowArgs[i]! * H : v));
-    second[bIndex] = B - cut;
-    p.post(op, second);
-    const first = args.slice(); first[bIndex] = cut;
-    try { fn(...first); } finally { p.join(); }
+    if (p === null) { (raw[op as keyof RawExports] as unknown as (...a: number[]) => void)(...args); return; }
+    const chunk = Math.ceil(B / Math.min(B, chunksFor(B * H, PARALLEL_POINTWISE / 2)));
+    p.run(op, args, rowArgs.map((r, i) => (args[i] !== 0 ? 4 * r * H : 0)), bIndex, B, chunk);
   };
 
   const gemm = (which: "gemmNN" | "gemmNT" | "gemmTN", C: Buf, A: Buf, B: Buf, M: number, N: number, K: number) => {
@@ -221,7 +210,7 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
     memory, arena, raw,
     get threads() { return threads; },
     setThreads(n: number) { threads = threadCount(n); },
-    waitForThreads() { if (threads === 2) (pool ??= new ThreadPool(module, memory, arena)).waitUntilReady(); },
+    waitForThreads() { if (threads === 2) (pool ??= newPool()).waitUntilReady(); },
     parallelCalls: () => pool?.parallelCalls ?? 0,
     dispose() { pool?.dispose(); pool = null; threads = 1; },
 

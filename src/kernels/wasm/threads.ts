@@ -1,24 +1,34 @@
 // Both cores for the wasm backend: one worker thread (worker.mjs) on the same shared
-// WebAssembly.Memory. A kernel call above a work threshold is cut in two (rows or columns of C for
-// a GEMM, batch rows for a cell's pointwise step); the worker runs one half while this thread runs
-// the other, then this thread waits for it. Nothing is copied: both halves are pointers into the
-// same memory. Every C element / state element is computed by exactly the same f32 operations as
-// in a one-thread call (see assembly/gemm.ts), so results are bit-for-bit identical.
+// WebAssembly.Memory. A kernel call above a work threshold becomes a job: the call cut into chunks
+// along one dimension (columns or rows of C for a GEMM, batch rows for a cell's pointwise step),
+// each chunk the same kernel on a sub-range of pointers. This thread and the worker claim chunks
+// one at a time; nothing is copied. Every C element / state element is computed by exactly the
+// same f32 operations whichever chunk or thread computes it (see assembly/gemm.ts), so results are
+// bit-for-bit those of one thread.
 //
-// Hand-off: a 128-byte control block in the arena holds a job counter, a done counter, the op and
-// its arguments. Posting is two stores and a notify (~1 µs while the worker spins); the worker
-// spins ~0.2 ms for the next job before it parks (then waking costs ~0.1 ms). Waiting here spins
-// too and parks after a while (Node lets the main thread Atomics.wait). Where worker_threads is
-// missing (browsers, where the playground runs in a Web Worker anyway) the pool stays at one thread.
+// Protocol (a 192-byte control block in the arena; Atomics are sequentially consistent):
+//   post:  CLAIM ← (seq, exhausted); write OP, ARGS, DELTAS, UNITS, CHUNK, NCHUNKS; FIN ← 0;
+//          CLAIM ← (seq, 0); SEQ ← seq; notify.
+//   claim: CAS CLAIM (seq, c) → (seq, c + 1); a worker that read a stale job fails the CAS because
+//          the tag differs, so it never runs a chunk with old arguments.
+//   chunk c covers units [c·CHUNK, min(UNITS, (c+1)·CHUNK)): pointer i moves by c·CHUNK·DELTAS[i]
+//          bytes and argument COUNT_IDX becomes the chunk's length; FIN += 1 after each chunk.
+//   join:  this thread claims until none are left, then waits for FIN = NCHUNKS, i.e. only for
+//          chunks the worker is running right now. A worker the OS has not scheduled costs nothing:
+//          this thread just takes all the chunks (the machine may be busy with other processes).
+// The worker spins ~0.2 ms for the next job before it parks (waking costs ~0.1 ms). Where
+// worker_threads is missing (browsers, where the playground trains in a Web Worker anyway) the
+// pool stays at one thread.
 //
-// Not here: where to cut each kernel (index.ts), the thresholds' measurement (bench/threads.ts).
+// Not here: where to cut each kernel (index.ts), the thresholds' measurement (bench).
 import type { Arena } from "./arena.ts";
 
-/** The exports a worker may run, with one letter per argument: i = i32/pointer, f = f32. */
+/** The exports a worker may run, with one letter per argument: i = i32/pointer, f = f32, w = the
+ *  calling thread's own workspace (gemmTN's packing panel: each thread passes its own). */
 export const WORKER_OPS = [
   ["gemmNNs", "iiiiiiiii"],
   ["gemmNTs", "iiiiiiiii"],
-  ["gemmTNs", "iiiiiiiiii"],
+  ["gemmTNs", "iiiiiiiiiw"],
   ["lstmForward", "iiiiiiiiffii"],
   ["lstmBackward", "iiiiiiiiiiiffii"],
   ["gruGatesForward", "iiiiiiii"],
@@ -30,8 +40,11 @@ export type WorkerOp = (typeof WORKER_OPS)[number][0];
 const OP_INDEX = new Map<string, number>(WORKER_OPS.map(([name], i) => [name, i]));
 
 /** Slots of the control block (i32 indices). */
-const LAYOUT = { SEQ: 0, DONE: 1, STATE: 2, OP: 3, ERR: 4, ARGS: 8, SLOTS: 32, QUIT: -1, SPINS: 200_000 };
-const WAIT_SPINS = 1_000_000;                        // this thread's spins before it parks while joining
+const LAYOUT = {
+  SEQ: 0, CLAIM: 1, FIN: 2, STATE: 3, ERR: 4, OP: 5, UNITS: 6, CHUNK: 7, NCHUNKS: 8, COUNT_IDX: 9,
+  ARGS: 16, DELTAS: 32, SLOTS: 48, QUIT: -1, SPINS: 200_000, SEQ_MASK: 0x7fffff,
+};
+const WAIT_SPINS = 200_000;                          // this thread's spins before it parks while joining
 const BOOT_TIMEOUT_MS = 10_000;
 
 interface NodeWorker { unref(): void; terminate(): Promise<number>; on(ev: string, fn: (e: unknown) => void): void }
@@ -65,11 +78,12 @@ export class ThreadPool {
   private readonly ints: Int32Array;
   private readonly floats: Float32Array;
   private failed: string | null = null;
-  /** Calls whose second half ran on the worker (tests use it to know the two-thread path ran). */
+  /** Jobs of which the worker ran at least one chunk (tests use it to know the two-thread path ran). */
   parallelCalls = 0;
 
   constructor(private readonly module: WebAssembly.Module, private readonly memory: WebAssembly.Memory,
-              arena: Arena) {
+              arena: Arena, private readonly exports: Record<string, unknown>,
+              private readonly workerWork: number) {
     const ctl = arena.allocBytes(LAYOUT.SLOTS * 4);
     this.ints = new Int32Array(memory.buffer, ctl, LAYOUT.SLOTS);
     this.floats = new Float32Array(memory.buffer, ctl, LAYOUT.SLOTS);
@@ -92,28 +106,49 @@ export class ThreadPool {
     if (Atomics.load(this.ints, LAYOUT.STATE) !== 1) throw new Error(`rnnlab threads: the worker did not start (${r})`);
   }
 
-  /** Hands `op(args)` to the worker; call join() before touching what it writes. */
-  post(op: WorkerOp, args: readonly number[]): void {
-    const { ints, floats } = this;
-    const kinds = WORKER_OPS[OP_INDEX.get(op)!]![1];
+  /**
+   * Runs `op` over `units` units (rows or columns) in chunks of `chunk` units, sharing them with the
+   * worker. args: the whole call; deltas[i]: bytes pointer argument i moves per unit (0: fixed);
+   * countIdx: the argument that holds the number of units.
+   */
+  run(op: WorkerOp, args: number[], deltas: readonly number[], countIdx: number, units: number, chunk: number): void {
+    const { ints, floats } = this, L = LAYOUT;
+    const index = OP_INDEX.get(op)!, kinds = WORKER_OPS[index]![1];
+    const nChunks = Math.ceil(units / chunk);
+    if (nChunks > 254) throw new RangeError(`rnnlab threads: ${nChunks} chunks (at most 254)`);
+    const seq = (this.seq = (this.seq + 1) & L.SEQ_MASK), tag = seq << 8;
+    Atomics.store(ints, L.CLAIM, tag | 0xff);        // invalidate before rewriting the job
     for (let i = 0; i < args.length; i++) {
-      if (kinds[i] === "f") floats[LAYOUT.ARGS + i] = args[i]!; else ints[LAYOUT.ARGS + i] = args[i]!;
+      if (kinds[i] === "f") floats[L.ARGS + i] = args[i]!; else ints[L.ARGS + i] = args[i]!;
+      ints[L.DELTAS + i] = deltas[i] ?? 0;
     }
-    ints[LAYOUT.OP] = OP_INDEX.get(op)!;
-    Atomics.store(ints, LAYOUT.SEQ, ++this.seq);
-    Atomics.notify(ints, LAYOUT.SEQ, 1);
-    this.parallelCalls++;
-  }
+    ints[L.OP] = index; ints[L.UNITS] = units; ints[L.CHUNK] = chunk; ints[L.NCHUNKS] = nChunks; ints[L.COUNT_IDX] = countIdx;
+    Atomics.store(ints, L.FIN, 0);
+    Atomics.store(ints, L.CLAIM, tag);
+    Atomics.store(ints, L.SEQ, seq);
+    Atomics.notify(ints, L.SEQ, 1);
 
-  /** Waits for the job posted last. */
-  join(): void {
-    const { ints } = this;
-    let spins = 0;
-    for (let done = Atomics.load(ints, LAYOUT.DONE); done !== this.seq; done = Atomics.load(ints, LAYOUT.DONE)) {
-      if (++spins > WAIT_SPINS) { Atomics.wait(ints, LAYOUT.DONE, done, 1); spins = 0; }
+    const fn = this.exports[op] as (...a: number[]) => void;
+    const call = args.slice();
+    let mine = 0;
+    for (;;) {
+      const claim = Atomics.load(ints, L.CLAIM), c = claim & 0xff;
+      if (c >= nChunks) break;
+      if (Atomics.compareExchange(ints, L.CLAIM, claim, claim + 1) !== claim) continue;
+      const u0 = c * chunk;
+      for (let i = 0; i < args.length; i++) call[i] = args[i]! + u0 * (deltas[i] ?? 0);
+      call[countIdx] = Math.min(units, u0 + chunk) - u0;
+      fn(...call);
+      Atomics.add(ints, L.FIN, 1);
+      mine++;
     }
-    if (ints[LAYOUT.ERR] !== 0) {
-      ints[LAYOUT.ERR] = 0;
+    if (mine < nChunks) this.parallelCalls++;
+    let spins = 0;
+    for (let fin = Atomics.load(ints, L.FIN); fin !== nChunks; fin = Atomics.load(ints, L.FIN)) {
+      if (++spins > WAIT_SPINS) { Atomics.wait(ints, L.FIN, fin, 1); spins = 0; }
+    }
+    if (ints[L.ERR] !== 0) {
+      ints[L.ERR] = 0;
       throw new Error("rnnlab threads: a kernel failed on the worker thread (its message is on stderr)");
     }
   }
@@ -135,7 +170,7 @@ export class ThreadPool {
     if (!Worker) { this.failed = "worker_threads is not available here"; return; }
     try {
       this.worker = new Worker(new URL("./worker.mjs", import.meta.url), {
-        workerData: { module: this.module, memory: this.memory, ctl: this.ints.byteOffset, ops: WORKER_OPS, layout: LAYOUT },
+        workerData: { module: this.module, memory: this.memory, ctl: this.ints.byteOffset, ops: WORKER_OPS, layout: LAYOUT, work: this.workerWork },
       });
     } catch (err) {
       this.failed = err instanceof Error ? err.message : String(err);
