@@ -11,6 +11,10 @@ import { transpose } from "../../src/tensor/ops.ts";
 import { exportTf1Variables, importTf1Variables } from "../../src/io/tf1-names.ts";
 import { tf1ToTorchLayer, torchLayerToTf1 } from "../../src/io/tf1-torch.ts";
 import { assertClose, maxRelErr } from "../helpers/close.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadCheckpoint, saveCheckpoint } from "../../src/io/checkpoint.ts";
 
 interface CellSpec { type: string; numUnits: number; activation: "tanh" | "relu"; forgetBias: number | null;
   usePeepholes: boolean; cellClip: number | null; numProj: number | null; projClip: number | null }
@@ -91,6 +95,19 @@ describe("TF-1 variables by full name", () => {
     assert.deepEqual(Object.keys(vb), Object.keys(va));
     for (const k of Object.keys(va)) assert.deepEqual(vb[k].data, va[k].data, k);
     assert.ok(Object.keys(va).includes("bidirectional_rnn/fw/multi_rnn_cell/cell_3/cudnn_compatible_gru_cell/candidate/hidden_projection/kernel"));
+  });
+
+  it("TF-1 variables through a safetensors file by full name: exact, and errors name the file", () => {
+    const c = byName("multi_mixed"), a = makeStructure(c), dir = mkdtempSync(join(tmpdir(), "rnnlab-tf1-")), path = join(dir, "tf1.safetensors");
+    try {
+      importTf1Variables(a, fullNames(c));
+      saveCheckpoint(path, exportTf1Variables(a));
+      const b = makeStructure(c);
+      importTf1Variables(b, loadCheckpoint(path).tensors, { source: path });
+      for (const [k, v] of Object.entries(exportTf1Variables(a))) assert.deepEqual(exportTf1Variables(b)[k].data, v.data, k);
+      assert.throws(() => importTf1Variables(new nn.BasicLSTMCell({ numUnits: 5, inputSize: 4 }), loadCheckpoint(path).tensors, { source: path }),
+        (e: Error) => e.message.includes(`in ${path}`) && e.message.includes("unexpected variable"));
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 
   it("missing, mis-shaped and unexpected variables are named", () => {
