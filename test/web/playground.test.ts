@@ -4,12 +4,17 @@
 //      responsive, a screenshot is saved to test-artifacts/playground.png;
 //   2. the ES module computes in the browser what Node computes, for the same weights and inputs;
 //   3. nothing is requested beyond the local server (every other request is blocked and counted);
-//   4. without WebAssembly SIMD, init() falls back to the TypeScript kernels.
+//   4. rnnlab.js works from a plain <script type="module"> and through a bundler (esbuild);
+//   5. without WebAssembly SIMD, init() falls back to the TypeScript kernels.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { build } from "esbuild";
 import type { BrowserContext, Page } from "playwright-core";
-import { ARTIFACTS, startBrowser } from "./browser.ts";
+import { ARTIFACTS, ROOT, startBrowser } from "./browser.ts";
+import { servePlayground } from "../../src/web/server.ts";
 import { GRU, LSTM, RNN, refKernels, tensor, type Kernels, type Recurrent } from "../../src/index.ts";
 import { createWasmKernelsSync } from "../../src/kernels/wasm/index.ts";
 
@@ -21,9 +26,9 @@ before(async () => { env = await startBrowser(); });
 after(async () => { await env?.close(); });
 
 /** A context that blocks (and records) every request that does not go to the local server. */
-async function isolatedContext(): Promise<BrowserContext> {
+async function isolatedContext(serverUrl = env.server.url): Promise<BrowserContext> {
   const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const origin = new URL(env.server.url).origin;
+  const origin = new URL(serverUrl).origin;
   await ctx.route("**/*", (route) => {
     const url = route.request().url();
     if (new URL(url).origin === origin || url.startsWith("data:")) return route.continue();
@@ -245,6 +250,44 @@ test("rnnlab.js from a plain <script type=module> (dist/web/example.html): wasm 
   assert.match(text, /dx shape \[5,2,3\], parameters: 144/);
   assert.deepEqual(errors, []);
   await ctx.close();
+});
+
+test("from a bundler: esbuild resolves `import ... from \"rnnlab\"` to the browser build (exports' browser condition), and the bundle runs", async () => {
+  // a consumer project with rnnlab installed (a symlink, as npm link makes), bundled for the browser
+  const dir = mkdtempSync(join(tmpdir(), "rnnlab-bundler-"));
+  try {
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(ROOT, join(dir, "node_modules", "rnnlab"), "dir");
+    writeFileSync(join(dir, "main.js"), [
+      `import { init, GRU, tensor } from "rnnlab";`,
+      `const { backend } = await init();`,
+      `const gru = new GRU({ inputSize: 2, hiddenSize: 3, seed: 4 });`,
+      `const { output } = gru.forward(tensor(Float32Array.from([0.5, -1, 0.25, 2, -0.75, 1]), [3, 1, 2]));`,
+      `document.body.dataset.result = JSON.stringify({ backend, output: Array.from(output.data) });`,
+    ].join("\n"));
+    const out = join(dir, "public");
+    const r = await build({ entryPoints: [join(dir, "main.js")], bundle: true, format: "esm", platform: "browser", outdir: out, absWorkingDir: dir, metafile: true, logLevel: "silent" });
+    const inputs = Object.keys(r.metafile.inputs);
+    assert.ok(inputs.some((p) => p.endsWith("dist/web/rnnlab.js")), `resolved through the browser condition: ${inputs.join(", ")}`);
+    // esbuild leaves new URL("./rnnlab.wasm", import.meta.url) alone: the asset goes next to the bundle (Vite and webpack copy it themselves)
+    copyFileSync(join(ROOT, "dist", "web", "rnnlab.wasm"), join(out, "rnnlab.wasm"));
+    writeFileSync(join(out, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>`);
+    const server = await servePlayground({ root: out });
+    try {
+      const ctx = await isolatedContext(server.url);
+      const page = await ctx.newPage();
+      const errors = collectErrors(page);
+      await page.goto(server.url);
+      await page.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 15000 });
+      const got = JSON.parse((await page.evaluate(() => document.body.dataset.result))!) as { backend: string; output: number[] };
+      const gru = new GRU({ inputSize: 2, hiddenSize: 3, seed: 4, kernels: createWasmKernelsSync() });
+      const expected = Array.from(gru.forward(tensor(Float32Array.from([0.5, -1, 0.25, 2, -0.75, 1]), [3, 1, 2])).output.data);
+      assert.equal(got.backend, "wasm");
+      assert.deepEqual(got.output, expected);
+      assert.deepEqual(errors, []);
+      await ctx.close();
+    } finally { await server.close(); }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
 test("without WebAssembly SIMD, init() falls back to the TypeScript kernels and still computes", async () => {
