@@ -96,6 +96,18 @@ describe("ONNX export, run in onnxruntime-node", () => {
     assert.equal(wb[2 * 4 + 0], Math.fround(bias[4] + 1), "ONNX f block (the third) = TF-1 f bias + forget_bias");
   });
 
+  it("gate and cell activations carry over: hard sigmoid (Keras 2 and 3 via HardSigmoid alpha/beta), softsign, relu", async (t) => {
+    const lstm = new nn.RNNCell("lstm", { hiddenSize: 4, biases: 1, gateActivation: "hardSigmoidV3", activation: "softsign" }, "LSTMCell", { numUnits: 4, inputSize: D, seed: 11 });
+    const gru = new nn.RNNCell("gru", { hiddenSize: 3, biases: 2, resetAfter: true, gateActivation: "hardSigmoid", activation: "relu" }, "GRUCell", { numUnits: 3, inputSize: 4, seed: 12 });
+    const cell = new nn.MultiRNNCell([lstm, gru]);
+    const B = 2, T = 6, x = new Tensor([B, T, D], wave(B * T * D, 1.1, 3));     // large inputs: the hard sigmoids clip
+    const ours = nn.dynamicRnn(cell, x);
+    const got = await runOrt(encodeOnnx(cell), f32(x, "x"));
+    const d = maxAbs(got.output.data as Float32Array, (ours.outputs as Tensor).data);
+    t.diagnostic(`max |onnxruntime − rnnlab|: ${d}`);
+    assert.ok(d <= TOL, `${d}`);
+  });
+
   it("LSTM projection is refused with a clear error (ONNX's LSTM has no projection)", () => {
     assert.throws(() => encodeOnnx(new LSTM({ inputSize: 3, hiddenSize: 4, projSize: 2 })), /LSTM layer 0 cannot be exported to ONNX: LSTM projection \(projSize 2\)/);
     assert.throws(() => encodeOnnx(new nn.LSTMCell({ numUnits: 4, inputSize: 3, cellClip: 1 })), /cellClip/);
