@@ -18,16 +18,19 @@ export const command: CommandSpec = {
     .option("--port <n>", "port to listen on (0: any free port)", int(0, 65535), 8008)
     .option("--host <address>", "address to bind (default: this machine only)", "127.0.0.1")
     .option("--build", "rebuild the playground (npm run build:web) before serving")
+    .option("--root <dir>", "serve this directory instead of the built playground (e.g. your own page next to a copy of dist/web/)")
     .addHelpText("after", "\nExample: rnnlab serve --port 8008, then open http://127.0.0.1:8008/"),
   async run(o, ctx) {
-    if (o.build || !existsSync(join(DEFAULT_WEB_ROOT, "index.html"))) {
+    const root = o.root === undefined ? DEFAULT_WEB_ROOT : resolve(o.root as string);
+    if (o.root !== undefined && !existsSync(join(root, "index.html"))) throw new UsageError(`serve: ${join(root, "index.html")} does not exist`);
+    if (o.root === undefined && (o.build || !existsSync(join(root, "index.html")))) {
       ctx.log("building the playground (npm run build:web)…");
       const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "build-web.mjs")], { cwd: ROOT, stdio: "inherit" });
       if (r.status !== 0) throw new UsageError("serve: building the playground failed (see above)");
     }
     let server;
     try {
-      server = await servePlayground({ port: o.port as number, host: o.host as string });
+      server = await servePlayground({ port: o.port as number, host: o.host as string, root });
     } catch (err) {
       throw new UsageError(`serve: cannot listen on ${o.host as string}:${o.port as number}: ${(err as Error).message}`);
     }
