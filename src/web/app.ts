@@ -84,7 +84,9 @@ function scheduleDraw(): void {
 
 function drawSnapshot(s: Snapshot): void {
   $("testMetric").textContent = `After ${s.step} steps: ${s.test.name} ${s.test.name.includes("accuracy") ? `${(100 * s.test.value).toFixed(1)} %` : s.test.value.toFixed(4)}.`;
-  $("heatmap").innerHTML = gateHeatmapSvg({ ...s.gates, units: 8 });
+  $("heatmap").innerHTML = gateHeatmapSvg(s.gates);
+  $("saturation").textContent = "Over this sequence: " + s.gates.gates.map((g) =>
+    `${g.short} mean ${g.mean.toFixed(2)}, ${(100 * g.low).toFixed(0)} % near ${g.tanh ? "−1" : "0"} / ${(100 * g.high).toFixed(0)} % near 1`).join(" · ") + ".";
   $("gradFlow").innerHTML = gradFlowSvg(s.gradFlow);
   $("paramTotal").textContent = `${s.paramTotal.toLocaleString("en")} in all`;
   $("params").querySelector("tbody")!.innerHTML = s.params.map((p) =>

@@ -68,6 +68,17 @@ export class PlaygroundNet {
     this.fc = new Dense({ inputSize: c.hiddenSize, outputSize: c.outputSize, seed: c.seed + 2, kernels: k });
   }
 
+  /** the cell's typed weights (for analysis functions that run the cell themselves, e.g. gateStats) */
+  get weights(): CellWeights { return this.w; }
+
+  /** The inputs the cell sees for one sequence (T, 1, D): features as they are, tokens embedded. */
+  cellInput(input: ArrayLike<number>, T: number): Float32Array {
+    const D = this.cell.config.inputSize, x = new Float32Array(T * D);
+    if (this.embedding) this.embedding.forward(x, Int32Array.from({ length: T }, (_, t) => input[t]));
+    else for (let i = 0; i < T * D; i++) x[i] = input[i];
+    return x;
+  }
+
   groups(): ParamGroup[] {
     const g: ParamGroup[] = [{ name: "rnn", params: this.params.flat, grads: this.grads.flat }];
     if (this.embedding) g.push({ name: "emb", params: this.embedding.params.flat, grads: this.embedding.grads.flat });

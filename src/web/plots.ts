@@ -57,15 +57,13 @@ function sequential(v: number): string {
 }
 
 export interface HeatmapInput {
-  /** gate names in row order, each H rows (LSTM i f g o, GRU r z n, RNN h) */
-  names: string[];
+  /** per gate, in cell order: a short label, whether it is a tanh (−1…1) rather than a sigmoid (0…1), and units[u][t] */
+  gates: { short: string; tanh: boolean; units: readonly (readonly number[])[] }[];
   hiddenSize: number;
-  /** per step, G = names.length · H values */
-  steps: ArrayLike<number>[];
   /** one label per step (the input at that step) */
   labels: string[];
-  /** units shown per gate (default min(H, 8)) */
-  units?: number;
+  /** steps to mark under the map (e.g. the adding problem's two marked inputs) */
+  marks?: number[];
 }
 
 /**
@@ -73,27 +71,27 @@ export interface HeatmapInput {
  * Sigmoid gates (i, f, o, r, z) on 0…1 white→blue; tanh rows (LSTM g, GRU n, RNN h) on −1…1 blue→red.
  */
 export function gateHeatmapSvg(m: HeatmapInput): string {
-  const T = m.steps.length, H = m.hiddenSize, U = Math.min(m.units ?? 8, H);
+  const T = m.labels.length, U = Math.max(0, ...m.gates.map((g) => g.units.length));
   const cw = Math.max(8, Math.min(22, Math.floor(620 / Math.max(1, T)))), ch = 9, L = 34, Tp = 8, gap = 6;
-  const rows = m.names.length * U, W = Math.max(L + T * cw + 10, 380), Hh = Tp + rows * ch + gap * (m.names.length - 1) + 40;
+  const rows = m.gates.length * U, W = Math.max(L + T * cw + 10, 380), Hh = Tp + rows * ch + gap * (m.gates.length - 1) + 40;
   let out = svgOpen(W, Hh, "gate activations over the input sequence") + `<rect x="0" y="0" width="${W}" height="${Hh}" fill="#fff"/>`;
-  m.names.forEach((gate, gi) => {
-    const tanhLike = gate === "g" || gate === "n" || gate === "h";
+  m.gates.forEach((gate, gi) => {
     const y0 = Tp + gi * (U * ch + gap);
-    out += `<text x="${L - 6}" y="${y0 + (U * ch) / 2 + 4}" text-anchor="end" font-size="12" font-weight="bold" fill="#333">${esc(gate)}</text>`;
-    for (let u = 0; u < U; u++) {
-      for (let t = 0; t < T; t++) {
-        const v = m.steps[t][gi * H + u];
-        out += `<rect class="cell" x="${L + t * cw}" y="${y0 + u * ch}" width="${cw - 1}" height="${ch - 1}" fill="${tanhLike ? diverging(v, -1, 1) : sequential(v)}"/>`;   // no <title> per cell: thousands of them slow every redraw
-      }
-    }
+    out += `<text x="${L - 6}" y="${y0 + (U * ch) / 2 + 4}" text-anchor="end" font-size="12" font-weight="bold" fill="#333">${esc(gate.short)}</text>`;
+    gate.units.forEach((values, u) => {
+      values.forEach((v, t) => {
+        // no <title> per cell: thousands of them slow every redraw
+        out += `<rect class="cell" x="${L + t * cw}" y="${y0 + u * ch}" width="${cw - 1}" height="${ch - 1}" fill="${gate.tanh ? diverging(v, -1, 1) : sequential(v)}"/>`;
+      });
+    });
   });
   const yl = Hh - 26;
   const every = Math.ceil(T / Math.floor((T * cw) / 14));
   m.labels.forEach((lab, t) => {
     if (t % every === 0) out += `<text x="${L + t * cw + cw / 2}" y="${yl + 10}" text-anchor="middle" font-size="10" fill="#333">${esc(lab)}</text>`;
   });
-  return out + `<text x="${L}" y="${Hh - 4}" font-size="10" fill="#666">input at each step → (first ${U} of ${H} units per gate)</text></svg>`;
+  for (const t of m.marks ?? []) out += `<path d="M${L + t * cw + cw / 2} ${yl - 2}l-4 7h8z" fill="#c2410c"><title>marked input at step ${t}</title></path>`;
+  return out + `<text x="${L}" y="${Hh - 4}" font-size="10" fill="#666">input at each step → (first ${U} of ${m.hiddenSize} units per gate)</text></svg>`;
 }
 
 /** Gradient flow through time: the size of ∂L/∂z_t at each step t, as bars. */

@@ -28,7 +28,8 @@ export interface Snapshot {
   step: number;
   /** held-out metric on a fixed test subset */
   test: { name: string; value: number };
-  gates: { names: string[]; hiddenSize: number; steps: number[][]; labels: string[] };
+  /** from analysis/gateStats over the traced sequence: per gate, the first units over time, and saturation */
+  gates: { hiddenSize: number; labels: string[]; marks: number[]; gates: { name: string; short: string; tanh: boolean; units: number[][]; mean: number; low: number; high: number }[] };
   gradFlow: number[];
   params: ParamRowView[];
   paramTotal: number;

@@ -39,6 +39,16 @@ export { encodeSafetensors, decodeSafetensors } from "../io/safetensors.ts";
 export * as data from "./data.ts";
 export type { Batch, SeqDataset } from "../train/batch.ts";
 export { summary } from "../analysis/summary.ts";
+// The lab's analysis (src/analysis/lab.ts), except gradFlow, memoryProbe and ablate: those import
+// their synthetic tasks through src/train/data/index.ts, which also reaches the Node-only datasets.
+export { ProbeNet, trainProbe, evaluateProbe, type ProbeNetConfig, type TrainProbeOptions, type TrainProbeResult } from "../analysis/probe-net.ts";
+export { gateStats, modelGateStats, layerZero, type GateStats, type GateSummary } from "../analysis/gates.ts";
+export {
+  gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, ablationBarsSvg, ablationCurvesSvg, cellDiagramSvg, lossCurveSvg,
+  type TrainLog,
+} from "../analysis/render/lab-plots.ts";
+export { linePlotSvg, barChartSvg, histogramsSvg, heatmapSvg, niceTicks, type LinePlotSpec, type BarChartSpec, type HeatmapSpec, type Series } from "../analysis/render/svg.ts";
+export { reportHtml, type ReportSection } from "../analysis/render/report-html.ts";
 export { detectFeatures, type Features } from "./features.ts";
 export { setWasmSource, type WasmSource } from "../kernels/wasm/load-web.ts";
 

@@ -7,6 +7,7 @@ import type { Kernels } from "../kernels/types.ts";
 import { adam, clipGradNorm } from "../train/optim.ts";
 import type { Batch } from "../train/batch.ts";
 import { paramTable } from "../analysis/param-table.ts";
+import { gateStats } from "../analysis/gates.ts";
 import { PlaygroundNet } from "./net.ts";
 import { loadTask, type Task } from "./tasks.ts";
 import type { FromWorker, ParamRowView, RunConfig, Snapshot, ToWorker } from "./protocol.ts";
@@ -48,11 +49,18 @@ function paramRows(net: PlaygroundNet, cfg: RunConfig): ParamRowView[] {
 function snapshot(net: PlaygroundNet, task: Task, cfg: RunConfig, step: number): Snapshot {
   const gradFlow = Array.from(net.gradFlow());            // first: evaluation forwards replace the last batch
   const params = paramRows(net, cfg);
-  const trace = net.traceGates(task.trace.input, task.trace.T);
+  // the analysis module's gate statistics (the same code as `rnnlab gates`), over the traced sequence
+  const { T } = task.trace, units = Math.min(8, cfg.hiddenSize);
+  const stats = gateStats(net.k, net.cell, net.weights, net.cellInput(task.trace.input, T), T, 1, { units });
+  const letters = cfg.cell === "lstm" ? ["i", "f", "g", "o"] : cfg.cell === "gru" ? ["r", "z", "n"] : ["h"];
+  const gates = stats.gates.map((g, gi) => ({
+    name: g.name, short: letters[gi], tanh: g.range[0] < 0, mean: g.mean, low: g.saturatedLow, high: g.saturatedHigh,
+    units: stats.trace.filter((tr) => tr.gate === g.name).map((tr) => tr.values),
+  }));
   const test = task.testMetric(net);
   return {
     step, test, gradFlow, params, paramTotal: net.paramCount(),
-    gates: { names: trace.names, hiddenSize: trace.hiddenSize, steps: trace.steps.map((s) => Array.from(s)), labels: task.trace.labels },
+    gates: { hiddenSize: cfg.hiddenSize, labels: task.trace.labels, marks: task.trace.marks, gates },
     sample: task.sample(net, cfg.seed + step),
   };
 }

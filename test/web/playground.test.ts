@@ -96,6 +96,8 @@ test("playground: a small LSTM learns names in a Web Worker, the heatmap renders
   assert.ok(heat.cells >= 4 * 8 * 2 && heat.cells % (4 * 8) === 0, `heatmap cells: ${heat.cells}`);
   assert.ok(heat.fills > 20, `the heatmap shows varied activations (${heat.fills} distinct colours)`);
   for (const g of ["i", "f", "g", "o"]) assert.ok(heat.gates.includes(g), `gate ${g} labelled`);
+  // under the heatmap, analysis/gateStats' saturation summary for every gate
+  assert.match((await page.textContent("#saturation"))!, /^Over this sequence: i mean 0\.\d\d, \d+ % near 0 \/ \d+ % near 1 · f mean .* · g mean -?0\.\d\d, \d+ % near −1 .* · o mean /);
   assert.ok(await page.locator("#gradFlow rect.bar").count() >= 2, "gradient-flow bars");
   assert.ok(await page.locator("#params tbody tr").count() === 7, "parameter table: emb, 4 LSTM tensors, fc weight and bias");
   assert.ok((await page.locator(".loss-smooth").count()) === 1, "loss curve drawn");
