@@ -1,25 +1,21 @@
 // rnnlab's side of the peer benchmark: the same workloads as bench/peers/*.mjs (W1–W4 training
 // step = forward + BPTT + SGD update over the whole batch, and forward-only inference; W5 streaming),
 // printed as one JSON line per workload in the peers' format.
-// Usage: node --import tsx bench/rnnlab.ts --backend wasm|ref --workloads W1,W2,W3,W4,W5
-import { LSTM, SequenceModel, sgd, loadKernels, Tensor, Rng, type Kernels } from "../src/index.ts";
-import type { Batch } from "../src/train/batch.ts";
+// Also, for the efficiency figures: PEAK (the f32x4 mul+add ceiling, assembly/peak.ts, measured
+// in this process before and after the workloads) and GEMM512 (512³ GEMMs, all transposes).
+// Usage: node --import tsx bench/rnnlab.ts --backend wasm|ref [--threads 1|2] --workloads PEAK,GEMM512,W1,W2,W3,W4,W5
+import { LSTM, loadKernels, Tensor, Rng, type Kernels } from "../src/index.ts";
+import type { WasmKernels } from "../src/kernels/wasm/index.ts";
+import { WL, buildWorkload, randn, rnnFwdFlops, type Workload } from "./workloads.ts";
 
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] : def; };
 const backend = arg("backend", "wasm") as "wasm" | "ref";
 const workloads = arg("workloads", "W1,W2,W3,W4,W5").split(",");
 const minIters = Number(arg("min-iters", "10")), minTimeS = Number(arg("min-time", "3")), maxIters = Number(arg("max-iters", "40"));
-const k: Kernels = await loadKernels(backend);
+const threads = Number(arg("threads", "1"));
+const k: Kernels = await loadKernels(backend, { threads });
 if (k.name !== backend) throw new Error(`bench: backend ${backend} unavailable`);
-
-const WL = {
-  W1: { cell: "lstm", I: 28, H: 128, T: 28, B: 64, head: "last10", desc: "seed-mnist" },
-  W2: { cell: "lstm", I: 64, H: 256, T: 100, B: 32, head: "all64", desc: "char-lm" },
-  W3: { cell: "lstm", I: 512, H: 512, T: 50, B: 64, head: "sumsq", desc: "large" },
-  W4: { cell: "gru", I: 64, H: 256, T: 100, B: 32, head: "all64", desc: "gru-char" },
-} as const;
-type W = (typeof WL)[keyof typeof WL];
-const rnnFwdFlops = (w: W) => w.T * 2 * w.B * (w.cell === "lstm" ? 4 : 3) * w.H * (w.I + w.H);
+if (k.name === "wasm") (k as WasmKernels).waitForThreads();
 
 function stats(ts: number[]) {
   const s = [...ts].sort((a, b) => a - b), n = s.length;
@@ -36,34 +32,9 @@ function timed(fn: () => void, warmup = 2) {
   }
   return { first, s: stats(ts) };
 }
-const randn = (n: number, seed: number) => { const r = new Rng(seed); return Float32Array.from({ length: n }, () => r.normal()); };
 
-function benchModel(name: string, w: W) {
-  const fwd = rnnFwdFlops(w), opt = sgd({ lr: 0.01 });
-  const x = randn(w.T * w.B * w.I, 2), r = new Rng(1);
-  let train: () => void, infer: () => void;
-  if (w.head === "sumsq") {                               // loss = Σ (last output)², no head
-    const layer = new LSTM({ inputSize: w.I, hiddenSize: w.H, seed: 1, kernels: k });
-    const xt = new Tensor([w.T, w.B, w.I], x), dOut = new Float32Array(w.T * w.B * w.H);
-    const groups = [{ name: "rnn", params: layer.params.flat, grads: layer.grads.flat }];
-    train = () => {
-      layer.zeroGrad();
-      const out = layer.forward(xt).output.data, last = (w.T - 1) * w.B * w.H;
-      for (let i = 0; i < w.B * w.H; i++) dOut[last + i] = 2 * out[last + i];
-      layer.backward({ output: new Tensor([w.T, w.B, w.H], dOut) });
-      opt.step(groups);
-    };
-    infer = () => { layer.forward(xt); };
-  } else {
-    const every = w.head === "all64", classes = every ? 64 : 10;
-    const model = new SequenceModel({ cell: w.cell, inputKind: "features", inputSize: w.I, hiddenSize: w.H, outputSize: classes,
-      head: every ? "every" : "last", loss: "class", seed: 1 }, k);
-    const labels = Int32Array.from({ length: every ? w.T * w.B : w.B }, () => r.int(classes));
-    const batch: Batch = { input: { kind: "features", x, T: w.T, B: w.B, D: w.I }, target: every ? { kind: "classPerStep", labels } : { kind: "class", labels }, lengths: null };
-    const groups = model.groups();
-    train = () => { model.zeroGrad(); model.forward(batch); model.lossAndBackward(); opt.step(groups); };
-    infer = () => { model.forward(batch); };
-  }
+function benchModel(name: string, w: Workload) {
+  const fwd = rnnFwdFlops(w), { train, infer } = buildWorkload(w, k);
   const tr = timed(train), inf = timed(infer);
   return { workload: name, desc: w.desc, cell: w.cell, I: w.I, H: w.H, T: w.T, B: w.B, rnn_fwd_flops: fwd, rnn_train_flops: 3 * fwd,
     train_first_calls_ms: tr.first, train: tr.s, train_gflops_median: (3 * fwd) / (tr.s.median_ms * 1e-3) / 1e9,
@@ -86,10 +57,33 @@ function benchW5() {
     stream_stateful_predict: { total: a.s, ...per(a.s) }, whole_sequence: { total: b.s, ...per(b.s) } };
 }
 
+/** The f32x4 mul+add ceiling on one thread (best of several 0.1 s runs). */
+function benchPeak() {
+  const raw = (k as WasmKernels).raw, iters = 1 << 21, flops = 56 * iters;
+  raw.peakMulAdd(iters);
+  let best = 0;
+  for (let r = 0; r < 12; r++) { const t0 = performance.now(); raw.peakMulAdd(iters); best = Math.max(best, flops / ((performance.now() - t0) * 1e-3) / 1e9); }
+  return { workload: "PEAK", gflops: best };
+}
+
+/** 512×512×512 GEMM, each transpose combination (median GFLOP/s). */
+function benchGemm512() {
+  const n = 512, A = k.alloc(n * n), B = k.alloc(n * n), C = k.alloc(n * n), r = new Rng(5);
+  for (const v of [A, B]) for (let i = 0; i < v.length; i++) v[i] = r.normal();
+  const out: Record<string, unknown> = { workload: "GEMM512", M: n, N: n, K: n };
+  for (const g of ["gemmNN", "gemmNT", "gemmTN"] as const) {
+    const t = timed(() => k[g](C, A, B, n, n, n));
+    out[g] = { ...t.s, gflops_median: (2 * n ** 3) / (t.s.median_ms * 1e-3) / 1e9 };
+  }
+  return out;
+}
+
 for (const name of workloads) {
   const t0 = performance.now();
-  const r: Record<string, unknown> = name === "W5" ? benchW5() : benchModel(name, WL[name as keyof typeof WL]);
+  const r: Record<string, unknown> = name === "W5" ? benchW5() : name === "PEAK" ? benchPeak() : name === "GEMM512" ? benchGemm512()
+    : benchModel(name, WL[name as keyof typeof WL]);
   r.wall_s = (performance.now() - t0) / 1e3;
   console.log(JSON.stringify(r));
 }
-console.log(JSON.stringify({ backend: k.name, node: process.version }));
+if (k.name === "wasm" && workloads.includes("PEAK")) console.log(JSON.stringify({ ...benchPeak(), workload: "PEAK_END" }));
+console.log(JSON.stringify({ backend: k.name, threads: k.name === "wasm" ? (k as WasmKernels).threads : 1, node: process.version }));

@@ -1,7 +1,12 @@
-// `npm run bench [-- --workloads W1,W5] [--peers rnnlab-wasm,tfjs-wasm,...] [--quick]`: rnnlab and
-// its peers on the same workloads, side by side in ONE run (this machine's speed drifts by tens of
-// per cent between runs, so only ratios measured together mean something). Each contender runs in
-// its own process with a time limit; results go to bench/results.json and bench/RESULTS.md.
+// `npm run bench [-- --workloads W1,W5] [--peers rnnlab-wasm,tfjs-wasm,...] [--quick] [--no-scaling]`:
+// rnnlab (wasm on 1 and 2 threads, ref) and its peers (TF.js wasm and cpu, brain.js, PyTorch on 1
+// and 2 threads when present) on the same workloads, side by side in ONE run (this machine's speed
+// drifts by tens of per cent between runs, so only ratios measured together mean something). The
+// rnnlab-wasm process also measures the f32x4 mul+add ceiling (PEAK, before and after) and 512³
+// GEMMs, so achieved GFLOP/s are printed as a fraction of the ceiling measured in the same run.
+// Then: where rnnlab's step time goes (bench/profile.ts) and how it scales in T and H
+// (bench/scaling.ts). Each contender runs in its own process with a time limit.
+// Output: bench/results.json and bench/RESULTS.md (`--render` rebuilds the .md from the .json).
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -9,78 +14,178 @@ import { cpus } from "node:os";
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] : def; };
 const workloads = arg("workloads", "W1,W2,W3,W4,W5");
 const quick = process.argv.includes("--quick");
+const render = process.argv.includes("--render");
 const hasTorch = (() => { try { execFileSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" }); return true; } catch { return false; } })();
 const tsx = ["--import", "tsx"];
 const slow = ["--min-iters", quick ? "2" : "3", "--min-time", "0", "--max-iters", "5"];   // peers whose steps take seconds
 const fast = quick ? ["--min-iters", "5", "--min-time", "1"] : [];
-interface Contender { name: string; cmd: string; args: string[]; only?: string[]; note?: string }
+const torchArgs = (threads: number) => ["bench/peers/torch_rnn.py", "--threads", String(threads), "--workloads", "", ...(quick ? ["--min-iters", "5", "--min-time", "1"] : [])];
+interface Contender { name: string; cmd: string; args: string[]; only?: string[]; extra?: string[]; note?: string }
 const CONTENDERS: Contender[] = [
-  { name: "rnnlab-wasm", cmd: process.execPath, args: [...tsx, "bench/rnnlab.ts", "--backend", "wasm", ...fast] },
+  { name: "rnnlab-wasm", cmd: process.execPath, args: [...tsx, "bench/rnnlab.ts", "--backend", "wasm", "--threads", "1", ...fast], extra: ["PEAK", "GEMM512"], note: "one thread" },
+  { name: "rnnlab-wasm-2t", cmd: process.execPath, args: [...tsx, "bench/rnnlab.ts", "--backend", "wasm", "--threads", "2", ...fast], extra: ["GEMM512"], only: ["W1", "W2", "W3", "W4"], note: "two threads (worker_threads on the shared wasm memory)" },
   { name: "rnnlab-ref", cmd: process.execPath, args: [...tsx, "bench/rnnlab.ts", "--backend", "ref", ...slow], only: ["W1", "W5"], note: "plain TypeScript kernels; W1 and W5 only (the others take minutes per step)" },
   { name: "tfjs-wasm", cmd: process.execPath, args: ["bench/peers/tfjs.mjs", "--backend", "wasm", ...fast] },
   { name: "tfjs-cpu", cmd: process.execPath, args: ["bench/peers/tfjs.mjs", "--backend", "cpu", ...slow, "--max-step-s", "30"] },
-  { name: "brain.js", cmd: process.execPath, args: ["bench/peers/brain.mjs", ...slow] },
-  ...(hasTorch ? [{ name: "torch-t1", cmd: "/usr/bin/python3", args: ["bench/peers/torch_rnn.py", "--threads", "1", "--workloads", "", ...(quick ? ["--min-iters", "5", "--min-time", "1"] : [])], note: "Debian python3-torch; the BLAS is whatever the loader finds (reference BLAS unless libopenblas0 is installed)" }] : []),
+  { name: "brain.js", cmd: process.execPath, args: ["bench/peers/brain.mjs", ...slow], note: "per batch-equivalent: brain.js trains one sequence at a time, so its times are × B" },
+  ...(hasTorch ? [
+    { name: "torch-t1", cmd: "/usr/bin/python3", args: torchArgs(1), extra: ["MM"], note: "Debian python3-torch with OpenBLAS (libopenblas0), one thread" },
+    { name: "torch-t2", cmd: "/usr/bin/python3", args: torchArgs(2), only: ["W1", "W2", "W3", "W4"], extra: ["MM"], note: "the same, two threads" },
+  ] : []),
 ];
 const selected = arg("peers", CONTENDERS.map((c) => c.name).join(",")).split(",");
 
 type Result = Record<string, any>;
-// --render: rebuild RESULTS.md from bench/results.json without running anything
-const render = process.argv.includes("--render");
 const saved = render ? JSON.parse(readFileSync("bench/results.json", "utf8")) : null;
 const results: Record<string, Record<string, Result>> = saved?.results ?? {};
+let profile: Result[] = saved?.profile ?? [];
+let scaling: Result[] = saved?.scaling ?? [];
 const log: string[] = [];
-for (const c of CONTENDERS.filter((c) => !render && selected.includes(c.name))) {
-  const wl = workloads.split(",").filter((w) => !c.only || c.only.includes(w)).join(",");
-  if (!wl) continue;
-  const args = c.args.map((a) => (a === "" ? wl : a));
-  if (!args.includes("--workloads")) args.push("--workloads", wl);
+
+function runJsonLines(cmd: string, args: string[], label: string): Result[] {
   const t0 = performance.now();
-  process.stdout.write(`${c.name} ${wl} … `);
+  process.stdout.write(`${label} … `);
   let out = "";
-  try { out = execFileSync(c.cmd, args, { encoding: "utf8", timeout: 30 * 60e3, maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] }); }
-  catch (e) { out = String((e as { stdout?: string }).stdout ?? ""); log.push(`${c.name}: ${String((e as Error).message).split("\n")[0]}`); }
-  results[c.name] = {};
+  try { out = execFileSync(cmd, args, { encoding: "utf8", timeout: 30 * 60e3, maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] }); }
+  catch (e) { out = String((e as { stdout?: string }).stdout ?? ""); log.push(`${label}: ${String((e as Error).message).split("\n")[0]}`); }
+  console.log(`${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const rows: Result[] = [];
   for (const line of out.split("\n")) {
     if (!line.startsWith("{")) continue;
-    try { const r = JSON.parse(line); if (r.workload) results[c.name][r.workload] = r; } catch { /* not a result line */ }
+    try { rows.push(JSON.parse(line)); } catch { /* not a result line */ }
   }
-  console.log(`${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  return rows;
 }
 
-const ms = (r?: Result, key = "train") => r?.[key]?.median_ms ?? r?.[`${key}_batch_equiv_ms_median`];
+if (!render) {
+  for (const c of CONTENDERS.filter((c) => selected.includes(c.name))) {
+    const wl = [...(c.extra ?? []), ...workloads.split(",").filter((w) => !c.only || c.only.includes(w))].join(",");
+    if (!wl) continue;
+    const args = c.args.map((a) => (a === "" ? wl : a));
+    if (!args.includes("--workloads")) args.push("--workloads", wl);
+    results[c.name] = {};
+    for (const r of runJsonLines(c.cmd, args, `${c.name} ${wl}`)) if (r.workload) results[c.name]![r.workload] = r;
+  }
+  const train = workloads.split(",").filter((w) => w !== "W5").join(",");
+  if (train && !process.argv.includes("--no-profile")) profile = runJsonLines(process.execPath, [...tsx, "bench/profile.ts", "--workloads", train], "profile");
+  if (!process.argv.includes("--no-scaling") && !quick) scaling = runJsonLines(process.execPath, [...tsx, "bench/scaling.ts"], "scaling");
+}
+
+// ---- rendering
+
+const ms = (r?: Result, key = "train"): number => r?.[key]?.median_ms ?? r?.[`${key}_batch_equiv_ms_median`] ?? (key === "train" ? r?.train_single_step_ms : undefined);
 const fmt = (v?: number) => (v === undefined || !Number.isFinite(v) ? "—" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const pct = (v?: number) => (v === undefined || !Number.isFinite(v) ? "—" : `${(100 * v).toFixed(0)} %`);
+const wasm1 = results["rnnlab-wasm"] ?? {}, wasm2 = results["rnnlab-wasm-2t"] ?? {};
+const peakStart = wasm1.PEAK?.gflops, peakEnd = wasm1.PEAK_END?.gflops;
+const peak = peakStart !== undefined && peakEnd !== undefined ? Math.max(peakStart, peakEnd) : peakStart ?? peakEnd;
+const threadsOf = (name: string) => (name.endsWith("-2t") || name.endsWith("-t2") ? 2 : 1);
+const flopsOf = (w: string) => Object.values(results).map((byW) => byW[w]?.rnn_train_flops).find((v) => v !== undefined)
+  ?? Object.values(results).map((byW) => byW[w]?.rnn_fwd_flops).find((v) => v !== undefined) * 3;
+
 const when = saved?.date ?? new Date().toISOString();
 const lines = [`# Benchmarks`, ``, `\`npm run bench\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${when.slice(0, 16)} UTC. ` +
-  `Medians of timed steps after warm-up; "×" = that contender's time / rnnlab-wasm's, measured in this same run. float32, whole batch, one thread unless named.`, ``];
+  `Medians of timed steps after warm-up; "×" = that contender's time / rnnlab-wasm's (one thread), measured in this same run. ` +
+  `float32, whole batch. GFLOP/s count the recurrent layer's GEMMs only (train = 3 × forward = 3·T·2·B·G·H·(I+H)); ` +
+  `"of ceiling" divides by the f32x4 mul+add ceiling measured in this run (× 2 for two threads).`, ``];
+
+lines.push(`## The ceiling`, ``);
+lines.push(`WebAssembly SIMD mul+add ceiling, one thread (assembly/peak.ts): **${fmt(peak)} GFLOP/s** (${fmt(peakStart)} before the workloads, ${fmt(peakEnd)} after).`, ``);
+const gemmRows: string[] = [];
+for (const [name, byW] of Object.entries(results)) {
+  const g = byW.GEMM512;
+  if (g) for (const t of ["gemmNN", "gemmNT", "gemmTN"]) gemmRows.push(`| ${name} ${t} | ${fmt(g[t]?.gflops_median)} | ${pct(g[t]?.gflops_median / ((peak ?? NaN) * threadsOf(name)))} |`);
+  const mm = byW.MM?.matmul?.find((m: Result) => m.n === 512);
+  if (mm) gemmRows.push(`| ${name} torch.mm (native) | ${fmt(mm.gflops_median)} | ${pct(mm.gflops_median / ((peak ?? NaN) * threadsOf(name)))} |`);
+}
+if (gemmRows.length) lines.push(`GEMM 512 × 512 × 512:`, ``, `| kernel | GFLOP/s | of ceiling |`, `|---|---|---|`, ...gemmRows, ``);
+
 for (const w of workloads.split(",").filter((w) => w !== "W5")) {
-  lines.push(`## ${w}`, ``, `| contender | train step ms | × | inference ms | × |`, `|---|---|---|---|---|`);
-  const base = results["rnnlab-wasm"]?.[w];
+  const flops = flopsOf(w);
+  lines.push(`## ${w}${wasm1[w]?.desc ? ` (${wasm1[w].desc})` : ""}`, ``, `| contender | train step ms | × | train GFLOP/s | of ceiling | inference ms | × |`, `|---|---|---|---|---|---|---|`);
+  const base = wasm1[w];
   for (const name of Object.keys(results)) {
-    const r = results[name][w];
+    const r = results[name]![w];
     if (!r) continue;
-    const t = ms(r, "train"), i = ms(r, "infer");
-    lines.push(`| ${name} | ${fmt(t)} | ${name === "rnnlab-wasm" ? "1" : fmt(t / ms(base, "train"))} | ${fmt(i)} | ${name === "rnnlab-wasm" ? "1" : fmt(i / ms(base, "infer"))} |`);
+    const t = ms(r, "train"), i = ms(r, "infer"), gf = flops / (t * 1e-3) / 1e9;
+    const isRnnlab = name.startsWith("rnnlab-wasm");
+    lines.push(`| ${name} | ${fmt(t)} | ${name === "rnnlab-wasm" ? "1" : fmt(t / ms(base, "train"))} | ${fmt(gf)} | ${isRnnlab ? pct(gf / ((peak ?? NaN) * threadsOf(name))) : ""} | ${fmt(i)} | ${name === "rnnlab-wasm" ? "1" : fmt(i / ms(base, "infer"))} |`);
   }
   lines.push(``);
 }
+
 if (workloads.includes("W5")) {
   lines.push(`## W5 streaming (LSTM D 32, H 128, B 1, 1,000 steps): µs per step`, ``, `| contender | one step per call | × | whole sequence in one call | × |`, `|---|---|---|---|---|`);
-  const base = results["rnnlab-wasm"]?.W5;
+  const base = wasm1.W5;
   for (const name of Object.keys(results)) {
-    const r = results[name].W5;
+    const r = results[name]!.W5;
     if (!r) continue;
     const s = r.stream_stateful_predict?.us_per_step_median ?? r.stream_lstmcell?.us_per_step_median, wh = r.whole_sequence?.us_per_step_median ?? r.whole?.us_per_step_median;
     const bs = base?.stream_stateful_predict?.us_per_step_median, bw = base?.whole_sequence?.us_per_step_median;
-    lines.push(`| ${name} | ${fmt(s)} | ${name === "rnnlab-wasm" ? "1" : fmt(s / bs)} | ${fmt(wh)} | ${name === "rnnlab-wasm" ? "1" : fmt(wh / bw)} |`);
+    lines.push(`| ${name}${r.stream_lstmcell ? " (LSTMCell per step)" : ""} | ${fmt(s)} | ${name === "rnnlab-wasm" ? "1" : fmt(s / bs)} | ${fmt(wh)} | ${name === "rnnlab-wasm" ? "1" : fmt(wh / bw)} |`);
   }
   lines.push(``);
 }
+
+// ---- the issue's minimum, checked on this run's numbers
+const checks: [string, boolean | undefined, string][] = [];
+const ratio = (peer: string, w: string, mine = wasm1) => ms(results[peer]?.[w], "train") / ms(mine[w], "train");
+for (const w of ["W1", "W2", "W3", "W4"].filter((w) => wasm1[w])) {
+  const rw = ratio("tfjs-wasm", w), rc = ratio("tfjs-cpu", w), rb = ratio("brain.js", w), r2 = ratio("tfjs-wasm", w, wasm2);
+  checks.push([`${w}: ≥ 10× TF.js-wasm (1 thread)`, Number.isFinite(rw) ? rw >= 10 : undefined, `${fmt(rw)}×`]);
+  checks.push([`${w}: ≥ 40× TF.js-cpu`, Number.isFinite(rc) ? rc >= 40 : undefined, `${fmt(rc)}×`]);
+  checks.push([`${w}: ≥ 40× brain.js (per batch-equivalent)`, Number.isFinite(rb) ? rb >= 40 : undefined, `${fmt(rb)}×`]);
+  checks.push([`${w}: ≥ 15× TF.js-wasm with 2 threads`, Number.isFinite(r2) ? r2 >= 15 : undefined, `${fmt(r2)}×`]);
+  if (w !== "W1") {
+    const eff = flopsOf(w) / (ms(wasm1[w], "train") * 1e-3) / 1e9 / (peak ?? NaN);
+    checks.push([`${w}: training ≥ 50 % of the SIMD ceiling (1 thread)`, Number.isFinite(eff) ? eff >= 0.5 : undefined, pct(eff)]);
+  }
+}
+if (wasm1.GEMM512 && peak) {
+  const best = Math.min(...["gemmNN", "gemmNT", "gemmTN"].map((g) => wasm1.GEMM512[g]?.gflops_median ?? 0)) / peak;
+  checks.push([`GEMM 512³ ≥ 60 % of the ceiling (worst of NN, NT, TN)`, best >= 0.6, pct(best)]);
+}
+const t5 = results["torch-t1"]?.W5, w5 = wasm1.W5;
+if (t5 && w5) {
+  const s = t5.stream_lstmcell?.us_per_step_median / w5.stream_stateful_predict?.us_per_step_median;
+  const wh = t5.whole_sequence?.us_per_step_median / w5.whole_sequence?.us_per_step_median;
+  checks.push([`W5: one step per call faster than PyTorch LSTMCell`, s > 1, `${fmt(s)}× faster`]);
+  checks.push([`W5: whole sequence faster than PyTorch nn.LSTM`, wh > 1, `${fmt(wh)}× faster`]);
+}
+if (checks.length) {
+  lines.push(`## The issue's minimum, on this run`, ``, `| claim | holds | measured |`, `|---|---|---|`,
+    ...checks.map(([c, ok, v]) => `| ${c} | ${ok === undefined ? "not measured" : ok ? "yes" : "**no**"} | ${v} |`), ``);
+}
+
+if (profile.length) {
+  const kinds = ["gemm", "pointwise", "loss+optimizer", "other kernels", "outside kernels"];
+  lines.push(`## Where rnnlab's training step goes (one thread, bench/profile.ts)`, ``,
+    `| workload | step ms | ${kinds.join(" | ")} | GEMM GFLOP/s |`, `|---|---|${kinds.map(() => "---|").join("")}---|`);
+  for (const p of profile) {
+    lines.push(`| ${p.workload} | ${fmt(p.step_ms)} | ${kinds.map((k) => `${fmt(p.parts_ms[k] ?? 0)} (${pct((p.parts_ms[k] ?? 0) / p.step_ms)})`).join(" | ")} | ${fmt(p.gemm_gflops)} |`);
+  }
+  lines.push(``);
+}
+
+if (scaling.length) {
+  for (const series of ["T", "H"]) {
+    const rows = scaling.filter((r) => r.series === series);
+    if (!rows.length) continue;
+    lines.push(series === "T" ? `## Scaling in T (LSTM, B 32, D 64, H 256, dense 64 on every step; one thread)` : `## Scaling in H (LSTM, B 32, D 64, T 100; one thread)`, ``,
+      `| ${series} | train step ms | ms per ${series === "T" ? "time step" : "(H/256)²"} | tape MB | GFLOP/s |`, `|---|---|---|---|---|`);
+    for (const r of rows) {
+      const per = series === "T" ? r.train_ms_median / r.T : r.train_ms_median / (r.H / 256) ** 2;
+      lines.push(`| ${r[series]} | ${fmt(r.train_ms_median)} | ${fmt(per)} | ${fmt(r.tape_bytes / 2 ** 20)} | ${fmt(r.train_gflops)} |`);
+    }
+    lines.push(``);
+  }
+}
+
 const notes = CONTENDERS.filter((c) => c.note && results[c.name]).map((c) => `- ${c.name}: ${c.note}`);
 for (const [name, byW] of Object.entries(results)) for (const r of Object.values(byW)) {
-  if (r.stopped) notes.push(`- ${name} ${r.workload}: ${r.stopped} (${fmt(r.train_single_step_ms)} ms, ${fmt(r.train_single_step_ms / ms(results["rnnlab-wasm"]?.[r.workload]))}× rnnlab-wasm)`);
+  if (r.stopped) notes.push(`- ${name} ${r.workload}: ${r.stopped} (${fmt(r.train_single_step_ms)} ms, ${fmt(r.train_single_step_ms / ms(wasm1[r.workload]))}× rnnlab-wasm)`);
 }
 if (notes.length || log.length) lines.push(`Notes:`, ...notes, ...log.map((l) => `- ${l}`), ``);
-if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, results }, null, 1) + "\n");
+if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, results, profile, scaling }, null, 1) + "\n");
 writeFileSync("bench/RESULTS.md", lines.join("\n"));
 console.log(lines.join("\n"));
