@@ -1,0 +1,173 @@
+// Must show 1: every command runs (as a child process, offline) on a small configuration; its
+// files exist and parse, and hold the numbers the library computes for the same configuration.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli as run, readJson, pngSize, close, type CliResult } from "./helpers.ts";
+
+// many small runs side by side on a 2-core machine: one wasm thread each (no spinning helpers)
+const runCli = (args: string[]) => run(args, { RNNLAB_THREADS: "1" });
+import {
+  paramTable, loadTraining, evaluate, data, gradFlow, memoryProbe, ablate, modelGateStats, generate, type Batch,
+} from "../../src/index.ts";
+
+let dir = "";
+const r: Record<string, CliResult> = {};
+const out = (...p: string[]) => join(dir, ...p);
+
+const ok = (name: string) => {
+  const res = r[name];
+  assert.equal(res.code, 0, `${name} exited ${res.code}: ${res.stderr}`);
+  assert.equal(res.stderr.trim(), "", `${name} wrote to stderr: ${res.stderr}`);
+};
+const plot = (path: string) => {
+  assert.match(readFileSync(`${path}.svg`, "utf8"), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const { width, height } = pngSize(`${path}.png`);
+  assert.ok(width >= 600 && height >= 200, `${path}.png is ${width}×${height}`);
+};
+
+const TRAIN = ["--task", "adding", "--seq-len", "12", "--units", "8", "--epochs", "2", "--train-size", "256", "--test-size", "64", "--batch-size", "32", "--checkpoint-every", "0"];
+const NAMES = ["--task", "names", "--units", "8", "--epochs", "1", "--max-batches", "3", "--max-eval-batches", "2"];
+const GRADFLOW = ["--steps", "101", "--units", "12", "--batch-size", "4", "--train-steps", "4", "--train-len", "10", "--cells", "rnn,lstm"];
+const MEMORY = ["--lags", "2,5", "--cells", "rnn,gru", "--units", "6", "--train-steps", "4", "--test-size", "16", "--symbols", "4"];
+const ABLATE = ["--seq-len", "6", "--units", "4", "--train-steps", "6", "--variants", "baseline,gates tanh"];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "rnnlab-cli-"));
+  const [params, train, names] = await Promise.all([
+    runCli(["params", "--cell", "lstm", "--input", "28", "--units", "128", "--classes", "10", "--layout", "tf1", "--out", out("params")]),
+    runCli(["train", ...TRAIN, "--out", out("train")]),
+    runCli(["train", ...NAMES, "--out", out("names")]),
+  ]);
+  const [gradflow, memory, ablateR] = await Promise.all([
+    runCli(["gradflow", ...GRADFLOW, "--out", out("gradflow")]),
+    runCli(["memory", ...MEMORY, "--out", out("memory")]),
+    runCli(["ablate", ...ABLATE, "--out", out("ablate")]),
+  ]);
+  Object.assign(r, { params, train, names, gradflow, memory, ablate: ablateR });
+  const ckpt = out("train", "checkpoint.safetensors");
+  const [evalR, gates, gen] = await Promise.all([
+    runCli(["eval", "--checkpoint", ckpt, "--out", out("eval")]),
+    runCli(["gates", "--checkpoint", ckpt, "--sequences", "16", "--out", out("gates")]),
+    runCli(["generate", "--checkpoint", out("names", "checkpoint.safetensors"), "--prime", "ma", "--temperature", "0.8", "--length", "12", "--seed", "3", "--out", out("generate")]),
+  ]);
+  Object.assign(r, { eval: evalR, gates, generate: gen });
+  r.report = await runCli(["report", "--from", dir, "--out", out("report")]);
+});
+after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+describe("rnnlab commands on small configurations", () => {
+  it("params: the note's model totals 81,674 in the TF-1 layout; JSON rows = paramTable; the cell drawing", () => {
+    ok("params");
+    const j = readJson(out("params", "params.json")), t = paramTable("lstm", { inputSize: 28, hiddenSize: 128, classes: 10 }, "tf1");
+    assert.equal(j.total, 81674);
+    assert.equal(j.total, t.total);
+    assert.deepEqual(j.rows, t.rows);
+    assert.match(r.params.stdout, /total\s+81,674/);
+    assert.match(r.params.stdout, /lstm_cell\/kernel\s+\[156, 512\]\s+\(D \+ N\) · 4N = \(28 \+ 128\) · 4·128\s+79,872/);
+    plot(out("params", "cell"));
+  });
+
+  it("train: checkpoint, run info, JSON log and learning curve; the logged held-out loss is evaluate() of the checkpoint", () => {
+    ok("train");
+    const log = readJson(out("train", "train-log.json"));
+    assert.equal(log.task, "adding");
+    assert.equal(log.epochs.length, 2);
+    assert.equal(log.steps.length, 2 * 8);                     // 256 / 32 batches per epoch
+    assert.ok(log.steps.every((s: { loss: number }) => Number.isFinite(s.loss)));
+    const { model, progress } = loadTraining(out("train", "checkpoint.safetensors"));
+    assert.equal(progress!.step, 16);
+    assert.equal(model.paramCount(), log.paramCount);
+    const ds = data.datasetByName("adding", readJson(out("train", "run.json")).datasetOptions);
+    const ev = evaluate(model, ds, "test", 256);
+    assert.ok(close(log.final.testLoss, ev.loss, 1e-6), `${log.final.testLoss} vs ${ev.loss}`);
+    assert.ok(close(log.epochs[1].testLoss, ev.loss, 1e-6));
+    plot(out("train", "learning-curve"));
+  });
+
+  it("eval: the checkpoint's held-out loss, from run.json's task", () => {
+    ok("eval");
+    const e = readJson(out("eval", "eval.json")), log = readJson(out("train", "train-log.json"));
+    assert.equal(e.task, "adding");
+    assert.equal(e.count, 64);
+    assert.ok(close(e.loss, log.final.testLoss, 1e-6));
+    assert.match(r.eval.stdout, new RegExp(`loss ${e.loss.toFixed(4)}`));
+  });
+
+  it("generate: the text is generate() of the checkpoint with the same prime, temperature and seed", () => {
+    ok("generate");
+    const g = readJson(out("generate", "generate.json"));
+    const { model } = loadTraining(out("names", "checkpoint.safetensors"));
+    const ds = data.firstNames();
+    const text = generate(model, ds.vocab, "ma", { length: 12, temperature: 0.8, seed: 3, stopToken: ds.endId });
+    assert.equal(g.text, `ma${text}`);
+    assert.equal(r.generate.stdout.trim(), g.text.trim());
+  });
+
+  it("gradflow: JSON = gradFlow() for the same options; the RNN's gradient vanishes over 100 steps, the LSTM's far less", () => {
+    ok("gradflow");
+    const j = readJson(out("gradflow", "gradflow.json"));
+    const lib = gradFlow({ cells: ["rnn", "lstm"], steps: 101, hiddenSize: 12, batchSize: 4, trainSteps: 4, trainT: 10, seed: 1 });
+    assert.equal(j.ratios.length, 4);
+    for (const [i, ratio] of j.ratios.entries()) {
+      assert.equal(ratio.cell, lib.ratios[i].cell); assert.equal(ratio.phase, lib.ratios[i].phase); assert.equal(ratio.at, 100);
+      assert.ok(close(ratio.dh, lib.ratios[i].dh, 1e-9), `${ratio.cell} ${ratio.phase}: ${ratio.dh} vs ${lib.ratios[i].dh}`);
+    }
+    const rnn = j.ratios.find((x: { cell: string; phase: string }) => x.cell === "rnn" && x.phase === "init");
+    const lstm = j.ratios.find((x: { cell: string; phase: string }) => x.cell === "lstm" && x.phase === "init");
+    assert.ok(rnn.dh < 1e-8, `RNN: ${rnn.dh}`);
+    assert.ok(lstm.dh / rnn.dh > 1e4, `LSTM ${lstm.dh} vs RNN ${rnn.dh}`);
+    assert.equal(j.curves[0].dh.length, 101);
+    plot(out("gradflow", "gradflow"));
+  });
+
+  it("memory: one accuracy per (cell, lag), equal to memoryProbe() for the same options", () => {
+    ok("memory");
+    const j = readJson(out("memory", "memory.json"));
+    const lib = memoryProbe({ cells: ["rnn", "gru"], lags: [2, 5], hiddenSize: 6, steps: 4, testSize: 16, symbols: 4 });
+    assert.deepEqual(j.results.map((x: { cell: string; lag: number; accuracy: number }) => [x.cell, x.lag, x.accuracy]),
+      lib.results.map((x) => [x.cell, x.lag, x.accuracy]));
+    assert.match(r.memory.stdout, /lag\s+RNN\s+GRU/);
+    plot(out("memory", "memory"));
+  });
+
+  it("ablate: the table and plots hold ablate()'s final losses", () => {
+    ok("ablate");
+    const j = readJson(out("ablate", "ablate.json"));
+    const lib = ablate({ T: 6, hiddenSize: 4, steps: 6, variants: ["baseline", "gates tanh"] });
+    assert.deepEqual(j.rows.map((x: { name: string }) => x.name), ["baseline", "gates tanh"]);
+    for (const [i, row] of j.rows.entries()) assert.ok(close(row.testMse, lib.rows[i].testMse, 1e-9));
+    assert.match(r.ablate.stdout, new RegExp(`gates tanh\\s+${lib.rows[1].testMse.toExponential(2).replace("+", "\\+")}`));
+    plot(out("ablate", "ablate"));
+    plot(out("ablate", "ablate-curves"));
+  });
+
+  it("gates: histograms and saturation equal modelGateStats() of the checkpoint on the same sequences", () => {
+    ok("gates");
+    const j = readJson(out("gates", "gates.json"));
+    const { model } = loadTraining(out("train", "checkpoint.safetensors"));
+    const ds = data.datasetByName("adding", readJson(out("train", "run.json")).datasetOptions);
+    const batch = ds.batches("test", 16, 0)[Symbol.iterator]().next().value as Batch;
+    const lib = modelGateStats(model, batch, { units: 8 });
+    assert.equal(j.gates.length, 4);
+    for (const [i, g] of j.gates.entries()) {
+      assert.deepEqual(g.counts, lib.gates[i].counts);
+      assert.equal(g.saturatedHigh, lib.gates[i].saturatedHigh);
+      assert.ok(close(g.mean, lib.gates[i].mean, 1e-12));
+    }
+    plot(out("gates", "gate-histograms"));
+    plot(out("gates", "gate-heatmap"));
+  });
+
+  it("report: one self-contained HTML page with every section filled and the figures inlined", () => {
+    ok("report");
+    const html = readFileSync(out("report", "report.html"), "utf8");
+    assert.match(r.report.stdout, /6 of 6 sections filled/);
+    assert.equal((html.match(/<img alt="[^"]*" src="data:image\/svg\+xml;base64,/g) ?? []).length, 1 + 1 + 1 + 2 + 1 + 2);
+    assert.doesNotMatch(html, /Not run yet/);
+    assert.doesNotMatch(html, /(src|href)="(https?:|\/\/)/);
+    assert.ok(existsSync(out("report", "report.html")));
+  });
+});
