@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GRU, LSTM, RNN, type Recurrent } from "../../src/layers/recurrent.ts";
 import { loadTorchSafetensors, saveTorchSafetensors } from "../../src/io/torch-safetensors.ts";
+import { saveCheckpoint } from "../../src/io/checkpoint.ts";
 import { Tensor } from "../../src/tensor/tensor.ts";
 import { assertClose } from "../helpers/close.ts";
 
@@ -74,4 +75,31 @@ describe("PyTorch safetensors", () => {
       assert.throws(() => loadTorchSafetensors(new GRU({ inputSize: 4, hiddenSize: 3 }), path), (e: Error) => e.message.includes(path));
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
+});
+
+describe("PyTorch fixtures of the time issue (torch_seq.json) through safetensors files", () => {
+  interface SeqCase { name: string; module: "rnn" | "lstm" | "gru"; dtype: "float32" | "float64"; lengths: number[] | null;
+    config: { inputSize: number; hiddenSize: number; numLayers: number; bidirectional: boolean; projSize: number; nonlinearity: "tanh" | "relu"; bias: boolean };
+    tensors: Record<string, { shape: number[]; data: number[] }> }
+  const cases: SeqCase[] = json("torch_seq.json").cases;
+  const make = (c: SeqCase) => {
+    const { projSize, nonlinearity, ...common } = c.config, opts = { ...common, dtype: c.dtype };
+    return c.module === "lstm" ? new LSTM({ ...opts, projSize }) : c.module === "gru" ? new GRU(opts) : new RNN({ ...opts, nonlinearity });
+  };
+  for (const c of cases) {
+    it(`${c.name}: nn.${c.module.toUpperCase()} state dict written as safetensors, loaded, gives torch's output and h_n`, () => {
+      const layer = make(c).eval(), dir = tmp(), path = join(dir, `${c.name}.safetensors`);
+      const T = (name: string) => { const t = c.tensors[name]; return new Tensor(t.shape, c.dtype === "float64" ? Float64Array.from(t.data) : Float32Array.from(t.data)); };
+      try {
+        // the file safetensors.torch.save_file(module.state_dict()) would hold: the torch keys, float64 or float32
+        saveCheckpoint(path, Object.fromEntries(Object.keys(layer.stateDict()).map((k) => [k, T(k)])), { format: "pt" });
+        loadTorchSafetensors(layer, path);
+        const r = layer.forward(T("x"), { h0: T("h0"), ...(c.module === "lstm" ? { c0: T("c0") } : {}), ...(c.lengths ? { lengths: c.lengths } : {}) });
+        const tol = c.dtype === "float64" ? 1e-9 : 1e-5;
+        assertClose(r.output.data, c.tensors.out.data, tol, `${c.name} output`);
+        assertClose(r.hN.data, c.tensors.hN.data, tol, `${c.name} h_n`);
+        if (r.cN) assertClose(r.cN.data, c.tensors.cN.data, tol, `${c.name} c_n`);
+      } finally { rmSync(dir, { recursive: true, force: true }); }
+    });
+  }
 });
