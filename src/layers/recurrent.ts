@@ -139,7 +139,23 @@ export class Recurrent {
   }
 
   forward(x: Tensor, opts: ForwardOptions = {}): ForwardResult {
-    const fn = `${this.name}.forward`;
+    const r = this.run(`${this.name}.forward`, x, opts);
+    const outShape = this.batchFirst ? [r.B, r.T, this.numDirections * this.outputSize] : [r.T, r.B, this.numDirections * this.outputSize];
+    return { output: like(x, outShape, this.plan!.output(this.batchFirst)), hN: r.hN, cN: r.cN };
+  }
+
+  /**
+   * forward() without copying the outputs out: `output` is the layer's own buffer of top-layer
+   * outputs, TIME-major (T·B, dirs·R) whatever batchFirst says, valid until the next forward and
+   * not to be modified. For code that feeds it straight into a head (SequenceModel): in the wasm
+   * backend's memory, it reaches the head's GEMM without a copy.
+   */
+  forwardView(x: Tensor, opts: ForwardOptions = {}): { output: Buf; hN: Tensor; cN: Tensor | null } {
+    const r = this.run(`${this.name}.forwardView`, x, opts);
+    return { output: this.plan!.outputView(), hN: r.hN, cN: r.cN };
+  }
+
+  private run(fn: string, x: Tensor, opts: ForwardOptions): { T: number; B: number; hN: Tensor; cN: Tensor | null } {
     checkKnownKeys(fn, opts, ["h0", "c0", "lengths"]);
     const { T, B } = this.checkInput(fn, x);
     const lengths = opts.lengths === undefined ? null : checkLengths(fn, "lengths", opts.lengths, B, T);
@@ -153,9 +169,8 @@ export class Recurrent {
     plan.forward(this.w, x.data, this.batchFirst, opts.h0?.data ?? null, opts.c0?.data ?? null, lengths,
       this.training && this.dropout > 0 ? { p: this.dropout, rng: this.rng } : null);
     this.last = { T, B, lengths };
-    const outShape = this.batchFirst ? [B, T, this.numDirections * R] : [T, B, this.numDirections * R];
     return {
-      output: like(x, outShape, plan.output(this.batchFirst)),
+      T, B,
       hN: like(x, [LD, B, R], plan.finalH()),
       cN: this.kind === "lstm" ? like(x, [LD, B, H], plan.finalC()) : null,
     };

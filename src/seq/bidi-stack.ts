@@ -87,6 +87,9 @@ export class BidiStack {
     for (let i = 0; i < out.length; i++) out[i] = inp[i] * mask[i];
   }
 
+  /** The top layer's outputs themselves, (T·B, dirs·R) time-major; valid until the next forward. */
+  outputView(): Buf { return this.cat[this.L - 1]; }
+
   /** A copy of the top layer's outputs, (T, B, dirs·R) or (B, T, dirs·R). */
   output(batchFirst: boolean): Buf {
     const top = this.cat[this.L - 1], W = this.dirs * this.R;

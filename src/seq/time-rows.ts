@@ -18,11 +18,13 @@ export function reverseRows(out: Float32Array | Float64Array, inp: Float32Array 
 /** out (rows, W_total) columns [at, at + W) = part (rows, W) */
 export function putColumns(out: Float32Array | Float64Array, part: Float32Array | Float64Array,
                            rows: number, wTotal: number, at: number, W: number): void {
-  for (let r = 0; r < rows; r++) for (let j = 0; j < W; j++) out[r * wTotal + at + j] = part[r * W + j];
+  if (W === wTotal) { out.set(part.subarray(0, rows * W)); return; }       // one direction: a plain copy
+  for (let r = 0; r < rows; r++) out.set(part.subarray(r * W, (r + 1) * W), r * wTotal + at);
 }
 
 /** part (rows, W) = out (rows, W_total) columns [at, at + W) */
 export function takeColumns(part: Float32Array | Float64Array, whole: Float32Array | Float64Array,
                             rows: number, wTotal: number, at: number, W: number): void {
-  for (let r = 0; r < rows; r++) for (let j = 0; j < W; j++) part[r * W + j] = whole[r * wTotal + at + j];
+  if (W === wTotal) { part.set(whole.subarray(0, rows * W)); return; }
+  for (let r = 0; r < rows; r++) part.set(whole.subarray(r * wTotal + at, r * wTotal + at + W), r * W);
 }

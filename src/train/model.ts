@@ -78,7 +78,7 @@ export class SequenceModel {
   readonly embedding: Embedding | null;
   readonly rnn: Recurrent;
   readonly fc: Dense;
-  private last: { batch: Batch; out: Tensor; headIn: Buf; rows: number; preds: Buf; scratch: Scratch } | null = null;
+  private last: { batch: Batch; headIn: Buf; rows: number; preds: Buf; scratch: Scratch } | null = null;
   private readonly scratches = new Map<string, Scratch>();   // per (T, B): planned once, reused every batch
 
   constructor(config: ModelConfig, kernels?: Kernels) {
@@ -129,21 +129,22 @@ export class SequenceModel {
       if (input.D !== c.inputSize) throw new RnnlabError(`${fn}: batch has ${input.D} features per step, the model expects ${c.inputSize}`);
       x = new Tensor([T, B, input.D], c.dtype === "float64" ? Float64Array.from(input.x) : input.x);
     }
-    const out = this.rnn.forward(x, { ...(batch.lengths ? { lengths: batch.lengths } : {}), ...state });
+    // the outputs stay in the layer's (time-major) buffer: no copy on the way to the head
+    const out = this.rnn.forwardView(x, { ...(batch.lengths ? { lengths: batch.lengths } : {}), ...state });
     const W = this.fc.inputSize;
     let headIn: Buf, rows: number;
-    if (c.head === "every") { headIn = out.output.data; rows = T * B; }
+    if (c.head === "every") { headIn = out.output; rows = T * B; }
     else {
       rows = B; headIn = scratch.get("headIn", B * W);
       headIn.fill(0);                                     // a row of length 0 has no output to read
       for (let b = 0; b < B; b++) {
         const t = (batch.lengths ? batch.lengths[b] : T) - 1;
-        if (t >= 0) headIn.set(out.output.data.subarray((t * B + b) * W, (t * B + b + 1) * W), b * W);
+        if (t >= 0) headIn.set(out.output.subarray((t * B + b) * W, (t * B + b + 1) * W), b * W);
       }
     }
     const preds = scratch.get("preds", rows * c.outputSize);
     this.fc.forward(preds, headIn, rows);
-    this.last = { batch, out: out.output, headIn, rows, preds, scratch };
+    this.last = { batch, headIn, rows, preds, scratch };
     return { predictions: preds, rows, hN: out.hN, cN: out.cN };
   }
 
@@ -151,7 +152,7 @@ export class SequenceModel {
   lossAndBackward(dState?: { hN?: Tensor; cN?: Tensor }, backward = true): StepResult {
     const fn = "SequenceModel.lossAndBackward";
     if (!this.last) throw new RnnlabError(`${fn}: call forward first`);
-    const { batch, out, headIn, rows, preds, scratch } = this.last, c = this.config, O = c.outputSize;
+    const { batch, headIn, rows, preds, scratch } = this.last, c = this.config, O = c.outputSize;
     const dPreds = backward ? scratch.get("dPreds", rows * O) : null;
     const { loss, count, correct } = this.loss(fn, batch, preds, dPreds, rows);
     if (!backward) return { loss, count, correct, predictions: preds };
@@ -170,7 +171,7 @@ export class SequenceModel {
     }
     const input = batch.input, ids = this.embedding && input.kind === "tokens" ? input.ids : null;
     // ∂L/∂x only feeds the embedding; for feature inputs it would be a wasted T·B-row GEMM
-    const g = this.rnn.backward({ output: new Tensor(out.shape, dOut), ...dState }, { inputGrad: ids !== null });
+    const g = this.rnn.backward({ output: new Tensor([T, B, this.rnn.numDirections * this.rnn.outputSize], dOut), ...dState }, { inputGrad: ids !== null });
     if (ids) this.embedding!.backward(g.dx!.data, ids);
     return { loss, count, correct, predictions: preds };
   }
