@@ -2,6 +2,7 @@
 // directory, fsync, rename over the target. A crash leaves the old file or the new one, never a mix.
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { dirname } from "node:path";
 import { RnnlabError, fail } from "../errors.ts";
 
 export function writeFileAtomic(fn: string, path: string, bytes: Uint8Array): void {
@@ -20,4 +21,13 @@ export function writeFileAtomic(fn: string, path: string, bytes: Uint8Array): vo
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new RnnlabError(`${fn}: could not write "${path}" (${why}); any previous file there is unchanged`, { cause: e });
   }
+  syncDir(dirname(path));
+}
+
+/** Make the rename durable; directories cannot be fsynced everywhere (Windows), where this is skipped. */
+function syncDir(dir: string): void {
+  let fd: number | null = null;
+  try { fd = openSync(dir, "r"); fsyncSync(fd); }
+  catch { /* unsupported here: the rename is still atomic, only not yet durable */ }
+  finally { if (fd !== null) closeSync(fd); }
 }

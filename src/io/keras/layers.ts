@@ -60,7 +60,7 @@ function checkShape(ctx: BuildContext, layer: string, w: TfjsWeight, shape: numb
 export function buildLayer(className: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
   const name = String(config.name ?? className);
   switch (className) {
-    case "InputLayer": case "Dropout": case "SpatialDropout1D":
+    case "InputLayer": case "Dropout":
       return { className, name, config, apply: (xs) => [xs[0]], weights: () => [] };
     case "Masking": return maskingLayer(name, config);
     case "Dense": return denseLayer(name, config, ctx);

@@ -151,7 +151,7 @@ function functional(source: string, config: Json, layers: Json[], hard: HardSigm
     const layer = buildLayer(cls, { ...cfg, name }, { source, at: at(i), hard, take, inputWidth: inWidth });
     const w = outputWidth(cls, cfg, inWidth);
     const inner = cls === "Bidirectional" ? Number(((cfg.layer as Json).config as Json).units) : Number(cfg.units);
-    widths.set(name, [w, inner, inner, inner, inner]);                  // return_state outputs carry the units
+    widths.set(name, [w, inner, inner, inner, inner]);   // output 0, then return_state's h / c (per direction): `units` wide
     return { layer, inputs: refs };
   });
   const refList = (v: unknown, field: string): Ref[] => {

@@ -13,18 +13,18 @@ import { fromOnnxDirection } from "./gates.ts";
 import { RnnlabError, fmtShape } from "../../errors.ts";
 
 const KIND = { LSTM: "lstm", GRU: "gru", RNN: "rnn" } as const;
+type OnnxModel = ReturnType<typeof onnx.ModelProto.decode>;
 const GATES = { lstm: 4, gru: 3, rnn: 1 } as const;
 
 /** Read and decode, naming the file in every error. */
-export function readOnnxModel(path: string): onnxProtoModel {
+export function readOnnxModel(path: string): OnnxModel {
   let bytes: Uint8Array;
   try { bytes = readFileSync(path); }
   catch (e) { throw new RnnlabError(`readOnnxModel: path must be a readable .onnx file, got "${path}" (${(e as NodeJS.ErrnoException).code ?? e})`); }
   return decodeOnnx(bytes, path);
 }
-type onnxProtoModel = ReturnType<typeof onnx.ModelProto.decode>;
 
-export function decodeOnnx(bytes: Uint8Array, source = "<bytes>"): onnxProtoModel {
+export function decodeOnnx(bytes: Uint8Array, source = "<bytes>"): OnnxModel {
   checkOnnxWire(bytes, source);
   const model = onnx.ModelProto.decode(bytes);
   if (!model.graph) throw new RnnlabError(`${source}: field "graph" is missing (a ModelProto needs its graph; truncated file?)`);
@@ -37,7 +37,7 @@ export function importOnnx(path: string): Recurrent {
   return layerOfModel(readOnnxModel(path), path);
 }
 
-export function layerOfModel(model: onnxProtoModel, source: string): Recurrent {
+export function layerOfModel(model: OnnxModel, source: string): Recurrent {
   const g = model.graph!;
   const rnnNodes = (g.node ?? []).filter((n) => n.opType === "LSTM" || n.opType === "GRU" || n.opType === "RNN");
   if (rnnNodes.length === 0) {
