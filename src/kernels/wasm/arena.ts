@@ -78,8 +78,12 @@ export class Arena {
     return (v.buffer === this.current || this.buffers.has(v.buffer)) && v.byteOffset >= this.base;
   }
 
+  /** Blocks handed out so far (tests check that a planned training step takes none). */
+  allocations = 0;
+
   /** A 16-byte aligned block of at least `bytes` bytes, NOT zeroed. Grows the memory if needed. */
   allocBytes(bytes: number): number {
+    this.allocations++;
     const need = Math.max(ALIGN, alignUp(bytes));
     let k = this.findFit(need);
     if (k < 0) { this.grow(need); k = this.findFit(need); }

@@ -42,8 +42,10 @@ export interface WasmKernels extends Kernels {
   setThreads(n: number): void;
   /** Blocks until the second thread has started (no-op with one thread); throws if it cannot. */
   waitForThreads(): void;
-  /** Kernel calls so far whose second half ran on the worker thread. */
+  /** Kernel calls so far of which the worker thread ran a part. */
   parallelCalls(): number;
+  /** Arguments so far that were not in the arena and had to be copied in (and out). */
+  boundaryCopies(): number;
   /** Stops the worker thread; the kernels keep working on one thread. */
   dispose(): void;
   /** y (n) = eˣ with the f32 exp that sigmoid, tanh and ELU use (for accuracy tests). */
@@ -100,6 +102,8 @@ function actCode(kernel: string, v: Act): number {
 
 /** Turns buffers into pointers for one call: arena views as they are, others via scratch copies. */
 class Marshal {
+  /** Buffers copied in because they were not in the arena (tests check a planned step copies none). */
+  copies = 0;
   private scratch: number[] = [];
   private outs: Float32Array[] = [];
   private outPtrs: number[] = [];
@@ -133,6 +137,7 @@ class Marshal {
     if (this.arena.owns(v)) return v.byteOffset;
     if (n === 0) return this.arena.base;             // nothing is read or written
     const p = this.arena.allocBytes(n * 4);
+    this.copies++;
     this.scratch.push(p);
     this.arena.viewF32(p, n).set(v.length === n ? v : v.subarray(0, n));
     if (isOut) { this.outs.push(v); this.outPtrs.push(p); this.outLens.push(n); }
@@ -194,6 +199,18 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
     p.run(op, args, rowArgs.map((r, i) => (args[i] !== 0 ? 4 * r * H : 0)), bIndex, B, chunk);
   };
 
+  /** Labels for softmaxXent, copied into a block that is kept and grown (so a step allocates nothing). */
+  let labelPtr = 0, labelCap = 0;
+  const labelsIn = (labels: Int32Array, N: number): number => {
+    if (N > labelCap) {
+      if (labelCap > 0) arena.freeBytes(labelPtr);
+      labelCap = Math.max(N, 2 * labelCap);
+      labelPtr = arena.allocBytes(labelCap * 4);
+    }
+    new Int32Array(memory.buffer, labelPtr, N).set(labels.subarray(0, N));
+    return labelPtr;
+  };
+
   const gemm = (which: "gemmNN" | "gemmNT" | "gemmTN", C: Buf, A: Buf, B: Buf, M: number, N: number, K: number) => {
     if (is64(C, A, B)) return ref[which](C, A, B, M, N, K);
     const mn = dim(which, "M", M) * dim(which, "N", N), mk = M * dim(which, "K", K), kn = K * N;
@@ -212,6 +229,7 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
     setThreads(n: number) { threads = threadCount(n); },
     waitForThreads() { if (threads === 2) (pool ??= newPool()).waitUntilReady(); },
     parallelCalls: () => pool?.parallelCalls ?? 0,
+    boundaryCopies: () => io.copies,
     dispose() { pool?.dispose(); pool = null; threads = 1; },
 
     alloc(length: number, dtype: Dtype = "float32"): Buf {
@@ -387,11 +405,8 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
       io.begin();
       const pd = dLogits ? io.out(dLogits, nc, fn, "dLogits") : 0;
       const pz = io.in(logits, nc, fn, "logits");
-      const pl = arena.allocBytes(N * 4);                // labels: i32, copied (N values, not N·C)
-      try {
-        new Int32Array(memory.buffer, pl, N).set(labels.subarray(0, N));
-        return raw.softmaxXent(pd, pz, pl, N, C, scale);
-      } finally { arena.freeBytes(pl); io.end(); }
+      const pl = labelsIn(labels, N);                    // i32 labels: N values (not N·C) copied into a kept block
+      try { return raw.softmaxXent(pd, pz, pl, N, C, scale); } finally { io.end(); }
     },
 
     sumSquares(x, n) {
