@@ -144,6 +144,19 @@ test("playground: every other task and cell trains without errors and shows its 
     assert.equal(await page.locator("#params tbody tr").count(), r.params, `${r.task}/${r.cell}: parameter rows`);
     if (r.peepholes) assert.equal(await page.locator("#params tbody tr", { hasText: "rnn.peep" }).count(), 1);
   }
+  // the controls act while the worker trains: Stop ends a long run (Sample now is only smoke-tested:
+  // a periodic snapshot every 0.6 s could satisfy the wait as well)
+  await page.fill("#steps", "100000");
+  await page.click("#start");
+  await page.waitForFunction(() => (window as unknown as { rnnlab: { steps: number; snapshot: unknown } }).rnnlab.steps >= 20, null, { timeout: 20000 });
+  await page.evaluate(() => { (window as unknown as { rnnlab: { snapshot: unknown } }).rnnlab.snapshot = null; });
+  await page.click("#sampleNow");
+  await page.waitForFunction(() => (window as unknown as { rnnlab: { snapshot: unknown } }).rnnlab.snapshot !== null, null, { timeout: 5000 });
+  await page.click("#stop");
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 5000 });
+  const stoppedAt = await page.evaluate(() => (window as unknown as { rnnlab: { steps: number } }).rnnlab.steps);
+  assert.ok(stoppedAt < 100000, `stopped after ${stoppedAt} steps`);
+  assert.match((await page.textContent("#status"))!, /^Stopped after \d+ steps/);
   assert.deepEqual(errors, []);
   await ctx.close();
 });
