@@ -87,10 +87,26 @@ export function scale(x: usize, a: f32, n: i32): void {
   for (; i < n; i++) { const p = x + (<usize>i << 2); store<f32>(p, load<f32>(p) * a); }
 }
 
+// The optimizer steps: four lanes at a time, then a scalar tail with the same f32 operations in
+// the same order (so every element gets the same bits either way; f32x4 has no fused multiply-add).
+
 /** SGD (torch.optim.SGD): g += λθ; b = μb + g (b = g on the first step); g = nesterov ? g + μb : b;
  *  θ −= lr·g. buf = 0 when μ = 0. */
 export function sgdStep(p: usize, g: usize, buf: usize, n: i32, lr: f32, mu: f32, nesterov: i32, wd: f32, first: i32): void {
-  for (let i = 0; i < n; i++) {
+  const lr4 = f32x4.splat(lr), mu4 = f32x4.splat(mu), wd4 = f32x4.splat(wd);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const pi = v128.load(p + o);
+    let gi = f32x4.add(v128.load(g + o), f32x4.mul(wd4, pi));
+    if (buf != 0) {
+      const b = first ? gi : f32x4.add(f32x4.mul(mu4, v128.load(buf + o)), gi);
+      v128.store(buf + o, b);
+      gi = nesterov ? f32x4.add(gi, f32x4.mul(mu4, b)) : b;
+    }
+    v128.store(p + o, f32x4.sub(pi, f32x4.mul(lr4, gi)));
+  }
+  for (; i < n; i++) {
     const o = <usize>i << 2;
     let gi = load<f32>(g + o) + wd * load<f32>(p + o);
     if (buf != 0) {
@@ -108,7 +124,19 @@ export function sgdStep(p: usize, g: usize, buf: usize, n: i32, lr: f32, mu: f32
  *  1 − f32(0.999) would be 1.3e-5 off, and √v carries that into every step. */
 export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32, b1: f32, b1c: f32, b2: f32, b2c: f32, eps: f32,
                          wd: f32, decoupled: i32, decay: f32, stepSize: f32, bc2Sqrt: f32): void {
-  for (let i = 0; i < n; i++) {
+  const B1 = f32x4.splat(b1), B1C = f32x4.splat(b1c), B2 = f32x4.splat(b2), B2C = f32x4.splat(b2c), EPS = f32x4.splat(eps);
+  const WD = f32x4.splat(wd), DECAY = f32x4.splat(decay), STEP = f32x4.splat(stepSize), BC2 = f32x4.splat(bc2Sqrt);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    let gi = v128.load(g + o), pi = v128.load(p + o);
+    if (decoupled) pi = f32x4.mul(pi, DECAY); else gi = f32x4.add(gi, f32x4.mul(WD, pi));
+    const mi = f32x4.add(f32x4.mul(v128.load(m + o), B1), f32x4.mul(gi, B1C));
+    const vi = f32x4.add(f32x4.mul(v128.load(v + o), B2), f32x4.mul(f32x4.mul(gi, gi), B2C));
+    v128.store(m + o, mi); v128.store(v + o, vi);
+    v128.store(p + o, f32x4.sub(pi, f32x4.div(f32x4.mul(STEP, mi), f32x4.add(f32x4.div(f32x4.sqrt(vi), BC2), EPS))));
+  }
+  for (; i < n; i++) {
     const o = <usize>i << 2;
     let gi = load<f32>(g + o), pi = load<f32>(p + o);
     if (decoupled) pi *= decay; else gi += wd * pi;
@@ -121,7 +149,16 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32, b1: f32
 /** RMSprop (torch.optim.RMSprop, not centered): g += λθ; v = αv + (1−α)g²; θ −= lr·g / (√v + ε);
  *  ac = 1 − α from the caller, in double. */
 export function rmspropStep(p: usize, g: usize, v: usize, n: i32, lr: f32, alpha: f32, ac: f32, eps: f32, wd: f32): void {
-  for (let i = 0; i < n; i++) {
+  const LR = f32x4.splat(lr), AL = f32x4.splat(alpha), AC = f32x4.splat(ac), EPS = f32x4.splat(eps), WD = f32x4.splat(wd);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const pi = v128.load(p + o), gi = f32x4.add(v128.load(g + o), f32x4.mul(WD, pi));
+    const vi = f32x4.add(f32x4.mul(v128.load(v + o), AL), f32x4.mul(f32x4.mul(gi, gi), AC));
+    v128.store(v + o, vi);
+    v128.store(p + o, f32x4.sub(pi, f32x4.div(f32x4.mul(LR, gi), f32x4.add(f32x4.sqrt(vi), EPS))));
+  }
+  for (; i < n; i++) {
     const o = <usize>i << 2;
     const gi = load<f32>(g + o) + wd * load<f32>(p + o);
     const vi = load<f32>(v + o) * alpha + gi * gi * ac;
@@ -132,7 +169,16 @@ export function rmspropStep(p: usize, g: usize, v: usize, n: i32, lr: f32, alpha
 
 /** Adagrad (torch.optim.Adagrad): g += λθ; s += g²; θ −= clr·g / (√s + ε), clr = lr / (1 + (t−1)·decay) */
 export function adagradStep(p: usize, g: usize, s: usize, n: i32, clr: f32, eps: f32, wd: f32): void {
-  for (let i = 0; i < n; i++) {
+  const CLR = f32x4.splat(clr), EPS = f32x4.splat(eps), WD = f32x4.splat(wd);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const pi = v128.load(p + o), gi = f32x4.add(v128.load(g + o), f32x4.mul(WD, pi));
+    const si = f32x4.add(v128.load(s + o), f32x4.mul(gi, gi));
+    v128.store(s + o, si);
+    v128.store(p + o, f32x4.sub(pi, f32x4.div(f32x4.mul(CLR, gi), f32x4.add(f32x4.sqrt(si), EPS))));
+  }
+  for (; i < n; i++) {
     const o = <usize>i << 2;
     const gi = load<f32>(g + o) + wd * load<f32>(p + o);
     const si = load<f32>(s + o) + gi * gi;
