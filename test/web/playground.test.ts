@@ -8,7 +8,7 @@
 //   5. without WebAssembly SIMD, init() falls back to the TypeScript kernels.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -332,6 +332,15 @@ test("without WebAssembly SIMD, init() falls back to the TypeScript kernels and 
   const withSimd = await normal.evaluate(async () => { const m = await import(new URL("./rnnlab.js", location.href).href); const g = await m.init(); return [g.backend, m.defaultKernels().name]; });
   assert.deepEqual(withSimd, ["wasm", "wasm"], "the same page with SIMD picks wasm");
   await ctx.close(); await ctx2.close();
+});
+
+test("the browser bundles hold no Node-only code: no node: imports, no package-file datasets, the browser wasm loader", () => {
+  for (const file of ["rnnlab.js", "worker.js", "app.js"]) {
+    const src = readFileSync(join(ROOT, "dist", "web", file), "utf8");
+    assert.doesNotMatch(src, /from\s*["']node:|require\(["']node:|import\(["']node:/, `${file}: node: imports`);
+    assert.ok(!src.includes("readPackageText") && !src.includes("src/digits/"), `${file}: package-file datasets`);
+    if (file !== "app.js") assert.ok(src.includes("compileStreaming") && !src.includes("build it with `npm run build:wasm`"), `${file}: load-web.ts, not load.ts`);
+  }
 });
 
 test("the page made no request beyond the local server", () => {
