@@ -4,21 +4,11 @@
 //   cell    tanh (baseline) · relu (unbounded c and h) · softsign (x / (1 + |x|))
 //   peepholes on (Gers & Schmidhuber 2000) · forget bias 0 instead of 1
 // The baseline is TF-1's BasicLSTMCell: sigmoid gates, tanh, forget bias 1 (the note's cell).
-import type { ActivationName, CellOptions } from "../cells/index.ts";
+import { ABLATION_VARIANTS } from "./ablate-variants.ts";
 import { addingProblem } from "../train/data/index.ts";
 import { ProbeNet, trainProbe, evaluateProbe } from "./probe-net.ts";
 
-export interface AblationVariant { name: string; change: string; cell: Partial<CellOptions> }
-
-export const ABLATION_VARIANTS: AblationVariant[] = [
-  { name: "baseline", change: "sigmoid gates, tanh cell, forget bias 1", cell: {} },
-  { name: "gates hard-sigmoid", change: "gateActivation hardSigmoid", cell: { gateActivation: "hardSigmoid" as ActivationName } },
-  { name: "gates tanh", change: "gateActivation tanh (a gate can be negative)", cell: { gateActivation: "tanh" as ActivationName } },
-  { name: "cell relu", change: "activation relu (c and h unbounded)", cell: { activation: "relu" as ActivationName } },
-  { name: "cell softsign", change: "activation softsign", cell: { activation: "softsign" as ActivationName } },
-  { name: "peepholes", change: "usePeepholes true", cell: { usePeepholes: true } },
-  { name: "forget bias 0", change: "forgetBias 0", cell: { forgetBias: 0 } },
-];
+export { ABLATION_VARIANTS, type AblationVariant } from "./ablate-variants.ts";
 
 export interface AblationOptions {
   /** sequence length of the adding problem (default 50) */

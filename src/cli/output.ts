@@ -3,7 +3,7 @@
 // offline on any machine with DejaVu / Liberation fonts installed).
 import { mkdirSync, writeFileSync, renameSync, accessSync, constants } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Resvg } from "@resvg/resvg-js";
+import { createRequire } from "node:module";
 import { UsageError } from "./command.ts";
 
 export function defaultOut(command: string): string { return join("rnnlab-out", command); }
@@ -38,6 +38,8 @@ export function writeText(dir: string, name: string, text: string): string {
 }
 
 export function svgToPng(svg: string, scale = 1.5): Uint8Array {
+  // loaded on first use: a native module that commands without plots never need
+  const { Resvg } = createRequire(import.meta.url)("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
   const r = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" }, fitTo: { mode: "zoom", value: scale }, background: "white" });
   return r.render().asPng();
 }

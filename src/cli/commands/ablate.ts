@@ -1,6 +1,7 @@
 // rnnlab ablate: "can sigmoid and tanh be swapped?" — LSTM variants trained on the adding problem.
-import { ablate, ablationBarsSvg, ablationCurvesSvg, ABLATION_VARIANTS } from "../../index.ts";
 import type { CommandSpec } from "../command.ts";
+// plain data (no library load), so --help and option checks stay fast
+import { ABLATION_VARIANTS } from "../../analysis/ablate-variants.ts";
 import { int, listOf, num, oneOf } from "../options.ts";
 import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
 
@@ -22,7 +23,8 @@ export const command: CommandSpec = {
     .option("--out <dir>", "output directory", defaultOut("ablate"))
     .option("--no-png", "write SVG only")
     .addHelpText("after", "\nExample: rnnlab ablate --task adding"),
-  run(o, ctx) {
+  async run(o, ctx) {
+    const { ablate, ablationBarsSvg, ablationCurvesSvg } = await import("../../index.ts");
     const dir = outDir(o.out as string), variants = (o.variants as string[] | undefined) ?? NAMES;
     ctx.progress.start(variants.length * (o.trainSteps as number), "ablate");
     const a = ablate({

@@ -1,9 +1,8 @@
 // rnnlab eval: a checkpoint's loss (and accuracy, bits per character) on the held-out split of its task.
-import { evaluate, evaluateStream } from "../../index.ts";
 import type { CommandSpec } from "../command.ts";
 import { int, oneOf } from "../options.ts";
 import { defaultOut, outDir, writeJson } from "../output.ts";
-import { TASKS, checkModelFits, makeDataset, openCheckpoint, taskOf } from "../tasks.ts";
+import { TASKS } from "../task-list.ts";
 
 export const command: CommandSpec = {
   name: "eval",
@@ -15,7 +14,9 @@ export const command: CommandSpec = {
     .option("--max-batches <n>", "evaluate on at most n batches of 256", int(1))
     .option("--out <dir>", "output directory", defaultOut("eval"))
     .addHelpText("after", "\nExample: rnnlab eval --checkpoint rnnlab-out/train/checkpoint.safetensors"),
-  run(o, ctx) {
+  async run(o, ctx) {
+    const { evaluate, evaluateStream } = await import("../../index.ts");
+    const { checkModelFits, makeDataset, openCheckpoint, taskOf } = await import("../tasks.ts");
     const { model } = openCheckpoint(o.checkpoint as string);
     const { task, datasetOptions } = taskOf(o.checkpoint as string, o.task as string | undefined);
     const ds = makeDataset(task, datasetOptions);

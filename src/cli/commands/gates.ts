@@ -1,10 +1,10 @@
 // rnnlab gates: per-gate activation histograms, saturation fractions and a heatmap of gate values
 // over one sequence, for a trained checkpoint (layer 0).
-import { modelGateStats, gateHistogramsSvg, gateHeatmapSvg, type Batch } from "../../index.ts";
+import type { Batch } from "../../index.ts";
 import type { CommandSpec } from "../command.ts";
 import { int, oneOf } from "../options.ts";
 import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
-import { TASKS, checkModelFits, makeDataset, openCheckpoint, taskOf } from "../tasks.ts";
+import { TASKS } from "../task-list.ts";
 
 export const command: CommandSpec = {
   name: "gates",
@@ -17,7 +17,9 @@ export const command: CommandSpec = {
     .option("--out <dir>", "output directory", defaultOut("gates"))
     .option("--no-png", "write SVG only")
     .addHelpText("after", "\nExample: rnnlab gates --checkpoint rnnlab-out/train/checkpoint.safetensors"),
-  run(o, ctx) {
+  async run(o, ctx) {
+    const { modelGateStats, gateHistogramsSvg, gateHeatmapSvg } = await import("../../index.ts");
+    const { checkModelFits, makeDataset, openCheckpoint, taskOf } = await import("../tasks.ts");
     const { model } = openCheckpoint(o.checkpoint as string);
     const { task, datasetOptions } = taskOf(o.checkpoint as string, o.task as string | undefined);
     const ds = makeDataset(task, datasetOptions);

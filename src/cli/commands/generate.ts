@@ -1,9 +1,8 @@
 // rnnlab generate: sample text from a character model (charlm or names), one character at a time.
-import { generate } from "../../index.ts";
 import { UsageError, type CommandSpec } from "../command.ts";
 import { int, num, oneOf } from "../options.ts";
 import { defaultOut, outDir, writeJson } from "../output.ts";
-import { TASKS, checkModelFits, makeDataset, openCheckpoint, taskOf } from "../tasks.ts";
+import { TASKS } from "../task-list.ts";
 
 export const command: CommandSpec = {
   name: "generate",
@@ -17,7 +16,9 @@ export const command: CommandSpec = {
     .option("--task <name>", "the task (default: from run.json next to the checkpoint)", oneOf(TASKS))
     .option("--out <dir>", "output directory", defaultOut("generate"))
     .addHelpText("after", "\nExample: rnnlab generate --checkpoint rnnlab-out/train/checkpoint.safetensors --prime \"Call me\" --temperature 0.5"),
-  run(o, ctx) {
+  async run(o, ctx) {
+    const { generate } = await import("../../index.ts");
+    const { checkModelFits, makeDataset, openCheckpoint, taskOf } = await import("../tasks.ts");
     const { model } = openCheckpoint(o.checkpoint as string);
     const { task, datasetOptions } = taskOf(o.checkpoint as string, o.task as string | undefined);
     if (task !== "charlm" && task !== "names") throw new UsageError(`generate needs a character model (task charlm or names); ${o.checkpoint} was trained on ${task}`);

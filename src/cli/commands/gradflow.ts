@@ -1,6 +1,5 @@
 // rnnlab gradflow: the vanishing gradient made visible. ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) against the
 // distance from the loss, for each cell, at initialization and after training on the adding problem.
-import { gradFlow, gradFlowSvg } from "../../index.ts";
 import type { CommandSpec } from "../command.ts";
 import { CELLS, int, listOf, num } from "../options.ts";
 import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
@@ -23,7 +22,8 @@ export const command: CommandSpec = {
     .option("--no-png", "write SVG only")
     .addHelpText("after", "\nExample: rnnlab gradflow --cells rnn,lstm,gru --steps 200\n" +
       "gradflow.json: per cell and phase the norms by distance and ratios[].dh = ‖∂L/∂h‖ at --ratio-at over ‖∂L/∂h‖ at 0."),
-  run(o, ctx) {
+  async run(o, ctx) {
+    const { gradFlow, gradFlowSvg } = await import("../../index.ts");
     const dir = outDir(o.out as string), cells = o.cells as ("rnn" | "lstm" | "gru")[];
     ctx.progress.start(cells.length * (1 + (o.trainSteps as number)), "gradflow");
     const g = gradFlow({

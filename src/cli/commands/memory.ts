@@ -1,5 +1,4 @@
 // rnnlab memory: accuracy on delayed recall as the lag grows, per cell.
-import { memoryProbe, memorySvg } from "../../index.ts";
 import type { CommandSpec } from "../command.ts";
 import { CELLS, int, intList, listOf, num, oneOf } from "../options.ts";
 import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
@@ -22,7 +21,8 @@ export const command: CommandSpec = {
     .option("--out <dir>", "output directory", defaultOut("memory"))
     .option("--no-png", "write SVG only")
     .addHelpText("after", "\nExample: rnnlab memory --cells rnn,lstm,gru --lags 10,25,50,100,200,400"),
-  run(o, ctx) {
+  async run(o, ctx) {
+    const { memoryProbe, memorySvg } = await import("../../index.ts");
     const dir = outDir(o.out as string), cells = o.cells as ("rnn" | "lstm" | "gru")[], lags = (o.lags as number[]).slice().sort((a, b) => a - b);
     const steps = o.trainSteps as number;
     ctx.progress.start(cells.length * steps * lags.reduce((a, l) => a + l + 1, 0), "memory");

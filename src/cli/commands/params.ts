@@ -1,5 +1,4 @@
 // rnnlab params: the parameter table of a cell, variable by variable, and the cell drawn as its gate layers.
-import { paramTable, paramTableText, cellDiagramSvg, RnnlabError } from "../../index.ts";
 import { UsageError, type CommandSpec } from "../command.ts";
 import { CELLS, int, oneOf } from "../options.ts";
 import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
@@ -18,7 +17,8 @@ export const command: CommandSpec = {
     .option("--out <dir>", "output directory", defaultOut("params"))
     .option("--no-png", "write SVG only")
     .addHelpText("after", "\nExample: rnnlab params --cell lstm --input 28 --units 128 --classes 10   (the note's model: 81,674)"),
-  run(o, ctx) {
+  async run(o, ctx) {
+    const { paramTable, paramTableText, cellDiagramSvg, RnnlabError } = await import("../../index.ts");
     let table;
     try {
       table = paramTable(o.cell as "lstm", {

@@ -3,10 +3,7 @@
 // numbers, and says which command fills a missing section.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  paramTable, paramTableText, cellDiagramSvg, gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg,
-  ablationBarsSvg, ablationCurvesSvg, reportHtml, type ReportSection, type GradFlow, type MemoryProbe, type Ablation, type GateStats, type TrainLog,
-} from "../../index.ts";
+import type { ReportSection, GradFlow, MemoryProbe, Ablation, GateStats, TrainLog } from "../../index.ts";
 import { UsageError, type CommandSpec } from "../command.ts";
 import { defaultOut, outDir, writeText } from "../output.ts";
 
@@ -28,7 +25,8 @@ export const command: CommandSpec = {
     .option("--out <dir>", "output directory", defaultOut("report"))
     .addHelpText("after", "\nExample: rnnlab gradflow && rnnlab memory && rnnlab ablate && rnnlab report\n" +
       "Reads <from>/{train,gradflow,gates,memory,ablate}/*.json; figures are inlined, so the page works offline."),
-  run(o, ctx) {
+  async run(o, ctx) {
+    const { paramTable, paramTableText, cellDiagramSvg, gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, ablationBarsSvg, ablationCurvesSvg, reportHtml } = await import("../../index.ts");
     const from = o.from as string;
     if (!existsSync(from)) throw new UsageError(`--from ${from}: no such directory (run some rnnlab commands first, or pass --from)`);
     const sections: ReportSection[] = [];

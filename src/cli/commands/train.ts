@@ -3,11 +3,12 @@
 // `rnnlab train` alone trains the note's model: LSTM 128 on MNIST rows.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { SequenceModel, fit, adam, cosine, evaluate, learningCurveSvg, type TrainLog } from "../../index.ts";
+import type { TrainLog, SequenceModel as Model } from "../../index.ts";
 import { UsageError, type CommandSpec } from "../command.ts";
 import { CELLS, int, num, oneOf } from "../options.ts";
 import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
-import { TASKS, TASK_DEFAULTS, datasetOptions, makeDataset, modelConfigFor, openCheckpoint, type RunInfo, type TaskName } from "../tasks.ts";
+import { TASKS, TASK_DEFAULTS, type TaskName } from "../task-list.ts";
+import type { RunInfo } from "../tasks.ts";
 
 class Stop extends Error {}
 
@@ -38,7 +39,9 @@ export const command: CommandSpec = {
     .addHelpText("after", "\nExamples:\n  rnnlab train                                  the note's model (LSTM 128, MNIST rows)\n" +
       "  rnnlab train --task adding --cell rnn --seq-len 100 --epochs 5\n  rnnlab train --task charlm --max-batches 200 --epochs 3\n" +
       "Ctrl-C stops after the current step; the last checkpoint stays valid (resume with --resume)."),
-  run(o, ctx) {
+  async run(o, ctx) {
+    const { SequenceModel, fit, adam, cosine, evaluate, learningCurveSvg } = await import("../../index.ts");
+    const { datasetOptions, makeDataset, modelConfigFor, openCheckpoint } = await import("../tasks.ts");
     const task = o.task as TaskName, d = TASK_DEFAULTS[task];
     const dir = outDir(o.out as string), ckpt = join(dir, "checkpoint.safetensors");
     const dsOpts = datasetOptions(task, { seqLen: o.seqLen as number | undefined, lag: o.lag as number | undefined,
@@ -46,7 +49,7 @@ export const command: CommandSpec = {
     const ds = makeDataset(task, dsOpts);
     const epochs = (o.epochs as number | undefined) ?? d.epochs, batchSize = (o.batchSize as number | undefined) ?? d.batchSize;
     const lr = (o.lr as number | undefined) ?? d.lr, clip = (o.clip as number | undefined) ?? d.clip, seed = o.seed as number;
-    let model: SequenceModel, optimizer = adam({ lr }), resume = null;
+    let model: Model, optimizer = adam({ lr }), resume = null;
     const config = modelConfigFor(ds, { cell: o.cell as "lstm", units: (o.units as number | undefined) ?? d.units, layers: o.layers as number, embedding: d.embedding, seed });
     if (o.resume) {
       if (!existsSync(ckpt)) throw new UsageError(`--resume: no checkpoint in ${o.out} (expected ${ckpt})`);
