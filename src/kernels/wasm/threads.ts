@@ -46,6 +46,7 @@ const LAYOUT = {
 };
 const WAIT_SPINS = 200_000;                          // this thread's spins before it parks while joining
 const BOOT_TIMEOUT_MS = 10_000;
+const WORKER_ENTRY = "./worker.mjs";
 
 interface NodeWorker { unref(): void; terminate(): Promise<number>; on(ev: string, fn: (e: unknown) => void): void }
 type WorkerCtor = new (url: URL, opts: { workerData: unknown; transferList?: unknown[] }) => NodeWorker;
@@ -169,7 +170,10 @@ export class ThreadPool {
     const Worker = workerCtor();
     if (!Worker) { this.failed = "worker_threads is not available here"; return; }
     try {
-      this.worker = new Worker(new URL("./worker.mjs", import.meta.url), {
+      // the entry through a variable: bundlers (webpack, Vite) treat `new Worker(new URL("literal", …))`
+      // as a worker to bundle, and this one only ever runs in Node
+      const entry = WORKER_ENTRY;
+      this.worker = new Worker(new URL(entry, import.meta.url), {
         workerData: { module: this.module, memory: this.memory, ctl: this.ints.byteOffset, ops: WORKER_OPS, layout: LAYOUT, work: this.workerWork },
       });
     } catch (err) {
