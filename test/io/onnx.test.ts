@@ -1,7 +1,7 @@
 // ONNX export run in onnxruntime-node: the same outputs and final states as rnnlab (float32,
 // ≤ 1e-5) for LSTM, GRU (linear_before_reset 1 = PyTorch's formula, 0 = TF-1 GRUCell's), RNN,
-// bidirectional, sequence lengths, initial states, 2 layers; round trips rnnlab -> .onnx ->
-// rnnlab; refusals and bad files.
+// bidirectional, sequence lengths, initial states, 2 layers, LSTM projection (a Scan subgraph);
+// round trips rnnlab -> .onnx -> rnnlab; refusals and bad files.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -38,6 +38,10 @@ const layerCases: LayerCase[] = [
     lengths: [4, 1], T: 4, B: 2 },
   { name: "RNN tanh 2 layers bidirectional, h0", make: () => new RNN({ inputSize: D, hiddenSize: H, numLayers: 2, bidirectional: true, seed: 5 }),
     initialState: true, T: 5, B: 2 },
+  { name: "LSTM with projection (Scan subgraph), 2 layers bidirectional, lengths, h0 c0",
+    make: () => new LSTM({ inputSize: D, hiddenSize: 4, projSize: 2, numLayers: 2, bidirectional: true, seed: 13 }), lengths: [5, 1, 3], initialState: true, T: 5, B: 3 },
+  { name: "LSTM with projection (Scan subgraph), bidirectional, batch-first",
+    make: () => new LSTM({ inputSize: D, hiddenSize: 4, projSize: 3, bidirectional: true, batchFirst: true, seed: 14 }), T: 4, B: 2 },
 ];
 
 async function runOrt(bytes: Uint8Array, feeds: Record<string, ort.Tensor>) {
@@ -48,9 +52,9 @@ async function runOrt(bytes: Uint8Array, feeds: Record<string, ort.Tensor>) {
 describe("ONNX export, run in onnxruntime-node", () => {
   for (const c of layerCases) {
     it(`${c.name}: output, hN (cN) equal rnnlab's to ${TOL}`, async (t) => {
-      const layer = c.make().eval(), LD = layer.numLayers * layer.numDirections;
+      const layer = c.make().eval(), LD = layer.numLayers * layer.numDirections, R = layer.outputSize, Hc = layer.hiddenSize;
       const x = new Tensor(layer.batchFirst ? [c.B, c.T, D] : [c.T, c.B, D], wave(c.T * c.B * D, 1.3));
-      const h0 = new Tensor([LD, c.B, H], wave(LD * c.B * H, 0.7, 0.5)), c0 = new Tensor([LD, c.B, H], wave(LD * c.B * H, 1.9, 0.5));
+      const h0 = new Tensor([LD, c.B, R], wave(LD * c.B * R, 0.7, 0.5)), c0 = new Tensor([LD, c.B, Hc], wave(LD * c.B * Hc, 1.9, 0.5));
       const lstm = layer.kind === "lstm";
       const ours = layer.forward(x, { ...(c.initialState ? { h0, ...(lstm ? { c0 } : {}) } : {}), ...(c.lengths ? { lengths: c.lengths } : {}) });
       const feeds: Record<string, ort.Tensor> = { ...f32(x, "x") };
@@ -108,9 +112,25 @@ describe("ONNX export, run in onnxruntime-node", () => {
     assert.ok(d <= TOL, `${d}`);
   });
 
-  it("LSTM projection is refused with a clear error (ONNX's LSTM has no projection)", () => {
-    assert.throws(() => encodeOnnx(new LSTM({ inputSize: 3, hiddenSize: 4, projSize: 2 })), /LSTM layer 0 cannot be exported to ONNX: LSTM projection \(projSize 2\)/);
-    assert.throws(() => encodeOnnx(new nn.LSTMCell({ numUnits: 4, inputSize: 3, cellClip: 1 })), /cellClip/);
+  it("a projected LSTM uses a Scan subgraph, not the LSTM operator; what is not written out is refused with the reason", () => {
+    const ops = onnx.ModelProto.decode(encodeOnnx(new LSTM({ inputSize: 3, hiddenSize: 4, projSize: 2 }))).graph!.node!.map((n) => n.opType);
+    assert.ok(ops.includes("Scan") && !ops.includes("LSTM"), ops.join(","));
+    assert.throws(() => encodeOnnx(new nn.LSTMCell({ numUnits: 4, inputSize: 3, cellClip: 1 })),
+      /cell 0 \(LSTMCell\) cannot be exported to ONNX: TF-1's cellClip clips the cell state/);
+    assert.throws(() => encodeOnnx(new nn.LSTMCell({ numUnits: 4, inputSize: 3, numProj: 2, usePeepholes: true })), /peepholes together with a projection/);
+    assert.throws(() => encodeOnnx(new nn.LSTMCell({ numUnits: 4, inputSize: 3, numProj: 2, projClip: 1 })), /projClip/);
+  });
+
+  it("TF-1 LSTMCell with numProj and forget_bias 1 (Scan subgraph), with lengths", async () => {
+    const cell = new nn.LSTMCell({ numUnits: 4, numProj: 2, inputSize: D, forgetBias: 1, seed: 15 });
+    const B = 3, T = 4, lengths = [4, 2, 3], x = new Tensor([B, T, D], wave(B * T * D, 0.8));
+    const ours = nn.dynamicRnn(cell, x, { sequenceLength: lengths });
+    const got = await runOrt(encodeOnnx(cell, { lengths: true }), { ...f32(x, "x"), lengths: new ort.Tensor("int32", Int32Array.from(lengths), [B]) });
+    const st = ours.state as nn.LSTMStateTuple;
+    for (const [name, a, b] of [["output", got.output.data, (ours.outputs as Tensor).data], ["h_0", got.h_0.data, st.h.data], ["c_0", got.c_0.data, st.c.data]] as const) {
+      const d = maxAbs(a as Float32Array, b);
+      assert.ok(d <= TOL, `${name}: ${d}`);
+    }
   });
 });
 
@@ -167,7 +187,7 @@ describe("ONNX files", () => {
     const d = dir(), path = join(d, "keep.onnx");
     try {
       writeFileSync(path, "old");
-      assert.throws(() => exportOnnx(new LSTM({ inputSize: 3, hiddenSize: 4, projSize: 2 }), path));
+      assert.throws(() => exportOnnx(new nn.LSTMCell({ numUnits: 4, inputSize: 3, cellClip: 1 }), path));
       assert.equal(readFileSync(path, "utf8"), "old");
       assert.ok(existsSync(path));
     } finally { rmSync(d, { recursive: true, force: true }); }

@@ -7,10 +7,13 @@
 // Between layers, Y [T, dirs, B, H] becomes [T, B, dirs·H] (Transpose 0,2,1,3 then Reshape 0,0,-1),
 // which is exactly the next layer's input (forward ‖ backward features), as in PyTorch.
 // GRU: linear_before_reset = 1 is PyTorch's / cuDNN's reset-after formula, 0 is TF-1 GRUCell's.
+// An LSTM with projection, which the ONNX LSTM operator cannot express, becomes an equivalent
+// Scan subgraph per direction (projected-lstm.ts).
 // Weights are written as float32 (float64 models are rounded). The file is written atomically.
 import type { Recurrent } from "../../layers/recurrent.ts";
 import type { RNNCellLike } from "../../nn/cells.ts";
-import { attr, floatTensor, int64Tensor, node, onnx, valueInfo, type NodeProto, type TensorProto } from "./proto.ts";
+import { attr, floatTensor, int64Tensor, INT64, node, onnx, valueInfo, type NodeProto, type TensorProto } from "./proto.ts";
+import { projectedLstm } from "./projected-lstm.ts";
 import { ONNX_ACTIVATION, stackOf, type OnnxLayer, type OnnxStack } from "./stack.ts";
 import { toOnnxDirection } from "./gates.ts";
 import { writeFileAtomic } from "../atomic-file.ts";
@@ -65,6 +68,27 @@ function layerWeights(layer: OnnxLayer, l: number): { tensors: TensorProto[]; na
   return { tensors, names };
 }
 
+/** Initializers some node (or Scan body node) reads; helpers are shared, so not every one is used. */
+function usedOnly(inits: TensorProto[], nodes: NodeProto[]): TensorProto[] {
+  const used = new Set<string>();
+  const visit = (ns: NodeProto[]) => ns.forEach((n) => {
+    (n.input ?? []).forEach((i) => used.add(i));
+    (n.attribute ?? []).forEach((a) => { if (a.g) visit(a.g.node ?? []); });
+  });
+  visit(nodes);
+  return inits.filter((t) => used.has(t.name ?? ""));
+}
+
+/** What the Scan subgraphs need: batch_dim [1] (int64), and with lengths steps = 0..T−1 and lengths64. */
+function scanHelpers(nodes: NodeProto[], inits: TensorProto[], x: string, lengths: boolean): void {
+  inits.push(int64Tensor("one_dim_from", [1]), int64Tensor("one_dim_to", [2]), int64Tensor("i64_zero", [0], []), int64Tensor("i64_one", [1], []));
+  nodes.push(node("Shape", [x], ["x_shape"]), node("Slice", ["x_shape", "one_dim_from", "one_dim_to"], ["batch_dim"]));
+  if (!lengths) return;
+  nodes.push(node("Gather", ["x_shape", "i64_zero"], ["time_steps"], [attr("axis", 0)]),
+    node("Range", ["i64_zero", "time_steps", "i64_one"], ["steps"]),
+    node("Cast", ["lengths"], ["lengths64"], [attr("to", INT64)]));
+}
+
 /** The ONNX model (not yet encoded) for a stack. */
 export function buildOnnxModel(stack: OnnxStack, opts: OnnxExportOptions = {}) {
   const nodes: NodeProto[] = [], inits: TensorProto[] = [];
@@ -74,21 +98,32 @@ export function buildOnnxModel(stack: OnnxStack, opts: OnnxExportOptions = {}) {
   const inputs = [valueInfo("x", "float", stack.batchFirst ? [Bn, T, first.inputSize] : [T, Bn, first.inputSize])];
   if (opts.lengths) inputs.push(valueInfo("lengths", "int32", [Bn]));
   if (opts.initialState) {
-    inputs.push(valueInfo("h0", "float", [L * dirs, Bn, first.hiddenSize]));
+    inputs.push(valueInfo("h0", "float", [L * dirs, Bn, first.outputSize]));
     if (lstm) inputs.push(valueInfo("c0", "float", [L * dirs, Bn, first.hiddenSize]));
   }
   let x = "x";
   if (stack.batchFirst) { nodes.push(node("Transpose", ["x"], ["x_time_major"], [attr("perm", [1, 0, 2])])); x = "x_time_major"; }
   inits.push(int64Tensor("merge_directions", [0, 0, -1]));
+  const projected = stack.layers.some((layer) => layer.config.kind === "lstm" && layer.config.projSize > 0);
+  if (projected) scanHelpers(nodes, inits, x, !!opts.lengths);
   stack.layers.forEach((layer, l) => {
-    const c = layer.config, w = layerWeights(layer, l);
-    inits.push(...w.tensors);
+    const c = layer.config;
     const state = (name: string) => {
       if (!opts.initialState || (name === "c0" && c.kind !== "lstm")) return "";
       inits.push(int64Tensor(`${name}_from_${l}`, [l * dirs]), int64Tensor(`${name}_to_${l}`, [(l + 1) * dirs]), int64Tensor(`${name}_axis_${l}`, [0]));
       nodes.push(node("Slice", [name, `${name}_from_${l}`, `${name}_to_${l}`, `${name}_axis_${l}`], [`${name}_${l}`]));
       return `${name}_${l}`;
     };
+    if (c.kind === "lstm" && c.projSize > 0) {
+      const next = l === L - 1 && !stack.batchFirst ? "output" : `y_${l}`;
+      const sub = projectedLstm({ l, config: c, directions: layer.directions, x, lengths64: opts.lengths ? "lengths64" : null,
+        h0: state("h0") || null, c0: state("c0") || null, batchDim: "batch_dim", steps: "steps" }, next);
+      nodes.push(...sub.nodes); inits.push(...sub.inits);
+      x = next;
+      return;
+    }
+    const w = layerWeights(layer, l);
+    inits.push(...w.tensors);
     const ins = [x, w.names[0], w.names[1], w.names[2], opts.lengths ? "lengths" : "", state("h0"), state("c0"), w.names[3] ?? ""];
     while (ins[ins.length - 1] === "") ins.pop();
     const outs = [`Y_${l}`, `Y_h_${l}`, ...(c.kind === "lstm" ? [`Y_c_${l}`] : [])];
@@ -105,12 +140,12 @@ export function buildOnnxModel(stack: OnnxStack, opts: OnnxExportOptions = {}) {
   if (stack.fromLayer) {
     for (const [name, part] of lstm ? [["hN", "h"], ["cN", "c"]] : [["hN", "h"]]) {
       nodes.push(node("Concat", stack.layers.map((_, l) => `Y_${part}_${l}`), [name], [attr("axis", 0)]));
-      outputs.push(valueInfo(name, "float", [L * dirs, Bn, first.hiddenSize]));
+      outputs.push(valueInfo(name, "float", [L * dirs, Bn, name === "hN" ? first.outputSize : first.hiddenSize]));
     }
   } else {
     stack.layers.forEach((layer, l) => {
       nodes.push(node("Identity", [`Y_h_${l}`], [`h_${l}`]));
-      outputs.push(valueInfo(`h_${l}`, "float", [1, Bn, layer.config.hiddenSize]));
+      outputs.push(valueInfo(`h_${l}`, "float", [1, Bn, layer.config.outputSize]));
       if (layer.config.kind === "lstm") {
         nodes.push(node("Identity", [`Y_c_${l}`], [`c_${l}`]));
         outputs.push(valueInfo(`c_${l}`, "float", [1, Bn, layer.config.hiddenSize]));
@@ -121,7 +156,7 @@ export function buildOnnxModel(stack: OnnxStack, opts: OnnxExportOptions = {}) {
     irVersion: 8, producerName: "rnnlab", producerVersion: "0.1.0",
     opsetImport: [{ domain: "", version: ONNX_OPSET }],
     metadataProps: [{ key: "rnnlab", value: JSON.stringify({ batchFirst: stack.batchFirst, fromLayer: stack.fromLayer }) }],
-    graph: { name: opts.name ?? "rnnlab", node: nodes, initializer: inits, input: inputs, output: outputs },
+    graph: { name: opts.name ?? "rnnlab", node: nodes, initializer: usedOnly(inits, nodes), input: inputs, output: outputs },
   });
 }
 

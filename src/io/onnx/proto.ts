@@ -18,9 +18,11 @@ export function floatTensor(name: string, dims: number[], values: ArrayLike<numb
   return { name, dims, dataType: DataType.FLOAT, rawData: new Uint8Array(f32.buffer) };
 }
 
-export function int64Tensor(name: string, values: number[]): TensorProto {
-  return { name, dims: [values.length], dataType: DataType.INT64, int64Data: values };
+export function int64Tensor(name: string, values: number[], dims: number[] = [values.length]): TensorProto {
+  return { name, dims, dataType: DataType.INT64, int64Data: values };
 }
+
+export const INT64 = DataType.INT64;
 
 export function attr(name: string, value: number | string | number[] | string[], kind?: "float" | "int" | "floats" | "ints"): AttributeProto {
   if (typeof value === "string") return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
@@ -33,16 +35,20 @@ export function attr(name: string, value: number | string | number[] | string[],
   return kind === "float" ? { name, type: AttributeType.FLOAT, f: value } : { name, type: AttributeType.INT, i: value };
 }
 
+/** A GRAPH attribute (a Scan / Loop body) or a TENSOR attribute (ConstantOfShape's value). */
+export function graphAttr(name: string, g: GraphProto): AttributeProto { return { name, type: AttributeType.GRAPH, g }; }
+export function tensorAttr(name: string, t: TensorProto): AttributeProto { return { name, type: AttributeType.TENSOR, t }; }
+
 export function node(opType: string, inputs: string[], outputs: string[], attributes: AttributeProto[] = [], name?: string): NodeProto {
   return { opType, input: inputs, output: outputs, attribute: attributes, name: name ?? outputs[0] };
 }
 
 /** A graph input / output: element type and a shape whose dims are numbers or symbolic names. */
-export function valueInfo(name: string, elemType: "float" | "int32", dims: (number | string)[]) {
+export function valueInfo(name: string, elemType: "float" | "int32" | "int64", dims: (number | string)[]) {
   return {
     name,
     type: { tensorType: {
-      elemType: elemType === "float" ? DataType.FLOAT : DataType.INT32,
+      elemType: elemType === "float" ? DataType.FLOAT : elemType === "int32" ? DataType.INT32 : DataType.INT64,
       shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
     } },
   };

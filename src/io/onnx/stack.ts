@@ -22,9 +22,9 @@ export const ONNX_ACTIVATION: Record<string, { name: string; alpha?: number; bet
 
 function checkExportable(fn: string, where: string, c: CellConfig): void {
   const refuse = (why: string) => { throw new RnnlabError(`${fn}: ${where} cannot be exported to ONNX: ${why}`); };
-  if (c.projSize > 0) {
-    refuse(`LSTM projection (projSize ${c.projSize}) has no ONNX LSTM equivalent (its recurrent input would be W_hr·h); export an LSTM without projSize`);
-  }
+  // a projected LSTM is written out as a Scan subgraph (projected-lstm.ts), without peepholes or projClip
+  if (c.projSize > 0 && c.usePeepholes) refuse("peepholes together with a projection are not written out as an ONNX subgraph");
+  if (c.projClip !== null) refuse("projClip is not written out as an ONNX subgraph");
   if (c.cellClip !== null) refuse("TF-1's cellClip clips the cell state; ONNX's clip attribute clips gate pre-activations instead");
   for (const [arg, a] of [["activation", c.activation], ["gateActivation", c.gateActivation]] as const) {
     if (!ONNX_ACTIVATION[a]) refuse(`${arg} "${a}" has no ONNX activation here (supported: ${Object.keys(ONNX_ACTIVATION).join(", ")})`);
