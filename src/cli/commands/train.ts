@@ -84,10 +84,10 @@ export const command: CommandSpec = {
         checkpoint: { path: ckpt, ...(every > 0 ? { everySteps: every } : {}) },
         onStep: (s) => {
           log.steps.push({ step: s.step, loss: s.loss, accuracy: s.accuracy });
-          if (every > 0 && s.step % every === 0) lastSaved = s.step;
+          if (ctx.stopped()) throw new Stop();                 // before fit saves this step: the last save stands
+          if (every > 0 && s.step % every === 0) lastSaved = s.step;  // fit saves right after onStep returns
           const rate = (s.step - firstStep) / Math.max(1e-9, (performance.now() - t0) / 1000);
           ctx.progress.update(s.step, `loss ${s.loss.toFixed(4)}${s.accuracy !== null ? `  acc ${(100 * s.accuracy).toFixed(1)} %` : ""}  ${rate.toFixed(1)} steps/s`, `train ${task} epoch ${s.epoch + 1}/${epochs}`);
-          if (ctx.stopped()) throw new Stop();
         },
         onEpoch: (e) => {
           lastSaved = e.steps;
