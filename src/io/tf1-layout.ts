@@ -12,7 +12,7 @@
 import type { Buf } from "../kernels/types.ts";
 import type { Views } from "../params/layout.ts";
 import type { CellConfig } from "../cells/config.ts";
-import { fmtShape } from "../errors.ts";
+import { fmtShape, RnnlabError } from "../errors.ts";
 
 export interface TfVariable { name: string; shape: number[]; data: Buf }
 
@@ -35,7 +35,7 @@ const cudnnGru = (cfg: CellConfig) => cfg.kind === "gru" && cfg.resetAfter;
 
 function checkTf1Config(fn: string, cfg: CellConfig): void {
   const want = cudnnGru(cfg) ? 2 : 1;
-  if (cfg.biases !== want) throw new Error(`${fn}: this TF-1 layout has ${want === 1 ? "exactly one bias" : "two bias vectors"}; the cell has biases=${cfg.biases}`);
+  if (cfg.biases !== want) throw new RnnlabError(`${fn}: this TF-1 layout has ${want === 1 ? "exactly one bias" : "two bias vectors"}; the cell has biases=${cfg.biases}`);
 }
 
 /** The candidate of a reset-after GRU: separate input and hidden projections (CudnnCompatibleGRUCell). */
@@ -99,14 +99,14 @@ export function fromTf1Variables(cfg: CellConfig, v: Views, vars: Record<string,
   const expected = toTf1Variables(cfg, v);                // the names and shapes this cell has
   const known = new Set(expected.map((e) => e.name));
   for (const name of Object.keys(vars)) {
-    if (!known.has(name)) throw new Error(`${fn}: unexpected variable "${name}"; this cell has ${[...known].join(", ")}`);
+    if (!known.has(name)) throw new RnnlabError(`${fn}: unexpected variable "${name}"; this cell has ${[...known].join(", ")}`);
   }
   const get = (name: string) => vars[name].data;
   for (const e of expected) {
     const got = vars[e.name];
-    if (!got) throw new Error(`${fn}: missing variable "${e.name}" (shape ${fmtShape(e.shape)})`);
+    if (!got) throw new RnnlabError(`${fn}: missing variable "${e.name}" (shape ${fmtShape(e.shape)})`);
     if (fmtShape(got.shape) !== fmtShape(e.shape) || got.data.length !== e.data.length) {
-      throw new Error(`${fn}: variable "${e.name}" has shape ${fmtShape(got.shape)}, expected ${fmtShape(e.shape)}`);
+      throw new RnnlabError(`${fn}: variable "${e.name}" has shape ${fmtShape(got.shape)}, expected ${fmtShape(e.shape)}`);
     }
   }
   const { inputSize: D, hiddenSize: H, outputSize: R, projSize: P } = cfg;
