@@ -45,7 +45,7 @@ export function fmtTick(v: number): string {
 }
 
 /** 10^k written with a superscript-like exponent that any font can draw */
-function pow10(k: number): string { return k === 0 ? "1" : k === 1 ? "10" : `1e${k}`; }
+function pow10(k: number): string { return k === 0 ? "1" : k === 1 ? "10" : k === -1 ? "0.1" : `1e${k}`; }
 
 export interface Series { name: string; x: number[]; y: number[]; color?: string; dash?: boolean; width?: number }
 
@@ -85,11 +85,12 @@ export function linePlotSvg(p: LinePlotSpec): string {
   let yTicks: number[], ty: (v: number) => number;
   if (log) {
     const k0 = Math.floor(Math.log10(y0)), k1 = Math.ceil(Math.log10(y1));
-    const span = Math.max(1, k1 - k0), every = Math.ceil(span / 8);
+    // decades at multiples of a round step (1, 2, 5, 10, 20, 25, 50, …): 10^0 = 1 is always one of them
+    const span = Math.max(1, k1 - k0), every = [1, 2, 5, 10, 20, 25, 50, 100, 200].find((e) => span / e <= 9) ?? 500;
+    const top = k1, bottom = k0;
     yTicks = [];
-    for (let k = k1; k >= k0 - every + 1; k -= every) yTicks.push(k);   // from the top, so the top decade is labelled
-    const bottom = Math.min(k0, yTicks[yTicks.length - 1]);
-    ty = (v) => m.t + ph - ((Math.log10(v) - bottom) / Math.max(1e-9, k1 - bottom)) * ph;
+    for (let k = Math.floor(top / every) * every; k >= bottom; k -= every) yTicks.push(k);
+    ty = (v) => m.t + ph - ((Math.log10(v) - bottom) / Math.max(1e-9, top - bottom)) * ph;
     yTicks = yTicks.map((k) => 10 ** k);
   } else {
     yTicks = niceTicks(y0, y1);
