@@ -18,6 +18,8 @@ export interface MemoryOptions {
   steps?: number;
   batchSize?: number;
   lr?: number;
+  /** LSTM forget bias (default 1: TF-1 BasicLSTMCell, the note's cell; PyTorch's LSTM has 0) */
+  forgetBias?: number;
   testSize?: number;
   seed?: number;
   onProgress?: (done: number, total: number, label: string) => void;
@@ -30,31 +32,31 @@ export interface MemoryResult {
 }
 
 export interface MemoryProbe {
-  task: "recall"; noise: "blank" | "symbols"; symbols: number; hiddenSize: number; stepsPerRun: number; batchSize: number; lr: number;
+  task: "recall"; noise: "blank" | "symbols"; symbols: number; hiddenSize: number; stepsPerRun: number; batchSize: number; lr: number; forgetBias: number;
   results: MemoryResult[]; stopped: boolean;
 }
 
 export function memoryProbe(o: MemoryOptions = {}): MemoryProbe {
   const cells = o.cells ?? ["rnn", "lstm", "gru"], lags = o.lags ?? [10, 25, 50, 100, 200, 400];
   const H = o.hiddenSize ?? 32, symbols = o.symbols ?? 8, noise = o.noise ?? "blank", steps = o.steps ?? 300;
-  const B = o.batchSize ?? 32, lr = o.lr ?? 0.01, seed = o.seed ?? 1;
+  const B = o.batchSize ?? 32, lr = o.lr ?? 0.01, seed = o.seed ?? 1, forgetBias = o.forgetBias ?? 1;
   // progress in units of step·(lag+1): a run's cost grows with its sequence length
   const total = cells.length * steps * lags.reduce((a, l) => a + l + 1, 0);
   let done = 0;
   const results: MemoryResult[] = [];
   for (const cell of cells) for (const lag of lags) {
-    if (o.shouldStop?.()) return { task: "recall", noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, results, stopped: true };
+    if (o.shouldStop?.()) return { task: "recall", noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, forgetBias, results, stopped: true };
     const t0 = performance.now();
     const data = delayedRecall({ lag, symbols, noise, trainSize: 100000, testSize: o.testSize ?? 256, dataSeed: seed });
-    const net = new ProbeNet({ kind: cell, cell: { inputSize: symbols + 1, hiddenSize: H }, outputSize: symbols, loss: "class", seed });
+    const net = new ProbeNet({ kind: cell, cell: { inputSize: symbols + 1, hiddenSize: H, ...(cell === "lstm" ? { forgetBias } : {}) }, outputSize: symbols, loss: "class", seed });
     const r = trainProbe(net, data, { steps, batchSize: B, lr, seed, shouldStop: o.shouldStop,
       onStep: () => { done += lag + 1; o.onProgress?.(done, total, `${cell} lag ${lag}`); } });
-    if (r.stopped) { net.dispose(); return { task: "recall", noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, results, stopped: true }; }
+    if (r.stopped) { net.dispose(); return { task: "recall", noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, forgetBias, results, stopped: true }; }
     const ev = r.diverged ? { loss: NaN, accuracy: 1 / symbols } : evaluateProbe(net, data, 128);
     net.dispose();
     const tail = r.losses.slice(-20);
     results.push({ cell, lag, accuracy: ev.accuracy!, testLoss: ev.loss, chance: 1 / symbols, steps: r.steps,
       finalTrainLoss: tail.reduce((a, b) => a + b, 0) / tail.length, seconds: (performance.now() - t0) / 1000, diverged: r.diverged });
   }
-  return { task: "recall", noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, results, stopped: false };
+  return { task: "recall", noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, forgetBias, results, stopped: false };
 }

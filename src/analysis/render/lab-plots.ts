@@ -97,7 +97,7 @@ export function memorySvg(m: MemoryProbe): string {
   const cells = [...new Set(m.results.map((r) => r.cell))];
   return linePlotSvg({
     title: "Memory length: recall one symbol after a lag",
-    subtitle: `delayed recall (${m.noise === "blank" ? "blank" : "distractor"} steps), ${m.symbols} symbols, ${m.hiddenSize} units, ${m.stepsPerRun} training steps per point`,
+    subtitle: `delayed recall (${m.noise === "blank" ? "blank" : "distractor"} steps), ${m.symbols} symbols, ${m.hiddenSize} units, ${m.stepsPerRun} training steps per point, LSTM forget bias ${m.forgetBias ?? 0}`,
     xLabel: "lag between the symbol and the question (time steps, log scale)",
     yLabel: "held-out accuracy (%)",
     series: cells.map((c) => {

@@ -44,6 +44,12 @@ export function fmtTick(v: number): string {
   return Number(v.toPrecision(6)).toLocaleString("en-US", { maximumFractionDigits: 6 });
 }
 
+/** a value to read (3 significant digits): 0.00165, 4.56e-4, 12.3 */
+export function fmtValue(v: number): string {
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(Number(v.toPrecision(3)));
+}
+
 /** 10^k written with a superscript-like exponent that any font can draw */
 function pow10(k: number): string { return k === 0 ? "1" : k === 1 ? "10" : k === -1 ? "0.1" : `1e${k}`; }
 
@@ -205,7 +211,7 @@ export function barChartSvg(p: BarChartSpec): string {
     const ok = Number.isFinite(b.value) && (!p.log || b.value > 0);
     body.push(text(m.l - 8, y + rowH / 2 + 4, b.label, { size: 12, anchor: "end" }));
     if (ok) body.push(`<rect x="${f(x0)}" y="${f(y + 4)}" width="${f(Math.max(1, tv(b.value) - x0))}" height="${rowH - 8}" fill="${b.color ?? PALETTE[0]}"/>`);
-    body.push(text((ok ? tv(b.value) : x0) + 6, y + rowH / 2 + 4, b.note ?? (ok ? fmtTick(Number(b.value.toPrecision(3))) : "diverged"), { size: 11, fill: "#333", halo: true }));
+    body.push(text((ok ? tv(b.value) : x0) + 6, y + rowH / 2 + 4, b.note ?? (ok ? fmtValue(b.value) : "diverged"), { size: 11, fill: "#333", halo: true }));
   });
   body.push(`<line x1="${m.l}" y1="${m.t + ph}" x2="${m.l + pw}" y2="${m.t + ph}" stroke="#444"/>`);
   body.push(`<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${m.t + ph}" stroke="#444"/>`);

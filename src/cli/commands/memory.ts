@@ -16,6 +16,7 @@ export const command: CommandSpec = {
     .option("--train-steps <n>", "training steps per (cell, lag)", int(1), 800)
     .option("--batch-size <B>", "sequences per step", int(1), 32)
     .option("--lr <rate>", "Adam learning rate", num(0, Infinity, true), 0.01)
+    .option("--forget-bias <b>", "LSTM forget bias (1 = TF-1 BasicLSTMCell, the note's cell)", num(), 1)
     .option("--test-size <n>", "held-out sequences per point", int(1), 256)
     .option("--seed <n>", "seed", int(0), 1)
     .option("--out <dir>", "output directory", defaultOut("memory"))
@@ -28,7 +29,7 @@ export const command: CommandSpec = {
     ctx.progress.start(cells.length * steps * lags.reduce((a, l) => a + l + 1, 0), "memory");
     const m = memoryProbe({
       cells, lags, hiddenSize: o.units as number, symbols: o.symbols as number, noise: o.noise as "blank", steps,
-      batchSize: o.batchSize as number, lr: o.lr as number, testSize: o.testSize as number, seed: o.seed as number,
+      batchSize: o.batchSize as number, lr: o.lr as number, forgetBias: o.forgetBias as number, testSize: o.testSize as number, seed: o.seed as number,
       onProgress: (done, _t, label) => ctx.progress.update(done, "", label), shouldStop: () => ctx.stopped(),
     });
     ctx.progress.stop();
