@@ -14,19 +14,26 @@ import type { WorkerMessage } from "./worker-main.ts";
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
 
+/** Where the CLI writes: the process's stdout / stderr, or a caller's (tests). */
+export interface CliIO { out(s: string): void; err(s: string): void }
+const processIO: CliIO = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
+
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const onSigint = () => {
     if (Atomics.load(flag, 0) === 1) process.exit(EXIT_INTERRUPTED);
     Atomics.store(flag, 0, 1);
-    process.stderr.write("\nrnnlab: interrupted: stopping after the current step (Ctrl-C again to quit at once)\n");
+    io.err("\nrnnlab: interrupted: stopping after the current step (Ctrl-C again to quit at once)\n");
   };
   process.on("SIGINT", onSigint);
   const progress = terminalProgress();
-  const ctx: CommandContext = { stopped: () => Atomics.load(flag, 0) === 1, log: (line) => console.log(line), progress };
+  const ctx: CommandContext = { stopped: () => Atomics.load(flag, 0) === 1, log: (line) => io.out(`${line}\n`), progress };
   let code = 0;
-  const oneLineErrors = { outputError: (str: string, write: (s: string) => void) => write(`rnnlab: ${oneLine(str).replace(/^error: /, "")}\n`) };
+  const oneLineErrors = {
+    writeOut: (s: string) => io.out(s), writeErr: (s: string) => io.err(s),
+    outputError: (str: string, write: (s: string) => void) => write(`rnnlab: ${oneLine(str).replace(/^error: /, "")}\n`),
+  };
   const program = new Command("rnnlab")
     .description("The rnnlab lab: run, see and check the claims of an RNN/LSTM tutorial.\nEvery command writes JSON and SVG/PNG plots to --out DIR.")
     .exitOverride().configureOutput(oneLineErrors).showHelpAfterError(false);
@@ -46,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     if (argv.length === 0) { program.outputHelp(); return EXIT_USAGE; }
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
-    code = errorCode(e);
+    code = errorCode(e, io);
   } finally {
     progress.stop();
     process.off("SIGINT", onSigint);
@@ -82,13 +89,13 @@ function oneLine(s: string): string {
 }
 
 /** Maps a thrown error to an exit code, printing one line for it. */
-function errorCode(e: unknown): number {
+function errorCode(e: unknown, io: CliIO): number {
   if (e instanceof CommanderError) {
     // help exits 0 and commander already printed it; parse errors were printed by outputError
     return e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.help" ? 0 : EXIT_USAGE;
   }
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`rnnlab: ${oneLine(message)}\n`);
-  if (process.env.RNNLAB_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  io.err(`rnnlab: ${oneLine(message)}\n`);
+  if (process.env.RNNLAB_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
   return e instanceof UsageError ? EXIT_USAGE : 1;
 }

@@ -31,7 +31,7 @@ export const command: CommandSpec = {
     writeJson(dir, "eval", result);
     ctx.log(`${task} (${split}, ${r.count.toLocaleString("en-US")} predictions): loss ${r.loss.toFixed(4)}` +
       (r.accuracy !== null ? `, accuracy ${(100 * r.accuracy).toFixed(2)} %` : "") +
-      (r.bitsPerToken !== null ? `, ${r.bitsPerToken.toFixed(3)} bits per token` : "") +
+      (r.bitsPerToken !== null && (task === "charlm" || task === "names") ? `, ${r.bitsPerToken.toFixed(3)} bits per character` : "") +
       (stream ? `, ${stream.bitsPerToken!.toFixed(3)} bits per character read as one stream` : "") + `\nwrote ${dir}/eval.json`);
   },
 };
