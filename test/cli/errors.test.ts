@@ -2,7 +2,7 @@
 // non-zero exit code, never a stack trace.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./helpers.ts";
@@ -72,4 +72,16 @@ describe("bad options: one line, non-zero exit, no stack trace", () => {
   before(() => cases.forEach(([, args, , how], i) => { if (how === "spawn") spawned.set(i, runCli(args())); }));
   cases.forEach(([name, args, re, how], i) => it(`${name}${how === "spawn" ? " (bin)" : ""}`, async () =>
     oneLine(how === "spawn" ? await spawned.get(i)! : await inProcess(args()), re)));
+});
+
+describe("report before anything ran", () => {
+  it("fills the parameter section and names the command for every other one", async () => {
+    mkdirSync(join(dir, "empty"), { recursive: true });
+    const r = await inProcess(["report", "--from", join(dir, "empty"), "--out", join(dir, "rep0")]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /1 of 6 sections filled/);
+    const html = readFileSync(join(dir, "rep0", "report.html"), "utf8");
+    for (const cmd of ["rnnlab train", "rnnlab gradflow", "rnnlab gates --checkpoint", "rnnlab memory", "rnnlab ablate"]) assert.ok(html.includes(`Not run yet: \`${cmd}`), cmd);
+    assert.match(html, /81,674 parameters/);
+  });
 });
