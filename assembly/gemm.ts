@@ -4,11 +4,9 @@
 // (elements per row of A, B, C), so a caller can hand a block of rows or columns to another
 // thread (src/kernels/wasm/threads.ts); the plain exports are the contiguous case.
 //
-// gemmNN and gemmTN share one register-blocked body: 4 rows × 8 columns of C in eight f32x4
-// accumulators; per k one row-slice of B (two vectors) and four broadcast A elements. gemmTN first
-// copies each (KC × MC) block of A into a small contiguous panel (the `work` argument): A's own
-// row stride is M floats, often a multiple of 4 KiB, and reading 16 bytes per k at that stride
-// makes every k a new cache line in the same L1 set; from the panel the stride is MC floats.
+// gemmNN and gemmTN are one packed, register-blocked GEMM (see gemmPacked below): B's blocks are
+// copied into 8-column panels, gemmTN's A blocks into k-major rows, both in the `work` argument
+// (per thread), and a 4 × 8 micro-kernel of eight f32x4 accumulators walks them sequentially.
 // gemmNT (A and B both contiguous along k) is done as dot products: 2 rows × 4 columns of C with
 // f32x4 accumulators over k, then a transposing horizontal sum; it walks a block of A rows that
 // stays in L2 against each group of 4 B rows that stays in L1, so a large B (a recurrent weight
@@ -28,19 +26,68 @@
   v128.store(p, f32x4.add(v128.load(p), v));
 }
 
-/** C (M,N) += Â (M,K) · B (K,N) where Â(i,k) is the f32 at A + i·ai + k·ak; B row k at B + k·ldb,
- *  C row i at C + i·ldc (all in bytes). */
+/**
+ * Sizes of the packed GEMM (gemmNN, gemmTN). Per chunk of KC values of k and NC columns, B's block
+ * is copied into panels of 8 columns, each panel KC × 8 floats laid out k after k (4 KiB, read
+ * sequentially by the micro-kernel from L1; the whole block, 256 KiB, stays in L2). Without the
+ * copy, a row stride that is a multiple of 2 KiB (N = 512, 1024 …) maps every k of a column slice
+ * to the same two L1 sets and the slice is re-read from L2 for every 4 rows of C (14 vs 35 GFLOP/s
+ * at 512³ here). gemmTN also copies each MC × KC block of A (k-major rows of MC floats): A's own k
+ * stride is M floats, often a multiple of 4 KiB. C only accumulates, so each KC chunk is a GEMM of
+ * its own, added to C once per element.
+ */
+const KC = 128;
+const NC = 512;
+const MC = 64;
+/** Floats of workspace gemmNNs / gemmTNs need: B's panels, A's block and a 4 × 8 tile. */
+export function gemmWorkSize(): i32 {
+  return KC * NC + KC * MC + 32;
+}
+
+/** B rows [0, kc) × columns [0, nc) (row stride ldb bytes) → panels of 8 columns at dst, each kc × 8
+ *  floats; the last panel is padded with zeros. */
 // @ts-ignore: decorator
-@inline function gemmXN(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, ai: usize, ak: usize, ldb: usize, ldc: usize): void {
-  const zero = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= M; i += 4) {                       // ---- 4 rows at a time
-    const a0 = A + <usize>i * ai, c0 = C + <usize>i * ldc;
+@inline function packB(dst: usize, B: usize, ldb: usize, kc: i32, nc: i32): void {
+  const panelBytes = <usize>kc << 5, full = nc & ~7, zero = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const src = B + <usize>k * ldb;
+    let d = dst + (<usize>k << 5);
     let j = 0;
-    for (; j + 8 <= N; j += 8) {                     // 4×8 block: eight accumulators
+    for (; j < full; j += 8, d += panelBytes) {
+      v128.store(d, v128.load(src + (<usize>j << 2)));
+      v128.store(d, v128.load(src + (<usize>j << 2), 16), 16);
+    }
+    if (j < nc) {
+      v128.store(d, zero); v128.store(d, zero, 16);
+      for (let t = 0; j < nc; j++, t++) store<f32>(d + (<usize>t << 2), load<f32>(src + (<usize>j << 2)));
+    }
+  }
+}
+
+/** Adds the first `rows` × `cols` of a 4 × 8 tile (row-major at tile) to C (row stride ldc bytes). */
+// @ts-ignore: decorator
+@inline function addTile(C: usize, ldc: usize, tile: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const c = C + <usize>r * ldc, t = tile + (<usize>r << 5);
+    for (let j = 0; j < cols; j++) { const o = <usize>j << 2; store<f32>(c + o, load<f32>(c + o) + load<f32>(t + o)); }
+  }
+}
+
+/**
+ * C (M, N ≤ NC) += Â (M, kc) · panels, Â(i,k) at A + i·ai + k·ak, panels from packB. 4 rows × 8
+ * columns per step in eight f32x4 accumulators (per k: one panel row, two vectors, and four
+ * broadcast A elements); a partial tile is summed the same way into `tile` and added from there.
+ */
+// @ts-ignore: decorator
+@inline function tiles(C: usize, ldc: usize, A: usize, ai: usize, ak: usize, P: usize, M: i32, N: i32, kc: i32, tile: usize): void {
+  const panelBytes = <usize>kc << 5, zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const a0 = A + <usize>i * ai, c0 = C + <usize>i * ldc;
+    for (let j = 0; j < N; j += 8) {
       let s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
-      let pa = a0, pb = B + (<usize>j << 2);
-      for (let k = 0; k < K; k++, pa += ak, pb += ldb) {
+      let pa = a0, pb = P + <usize>(j >> 3) * panelBytes;
+      for (let k = 0; k < kc; k++, pa += ak, pb += 32) {
         const b0 = v128.load(pb), b1 = v128.load(pb, 16);
         let x = v128.load32_splat(pa);
         s00 = fma4(s00, x, b0); s01 = fma4(s01, x, b1);
@@ -52,104 +99,70 @@
         s30 = fma4(s30, x, b0); s31 = fma4(s31, x, b1);
       }
       const pc = c0 + (<usize>j << 2);
-      addTo(pc, s00); addTo(pc + 16, s01);
-      addTo(pc + ldc, s10); addTo(pc + ldc + 16, s11);
-      addTo(pc + 2 * ldc, s20); addTo(pc + 2 * ldc + 16, s21);
-      addTo(pc + 3 * ldc, s30); addTo(pc + 3 * ldc + 16, s31);
-    }
-    for (; j + 4 <= N; j += 4) {                     // 4×4 block
-      let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
-      let pa = a0, pb = B + (<usize>j << 2);
-      for (let k = 0; k < K; k++, pa += ak, pb += ldb) {
-        const b0 = v128.load(pb);
-        s0 = fma4(s0, v128.load32_splat(pa), b0);
-        s1 = fma4(s1, v128.load32_splat(pa + ai), b0);
-        s2 = fma4(s2, v128.load32_splat(pa + 2 * ai), b0);
-        s3 = fma4(s3, v128.load32_splat(pa + 3 * ai), b0);
+      if (j + 8 <= N) {
+        addTo(pc, s00); addTo(pc + 16, s01);
+        addTo(pc + ldc, s10); addTo(pc + ldc + 16, s11);
+        addTo(pc + 2 * ldc, s20); addTo(pc + 2 * ldc + 16, s21);
+        addTo(pc + 3 * ldc, s30); addTo(pc + 3 * ldc + 16, s31);
+      } else {
+        v128.store(tile, s00); v128.store(tile, s01, 16); v128.store(tile, s10, 32); v128.store(tile, s11, 48);
+        v128.store(tile, s20, 64); v128.store(tile, s21, 80); v128.store(tile, s30, 96); v128.store(tile, s31, 112);
+        addTile(pc, ldc, tile, 4, N - j);
       }
-      const pc = c0 + (<usize>j << 2);
-      addTo(pc, s0); addTo(pc + ldc, s1); addTo(pc + 2 * ldc, s2); addTo(pc + 3 * ldc, s3);
-    }
-    for (; j < N; j++) {                             // 4×1 column tail, scalar
-      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
-      let pa = a0, pb = B + (<usize>j << 2);
-      for (let k = 0; k < K; k++, pa += ak, pb += ldb) {
-        const b = load<f32>(pb);
-        s0 += load<f32>(pa) * b; s1 += load<f32>(pa + ai) * b;
-        s2 += load<f32>(pa + 2 * ai) * b; s3 += load<f32>(pa + 3 * ai) * b;
-      }
-      const pc = c0 + (<usize>j << 2);
-      store<f32>(pc, load<f32>(pc) + s0); store<f32>(pc + ldc, load<f32>(pc + ldc) + s1);
-      store<f32>(pc + 2 * ldc, load<f32>(pc + 2 * ldc) + s2); store<f32>(pc + 3 * ldc, load<f32>(pc + 3 * ldc) + s3);
     }
   }
-  for (; i < M; i++) {                               // ---- row tail, one row at a time
+  for (; i < M; i++) {                               // row tail, one row at a time
     const a0 = A + <usize>i * ai, c0 = C + <usize>i * ldc;
-    let j = 0;
-    for (; j + 8 <= N; j += 8) {
+    for (let j = 0; j < N; j += 8) {
       let s0 = zero, s1 = zero;
-      let pa = a0, pb = B + (<usize>j << 2);
-      for (let k = 0; k < K; k++, pa += ak, pb += ldb) {
+      let pa = a0, pb = P + <usize>(j >> 3) * panelBytes;
+      for (let k = 0; k < kc; k++, pa += ak, pb += 32) {
         const x = v128.load32_splat(pa);
         s0 = fma4(s0, x, v128.load(pb)); s1 = fma4(s1, x, v128.load(pb, 16));
       }
       const pc = c0 + (<usize>j << 2);
-      addTo(pc, s0); addTo(pc + 16, s1);
-    }
-    for (; j + 4 <= N; j += 4) {
-      let s0 = zero;
-      let pa = a0, pb = B + (<usize>j << 2);
-      for (let k = 0; k < K; k++, pa += ak, pb += ldb) s0 = fma4(s0, v128.load32_splat(pa), v128.load(pb));
-      addTo(c0 + (<usize>j << 2), s0);
-    }
-    for (; j < N; j++) {
-      let s: f32 = 0;
-      let pa = a0, pb = B + (<usize>j << 2);
-      for (let k = 0; k < K; k++, pa += ak, pb += ldb) s += load<f32>(pa) * load<f32>(pb);
-      const pc = c0 + (<usize>j << 2);
-      store<f32>(pc, load<f32>(pc) + s);
+      if (j + 8 <= N) { addTo(pc, s0); addTo(pc + 16, s1); }
+      else { v128.store(tile, s0); v128.store(tile, s1, 16); addTile(pc, ldc, tile, 1, N - j); }
     }
   }
 }
 
-/**
- * K in chunks of KC: C only accumulates, so each chunk is a GEMM of its own, and the chunk of B
- * it streams for every block of C (KC rows) stays in cache. Without it a long K (the T·B rows
- * of a weight gradient) evicts B between blocks: 24 vs 30+ GFLOP/s at 512×128×1792 here.
- */
-const KC = 128;
-/** Rows of A per packed panel in gemmTN: the panel (KC × MC floats, 32 KiB) stays in L1. */
-const MC = 64;
-/** Floats of workspace gemmTNs needs (one panel). */
-export function gemmWorkSize(): i32 {
-  return KC * MC;
-}
-
-/** C (M,N) += A (M,K) · B (K,N), rows of A, B, C lda, ldb, ldc floats apart. */
-export function gemmNNs(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, lda: i32, ldb: i32, ldc: i32): void {
-  const ai = <usize>lda << 2, ldb4 = <usize>ldb << 2, ldc4 = <usize>ldc << 2;
+/** The packed GEMM behind gemmNNs and gemmTNs: C (M,N) += Â (M,K) · B (K,N), Â(i,k) at
+ *  A + i·ai + k·ak; packA: copy each MC × KC block of Â first (for gemmTN, whose ai is 4). */
+// @ts-ignore: decorator
+@inline function gemmPacked(C: usize, A: usize, ai: usize, ak: usize, B: usize, ldb: usize, ldc: usize,
+                            M: i32, N: i32, K: i32, work: usize, packA: bool): void {
+  const P = work, Ablock = work + (<usize>(KC * NC) << 2), tile = Ablock + (<usize>(KC * MC) << 2);
   for (let k0 = 0; k0 < K; k0 += KC) {
-    gemmXN(C, A + (<usize>k0 << 2), B + <usize>k0 * ldb4, M, N, min(KC, K - k0), ai, 4, ldb4, ldc4);
+    const kc = min(KC, K - k0);
+    for (let j0 = 0; j0 < N; j0 += NC) {
+      const nc = min(NC, N - j0);
+      packB(P, B + <usize>k0 * ldb + (<usize>j0 << 2), ldb, kc, nc);
+      const Cj = C + (<usize>j0 << 2);
+      if (!packA) { tiles(Cj, ldc, A + <usize>k0 * ak, ai, ak, P, M, nc, kc, tile); continue; }
+      for (let i0 = 0; i0 < M; i0 += MC) {
+        const mc = min(MC, M - i0), rowBytes = <usize>mc << 2;
+        let src = A + <usize>k0 * ak + <usize>i0 * ai;
+        for (let k = 0; k < kc; k++, src += ak) memory.copy(Ablock + <usize>k * rowBytes, src, rowBytes);
+        tiles(Cj + <usize>i0 * ldc, ldc, Ablock, 4, rowBytes, P, mc, nc, kc, tile);
+      }
+    }
   }
+}
+
+/** C (M,N) += A (M,K) · B (K,N), rows of A, B, C lda, ldb, ldc floats apart; work: gemmWorkSize() floats. */
+export function gemmNNs(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, lda: i32, ldb: i32, ldc: i32, work: usize): void {
+  gemmPacked(C, A, <usize>lda << 2, 4, B, <usize>ldb << 2, <usize>ldc << 2, M, N, K, work, false);
 }
 
 /** C (M,N) += A (K,M)ᵀ · B (K,N), rows of A, B, C lda, ldb, ldc floats apart; work: gemmWorkSize() floats. */
 export function gemmTNs(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, lda: i32, ldb: i32, ldc: i32, work: usize): void {
-  const lda4 = <usize>lda << 2, ldb4 = <usize>ldb << 2, ldc4 = <usize>ldc << 2;
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    const kc = min(KC, K - k0);
-    for (let i0 = 0; i0 < M; i0 += MC) {
-      const mc = min(MC, M - i0), rowBytes = <usize>mc << 2;
-      let src = A + <usize>k0 * lda4 + (<usize>i0 << 2);
-      for (let k = 0; k < kc; k++, src += lda4) memory.copy(work + <usize>k * rowBytes, src, rowBytes);
-      gemmXN(C + <usize>i0 * ldc4, work, B + <usize>k0 * ldb4, mc, N, kc, 4, rowBytes, ldb4, ldc4);
-    }
-  }
+  gemmPacked(C, A, 4, <usize>lda << 2, B, <usize>ldb << 2, <usize>ldc << 2, M, N, K, work, true);
 }
 
-/** C (M,N) += A (M,K) · B (K,N) */
-export function gemmNN(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32): void {
-  gemmNNs(C, A, B, M, N, K, K, N, N);
+/** C (M,N) += A (M,K) · B (K,N); work: gemmWorkSize() floats */
+export function gemmNN(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, work: usize): void {
+  gemmNNs(C, A, B, M, N, K, K, N, N, work);
 }
 
 /** C (M,N) += A (K,M)ᵀ · B (K,N); work: gemmWorkSize() floats */

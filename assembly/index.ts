@@ -14,4 +14,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { softmaxXent, sumSquares, scale, sgdStep, adamStep, rmspropStep, adagradStep } from "./train";
-export { peakMulAdd } from "./peak";
+export { peakMulAdd, peakTile } from "./peak";

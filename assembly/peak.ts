@@ -25,3 +25,28 @@ export function peakMulAdd(iters: i32): f32 {
   const t = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), a6));
   return f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1) + f32x4.extract_lane(t, 2) + f32x4.extract_lane(t, 3);
 }
+
+/**
+ * The same ceiling measured the way a GEMM meets it: the 4 × 8 register tile of assembly/gemm.ts
+ * (eight accumulators; per step two vector loads, four broadcast loads, 8 mul + 8 add) over a
+ * 4 KiB panel and 2 KiB of A values that stay in L1 (buf: 6 KiB of any data). Runs `iters` steps
+ * (64 flops each); returns a lane sum.
+ */
+export function peakTile(iters: i32, buf: usize): f32 {
+  const zero = f32x4.splat(0);
+  let s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
+  for (let k = 0; k < iters; k++) {
+    const pb = buf + (<usize>(k & 127) << 5), pa = buf + 4096 + (<usize>(k & 127) << 4);
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(pa);
+    s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa + 4);
+    s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa + 8);
+    s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa + 12);
+    s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+  }
+  const t = f32x4.add(f32x4.add(f32x4.add(s00, s01), f32x4.add(s10, s11)), f32x4.add(f32x4.add(s20, s21), f32x4.add(s30, s31)));
+  return f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1) + f32x4.extract_lane(t, 2) + f32x4.extract_lane(t, 3);
+}

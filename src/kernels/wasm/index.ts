@@ -158,7 +158,7 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
   const arena = new Arena(memory, raw.heapBase() >>> 0);
   const io = new Marshal(arena);
   const workBytes = raw.gemmWorkSize() * 4;
-  const work = [arena.allocBytes(workBytes), arena.allocBytes(workBytes)]; // gemmTN panels, one per thread
+  const work = [arena.allocBytes(workBytes), arena.allocBytes(workBytes)]; // GEMM packing buffers, one per thread
   let threads = threadCount(opts.threads);
   let pool: ThreadPool | null = null;
   const newPool = () => new ThreadPool(module, memory, arena, raw as unknown as Record<string, unknown>, work[1]!);
@@ -176,7 +176,7 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
   const gemmCall = (which: "gemmNN" | "gemmNT" | "gemmTN", pC: number, pA: number, pB: number, M: number, N: number, K: number) => {
     const lda = which === "gemmTN" ? M : K, ldb = which === "gemmNT" ? K : N, ldc = N;
     const op = `${which}s` as "gemmNNs" | "gemmNTs" | "gemmTNs";
-    const args = which === "gemmTN" ? [pC, pA, pB, M, N, K, lda, ldb, ldc, work[0]!] : [pC, pA, pB, M, N, K, lda, ldb, ldc];
+    const args = which === "gemmNT" ? [pC, pA, pB, M, N, K, lda, ldb, ldc] : [pC, pA, pB, M, N, K, lda, ldb, ldc, work[0]!];
     const macs = M * N * K;
     const p = macs >= PARALLEL_GEMM_MACS ? twoThreads() : null;
     const byN = N >= 16 && (M < 64 || N >= 4 * M);

@@ -24,9 +24,9 @@
 import type { Arena } from "./arena.ts";
 
 /** The exports a worker may run, with one letter per argument: i = i32/pointer, f = f32, w = the
- *  calling thread's own workspace (gemmTN's packing panel: each thread passes its own). */
+ *  calling thread's own workspace (the GEMMs' packing buffers: each thread passes its own). */
 export const WORKER_OPS = [
-  ["gemmNNs", "iiiiiiiii"],
+  ["gemmNNs", "iiiiiiiiiw"],
   ["gemmNTs", "iiiiiiiii"],
   ["gemmTNs", "iiiiiiiiiw"],
   ["lstmForward", "iiiiiiiiffii"],
