@@ -52,10 +52,11 @@ export function learningCurveSvg(log: TrainLog): string {
   const series: Series[] = [{ name: `training loss (mean of ${w} step${w > 1 ? "s" : ""})`, x: sm.x, y: sm.y, color: PALETTE[0] }];
   const te = log.epochs.filter((e) => e.testLoss !== null);
   if (te.length) series.push({ name: "held-out loss (per epoch)", x: te.map((e) => e.step), y: te.map((e) => e.testLoss!), color: PALETTE[1], dash: true });
-  const acc = log.epochs.filter((e) => e.testAccuracy !== null).map((e) => `${(100 * e.testAccuracy!).toFixed(1)} %`);
+  const withAcc = log.epochs.filter((e) => e.testAccuracy !== null).slice(-6);
+  const acc = withAcc.map((e) => `${(100 * e.testAccuracy!).toFixed(1)} %`);
   return linePlotSvg({
     title: `Learning curve: ${log.cell.toUpperCase()} on ${log.task}`,
-    subtitle: acc.length ? `held-out accuracy by epoch: ${acc.slice(-6).join(", ")}` : undefined,
+    subtitle: acc.length ? `held-out accuracy after epoch${acc.length > 1 ? `s ${withAcc[0].epoch}–${withAcc[withAcc.length - 1].epoch}` : ` ${withAcc[0].epoch}`}: ${acc.join(", ")}` : undefined,
     xLabel: "training step (batches)", yLabel: log.lossKind === "class" ? "cross-entropy (nats per prediction)" : "mean squared error",
     series, yScale: "linear",
   });
@@ -102,7 +103,7 @@ export function memorySvg(m: MemoryProbe): string {
     yLabel: "held-out accuracy (%)",
     series: cells.map((c) => {
       const rs = m.results.filter((r) => r.cell === c);
-      return { name: c.toUpperCase(), x: rs.map((r) => r.lag), y: rs.map((r) => 100 * r.accuracy), color: CELL_COLORS[c] };
+      return { name: c.toUpperCase(), x: rs.map((r) => r.lag), y: rs.map((r) => 100 * r.accuracy), color: CELL_COLORS[c], markers: true };
     }),
     yMin: 0, yMax: 100, xScale: "log",
     hlines: [{ y: 100 / m.symbols, label: `chance ${(100 / m.symbols).toFixed(1)} %` }],

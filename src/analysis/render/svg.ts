@@ -53,7 +53,7 @@ export function fmtValue(v: number): string {
 /** 10^k written with a superscript-like exponent that any font can draw */
 function pow10(k: number): string { return k === 0 ? "1" : k === 1 ? "10" : k === -1 ? "0.1" : `1e${k}`; }
 
-export interface Series { name: string; x: number[]; y: number[]; color?: string; dash?: boolean; width?: number }
+export interface Series { name: string; x: number[]; y: number[]; color?: string; dash?: boolean; width?: number; markers?: boolean }
 
 export interface LinePlotSpec {
   title: string;
@@ -140,7 +140,7 @@ export function linePlotSvg(p: LinePlotSpec): string {
       pen = true;
     });
     body.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="${s.width ?? 2}"${s.dash ? ` stroke-dasharray="7 4"` : ""} clip-path="url(#plot)"/>`);
-    if (s.x.length === 1 && ok(s.y[0])) body.push(`<circle cx="${f(tx(s.x[0]))}" cy="${f(ty(s.y[0]))}" r="3" fill="${color}"/>`);
+    if (s.markers || s.x.length === 1) s.x.forEach((xv, j) => { if (ok(s.y[j])) body.push(`<circle cx="${f(tx(xv))}" cy="${f(ty(s.y[j]))}" r="3.5" fill="${color}"/>`); });
   });
   if (p.series.length > 1 || p.series[0]?.name) {
     const items = p.series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dash: s.dash }));
