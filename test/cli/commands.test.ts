@@ -7,8 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli as run, readJson, pngSize, close, type CliResult } from "./helpers.ts";
 
-// many small runs side by side on a 2-core machine: one wasm thread each (no spinning helpers)
+// many small runs side by side on a 2-core machine: one wasm thread each (no spinning helpers);
+// this process too (set before its first kernel call), so that the library's float32 training
+// sums in the same order as the CLI's and the numbers can be compared exactly
 const runCli = (args: string[]) => run(args, { RNNLAB_THREADS: "1" });
+process.env.RNNLAB_THREADS = "1";
 import {
   paramTable, loadTraining, evaluate, data, gradFlow, memoryProbe, ablate, modelGateStats, generate, type Batch,
 } from "../../src/index.ts";
