@@ -45,7 +45,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       // commander passes the positional arguments, then the options object, then the Command
       const cmd = params[params.length - 1] as Command;
       const args = params.slice(0, -2).filter((a): a is string => typeof a === "string");
-      code = spec.worker ? await runInWorker(spec, cmd.opts(), args, flag, ctx) : (await spec.run(cmd.opts(), ctx, args)) ?? 0;
+      code = spec.worker ? await runInWorker(spec, cmd.opts(), args, flag, ctx, progress) : (await spec.run(cmd.opts(), ctx, args)) ?? 0;
       if (ctx.stopped() && code === 0) code = EXIT_INTERRUPTED;
     });
   }
@@ -61,12 +61,13 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   return code;
 }
 
-function runInWorker(spec: CommandSpec, opts: Record<string, unknown>, args: string[], flag: Int32Array, ctx: CommandContext): Promise<number> {
+function runInWorker(spec: CommandSpec, opts: Record<string, unknown>, args: string[], flag: Int32Array, ctx: CommandContext,
+                     progress: ReturnType<typeof terminalProgress>): Promise<number> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker.mjs", import.meta.url), { workerData: { name: spec.name, opts, args, flag } });
     let settled = false;
     worker.on("message", (m: WorkerMessage) => {
-      if (m.type === "log") { ctx.progress.stop(); ctx.log(m.line); }
+      if (m.type === "log") progress.around(() => ctx.log(m.line));
       else if (m.type === "progress") {
         if (m.op === "start") ctx.progress.start(m.total!, m.label!);
         else if (m.op === "update") ctx.progress.update(m.value!, m.info, m.label);
