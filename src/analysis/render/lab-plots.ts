@@ -153,7 +153,8 @@ export function cellDiagramSvg(t: ParamTable): string {
     const y = top + i * (gh + gap), gx = 250, gw = 290;
     body.push(`<line x1="${inX + inW}" y1="${inTop + inH / 2}" x2="${gx}" y2="${y + gh / 2}" stroke="#999"/>`);
     body.push(`<rect x="${gx}" y="${y}" width="${gw}" height="${gh}" rx="8" fill="${PALETTE[i % PALETTE.length]}" fill-opacity="0.15" stroke="${PALETTE[i % PALETTE.length]}"/>`);
-    body.push(txt(gx + gw / 2, y + 22, `${letter} = ${act}(W_${letter} [x, h] + b_${letter})`, 13, "middle", "bold"));
+    const over = c.kind === "gru" && letter === "n" ? "[x, r⊙h]" : "[x, h]";   // the GRU candidate sees the reset state
+    body.push(txt(gx + gw / 2, y + 22, `${letter} = ${act}(W_${letter} ${over} + b_${letter})`, 13, "middle", "bold"));
     body.push(txt(gx + gw / 2, y + 40, `${name}: ${N} units`, 12));
     body.push(txt(gx + gw / 2, y + 56, `W_${letter}: (${D} + ${R}) × ${N} = ${fmt((D + R) * N)}, b_${letter}: ${N}`, 11, "middle", "normal", "#444"));
     body.push(`<line x1="${gx + gw}" y1="${y + gh / 2}" x2="${590}" y2="${top + inH / 2}" stroke="#999"/>`);
@@ -162,7 +163,7 @@ export function cellDiagramSvg(t: ParamTable): string {
   body.push(`<rect x="${ox}" y="${oy}" width="${150}" height="80" rx="8" fill="#f3f3f3" stroke="#333"/>`);
   const combine = c.kind === "lstm" ? ["c_t = f⊙c_t−1 + i⊙g", "h_t = o⊙tanh(c_t)"] : c.kind === "gru" ? ["h_t = (1−z)⊙n", "       + z⊙h_t−1"] : ["h_t = new state", ""];
   body.push(txt(ox + 75, oy + 30, combine[0], 11), txt(ox + 75, oy + 50, combine[1], 11));
-  body.push(txt(ox + 75, oy + 70, `h, c: ${N} values`, 11, "middle", "normal", "#555"));
+  body.push(txt(ox + 75, oy + 70, `${c.kind === "lstm" ? "h, c" : "h"}: ${N} values`, 11, "middle", "normal", "#555"));
   const fy = top + inH + 56;
   body.push(txt(W / 2, fy, `weights: ${gates.length} · N · (D + N) = ${gates.length} · ${N} · (${D} + ${R}) = ${fmt(gates.length * N * (D + R))};  ` +
     `biases: ${gates.length} · N = ${fmt(gates.length * N)} per bias vector`, 13));
