@@ -1,6 +1,6 @@
 // A probe network for the lab's experiments: ONE recurrent layer of any cell configuration
 // (gate activation, cell activation, peepholes, forget bias: everything createCell accepts) and a
-// dense head on the last step. SequenceModel covers the usual models; this one exists because the
+// dense head on the last step (or on every step, for the copy task). SequenceModel covers the usual models; this one exists because the
 // experiments vary what SequenceModel fixes (the ablation swaps activations) and look inside the
 // time loop (per-step state gradients for gradflow). Plain data in, plain numbers out, no I/O.
 import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
@@ -21,6 +21,8 @@ export interface ProbeNetConfig {
   cell: CellOptions;
   outputSize: number;
   loss: "value" | "class";
+  /** "last" (default): the head reads h_T; "every": every h_t (class targets per step, −1 = none) */
+  head?: "last" | "every";
   init?: InitScheme;
   seed?: number;
   dtype?: Dtype;
@@ -38,7 +40,7 @@ export class ProbeNet {
   readonly dtype: Dtype;
   private readonly runs = new Map<string, LayerRun>();
   private readonly scratch: Owned;
-  private last: { run: LayerRun; batch: Batch; preds: Buf; B: number } | null = null;
+  private last: { run: LayerRun; batch: Batch; preds: Buf; B: number; rows: number; headIn: Buf } | null = null;
 
   constructor(readonly config: ProbeNetConfig, readonly k: Kernels = defaultKernels()) {
     this.dtype = config.dtype ?? "float32";
@@ -79,32 +81,38 @@ export class ProbeNet {
     const run = this.runFor(input.T, input.B);
     run.X.set(input.x);
     run.forward(this.w, null, null, null);
-    const R = this.cell.config.outputSize, O = this.config.outputSize;
-    const preds = this.buf("preds", input.B * O);
-    this.head.forward(preds, run.hN.subarray(0, input.B * R), input.B);
-    this.last = { run, batch, preds, B: input.B };
+    const R = this.cell.config.outputSize, O = this.config.outputSize, every = this.config.head === "every";
+    const rows = every ? input.T * input.B : input.B;
+    const headIn = every ? run.outputs.subarray(0, rows * R) : run.hN.subarray(0, rows * R);   // (T·B, R) or (B, R)
+    const preds = this.buf("preds", rows * O);
+    this.head.forward(preds, headIn, rows);
+    this.last = { run, batch, preds, B: input.B, rows, headIn };
     return run;
   }
 
   /** Loss of the last forward; with backward, gradients ACCUMULATE into grads (the head reads h_T). */
   lossAndBackward(backward = true): ProbeStep {
     if (!this.last) throw new RnnlabError("ProbeNet.lossAndBackward: call forward first");
-    const { run, batch, preds, B } = this.last, O = this.config.outputSize, R = this.cell.config.outputSize;
-    const dPreds = backward ? this.buf("dPreds", B * O) : null;
+    const { run, batch, preds, rows, headIn } = this.last, O = this.config.outputSize, R = this.cell.config.outputSize;
+    const every = this.config.head === "every", want = every ? "classPerStep" : "class";
+    const dPreds = backward ? this.buf("dPreds", rows * O) : null;
     let loss: number, correct = 0, count: number;
     if (this.config.loss === "class") {
-      if (batch.target.kind !== "class") throw new RnnlabError(`ProbeNet: the class loss needs class targets, got ${batch.target.kind}`);
-      ({ loss, count } = softmaxCrossEntropy(dPreds, preds, batch.target.labels, B, O));
-      correct = countCorrect(preds, batch.target.labels, B, O).correct;
+      if (batch.target.kind !== want) throw new RnnlabError(`ProbeNet: the class loss with head "${this.config.head ?? "last"}" needs ${want} targets, got ${batch.target.kind}`);
+      const labels = (batch.target as { labels: Int32Array }).labels;
+      ({ loss, count } = softmaxCrossEntropy(dPreds, preds, labels, rows, O));
+      correct = countCorrect(preds, labels, rows, O).correct;
     } else {
+      if (every) throw new RnnlabError("ProbeNet: a head on every step supports class targets only");
       if (batch.target.kind !== "value") throw new RnnlabError(`ProbeNet: the value loss needs value targets, got ${batch.target.kind}`);
-      ({ loss, count } = meanSquaredError(dPreds, preds, batch.target.values, B * O));
+      ({ loss, count } = meanSquaredError(dPreds, preds, batch.target.values, rows * O));
     }
     if (!backward) return { loss, correct, count };
-    const hN = run.hN.subarray(0, B * R), dhN = this.buf("dhN", B * R);
-    dhN.fill(0);
-    this.head.backward(dhN, dPreds!, hN, B);
-    run.backward(this.w, this.dw, null, dhN, null, null);   // the loss reads only h_T
+    const dHead = this.buf("dHead", rows * R);
+    dHead.fill(0);                                        // Dense.backward accumulates into dx
+    this.head.backward(dHead, dPreds!, headIn, rows);
+    if (every) run.backward(this.w, this.dw, dHead, null, null, null);  // a cotangent for every output
+    else run.backward(this.w, this.dw, null, dHead, null, null);        // the loss reads only h_T
     return { loss, correct, count };
   }
 

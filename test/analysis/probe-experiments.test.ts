@@ -5,9 +5,30 @@ import assert from "node:assert/strict";
 import { ProbeNet, trainProbe, evaluateProbe } from "../../src/analysis/probe-net.ts";
 import { memoryProbe } from "../../src/analysis/memory.ts";
 import { ablate, ABLATION_VARIANTS } from "../../src/analysis/ablate.ts";
-import { addingProblem, delayedRecall } from "../../src/train/data/index.ts";
+import { addingProblem, copyTask, delayedRecall } from "../../src/train/data/index.ts";
+import { refKernels } from "../../src/kernels/index.ts";
+import type { Batch } from "../../src/train/batch.ts";
 
 describe("ProbeNet", () => {
+  for (const head of ["last", "every"] as const) {
+    it(`head "${head}": the gradient of every parameter matches central differences (float64)`, () => {
+      const data = head === "every" ? copyTask({ symbols: 3, length: 2, delay: 3, trainSize: 4, testSize: 4 }) : delayedRecall({ lag: 4, symbols: 3, trainSize: 4, testSize: 4 });
+      const net = new ProbeNet({ kind: "lstm", cell: { inputSize: data.inputSize, hiddenSize: 3, forgetBias: 1, usePeepholes: true }, outputSize: 3, loss: "class", head, seed: 4, dtype: "float64" }, refKernels);
+      const batch = data.batches("train", 4, 0)[Symbol.iterator]().next().value as Batch;
+      const loss = () => { net.forward(batch); return net.lossAndBackward(false).loss; };
+      net.zeroGrad(); net.forward(batch); net.lossAndBackward();
+      for (const [p, g] of [[net.params.flat, net.grads.flat], [net.head.params.flat, net.head.grads.flat]] as const) {
+        for (let i = 0; i < p.length; i += 3) {
+          const keep = p[i], eps = 1e-6;
+          p[i] = keep + eps; const up = loss(); p[i] = keep - eps; const down = loss(); p[i] = keep;
+          const num = (up - down) / (2 * eps);
+          assert.ok(Math.abs(num - g[i]) <= 1e-7 + 1e-5 * Math.abs(num), `param ${i}: numeric ${num} vs ${g[i]}`);
+        }
+      }
+      net.dispose();
+    });
+  }
+
   it("trains: GRU learns delayed recall at lag 3 well above chance", () => {
     const data = delayedRecall({ lag: 3, symbols: 4, trainSize: 4000, testSize: 200 });
     const net = new ProbeNet({ kind: "gru", cell: { inputSize: 5, hiddenSize: 16 }, outputSize: 4, loss: "class", seed: 1 });
@@ -31,6 +52,13 @@ describe("memoryProbe", () => {
       assert.ok(r.accuracy >= 0 && r.accuracy <= 1 && Number.isInteger(r.accuracy * 16));
     }
     assert.equal(m.stopped, false);
+  });
+  it("copy task: a head on every step, accuracy per copied symbol", () => {
+    const m = memoryProbe({ task: "copy", copyLength: 3, cells: ["gru"], lags: [2], hiddenSize: 16, symbols: 4, steps: 300, testSize: 64 });
+    assert.equal(m.task, "copy"); assert.equal(m.copyLength, 3);
+    const r = m.results[0];
+    assert.ok(Number.isInteger(r.accuracy * 64 * 3), "scored on 3 symbols of each of 64 sequences");
+    assert.ok(r.accuracy > 0.6, `GRU copies 3 symbols over a delay of 2: ${r.accuracy}`);
   });
   it("stops when asked, keeping finished points", () => {
     let n = 0;

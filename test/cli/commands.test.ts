@@ -35,6 +35,7 @@ const TRAIN = ["--task", "adding", "--seq-len", "12", "--units", "8", "--epochs"
 const NAMES = ["--task", "names", "--units", "8", "--epochs", "1", "--max-batches", "3", "--max-eval-batches", "2"];
 const GRADFLOW = ["--steps", "101", "--units", "12", "--batch-size", "4", "--train-steps", "4", "--train-len", "10", "--cells", "rnn,lstm"];
 const MEMORY = ["--lags", "2,5", "--cells", "rnn,gru", "--units", "6", "--train-steps", "4", "--test-size", "16", "--symbols", "4"];
+const COPY = ["--task", "copy", "--copy-length", "2", "--lags", "3", "--cells", "lstm", "--units", "6", "--train-steps", "4", "--test-size", "16", "--symbols", "4"];
 const ABLATE = ["--seq-len", "6", "--units", "4", "--train-steps", "6", "--variants", "baseline,gates tanh"];
 
 before(async () => {
@@ -44,12 +45,13 @@ before(async () => {
     runCli(["train", ...TRAIN, "--out", out("train")]),
     runCli(["train", ...NAMES, "--out", out("names")]),
   ]);
-  const [gradflow, memory, ablateR] = await Promise.all([
+  const [gradflow, memory, ablateR, copy] = await Promise.all([
     runCli(["gradflow", ...GRADFLOW, "--out", out("gradflow")]),
     runCli(["memory", ...MEMORY, "--out", out("memory")]),
     runCli(["ablate", ...ABLATE, "--out", out("ablate")]),
+    runCli(["memory", ...COPY, "--out", out("memory-copy")]),
   ]);
-  Object.assign(r, { params, train, names, gradflow, memory, ablate: ablateR });
+  Object.assign(r, { params, train, names, gradflow, memory, ablate: ablateR, copy });
   const ckpt = out("train", "checkpoint.safetensors");
   const [evalR, gates, gen] = await Promise.all([
     runCli(["eval", "--checkpoint", ckpt, "--out", out("eval")]),
@@ -134,6 +136,12 @@ describe("rnnlab commands on small configurations", () => {
       lib.results.map((x) => [x.cell, x.lag, x.accuracy]));
     assert.match(r.memory.stdout, /lag\s+RNN\s+GRU/);
     plot(out("memory", "memory"));
+    ok("copy");
+    const c = readJson(out("memory-copy", "memory.json"));
+    const libCopy = memoryProbe({ task: "copy", copyLength: 2, cells: ["lstm"], lags: [3], hiddenSize: 6, steps: 4, testSize: 16, symbols: 4 });
+    assert.equal(c.task, "copy");
+    assert.equal(c.results[0].accuracy, libCopy.results[0].accuracy);
+    assert.ok(close(c.results[0].testLoss, libCopy.results[0].testLoss, 1e-9));
   });
 
   it("ablate: the table and plots hold ablate()'s final losses", () => {

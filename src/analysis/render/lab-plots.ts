@@ -97,10 +97,11 @@ export function gateHeatmapSvg(s: GateStats): string {
 export function memorySvg(m: MemoryProbe): string {
   const cells = [...new Set(m.results.map((r) => r.cell))];
   return linePlotSvg({
-    title: "Memory length: recall one symbol after a lag",
-    subtitle: `delayed recall (${m.noise === "blank" ? "blank" : "distractor"} steps), ${m.symbols} symbols, ${m.hiddenSize} units, ${m.stepsPerRun} training steps per point, LSTM forget bias ${m.forgetBias ?? 0}`,
-    xLabel: "lag between the symbol and the question (time steps, log scale)",
-    yLabel: "held-out accuracy (%)",
+    title: m.task === "copy" ? `Memory length: copy ${m.copyLength} symbols after a delay` : "Memory length: recall one symbol after a lag",
+    subtitle: `${m.task === "copy" ? "copy task" : `delayed recall (${m.noise === "blank" ? "blank" : "distractor"} steps)`}, ${m.symbols} symbols, ${m.hiddenSize} units, ` +
+      `${m.stepsPerRun} training steps per point, LSTM forget bias ${m.forgetBias ?? 0}`,
+    xLabel: m.task === "copy" ? "delay between the sequence and its copy (time steps, log scale)" : "lag between the symbol and the question (time steps, log scale)",
+    yLabel: m.task === "copy" ? "held-out accuracy per copied symbol (%)" : "held-out accuracy (%)",
     series: cells.map((c) => {
       const rs = m.results.filter((r) => r.cell === c);
       return { name: c.toUpperCase(), x: rs.map((r) => r.lag), y: rs.map((r) => 100 * r.accuracy), color: CELL_COLORS[c], markers: true };

@@ -5,14 +5,16 @@ import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
 
 export const command: CommandSpec = {
   name: "memory",
-  summary: "how long can each cell remember? delayed-recall accuracy as the lag grows",
+  summary: "how long can each cell remember? delayed-recall (or copy) accuracy as the lag grows",
   worker: true,
   configure: (cmd) => cmd
+    .option("--task <name>", "recall (one symbol, answer at the end) or copy (reproduce a sequence after the lag)", oneOf(["recall", "copy"] as const), "recall")
+    .option("--copy-length <n>", "copy: symbols to reproduce", int(1), 5)
     .option("--cells <list>", "cells to compare", listOf(CELLS), ["rnn", "lstm", "gru"])
     .option("--lags <list>", "lags to train and test at", intList(1), [10, 25, 50, 100, 200, 400])
     .option("--units <N>", "hidden units", int(1), 32)
     .option("--symbols <n>", "distinct symbols (chance = 1/n)", int(2), 8)
-    .option("--noise <kind>", "what fills the lag: blank or symbols (distractors)", oneOf(["blank", "symbols"] as const), "blank")
+    .option("--noise <kind>", "recall: what fills the lag, blank or symbols (distractors)", oneOf(["blank", "symbols"] as const), "blank")
     .option("--train-steps <n>", "training steps per (cell, lag)", int(1), 800)
     .option("--batch-size <B>", "sequences per step", int(1), 32)
     .option("--lr <rate>", "Adam learning rate", num(0, Infinity, true), 0.01)
@@ -21,14 +23,15 @@ export const command: CommandSpec = {
     .option("--seed <n>", "seed", int(0), 1)
     .option("--out <dir>", "output directory", defaultOut("memory"))
     .option("--no-png", "write SVG only")
-    .addHelpText("after", "\nExample: rnnlab memory --cells rnn,lstm,gru --lags 10,25,50,100,200,400"),
+    .addHelpText("after", "\nExamples:\n  rnnlab memory --cells rnn,lstm,gru --lags 10,25,50,100,200,400\n  rnnlab memory --task copy --lags 10,50,100"),
   async run(o, ctx) {
     const { memoryProbe, memorySvg } = await import("../../index.ts");
     const dir = outDir(o.out as string), cells = o.cells as ("rnn" | "lstm" | "gru")[], lags = (o.lags as number[]).slice().sort((a, b) => a - b);
     const steps = o.trainSteps as number;
-    ctx.progress.start(cells.length * steps * lags.reduce((a, l) => a + l + 1, 0), "memory");
+    const task = o.task as "recall" | "copy", len = (l: number) => (task === "copy" ? 2 * (o.copyLength as number) + l : l + 1);
+    ctx.progress.start(cells.length * steps * lags.reduce((a, l) => a + len(l), 0), "memory");
     const m = memoryProbe({
-      cells, lags, hiddenSize: o.units as number, symbols: o.symbols as number, noise: o.noise as "blank", steps,
+      task, copyLength: o.copyLength as number, cells, lags, hiddenSize: o.units as number, symbols: o.symbols as number, noise: o.noise as "blank", steps,
       batchSize: o.batchSize as number, lr: o.lr as number, forgetBias: o.forgetBias as number, testSize: o.testSize as number, seed: o.seed as number,
       onProgress: (done, _t, label) => ctx.progress.update(done, "", label), shouldStop: () => ctx.stopped(),
     });
