@@ -8,7 +8,7 @@
 //   example.html, example.js   rnnlab.js used from a plain <script type="module">, no bundler
 // Run with tsx (`node --import tsx`): the data are extracted with the library's own dataset code.
 // The browser never sees node:fs: src/kernels/wasm/load.ts is replaced by load-web.ts, and the
-// only other node: imports the entry reaches (src/io/checkpoint.ts) go to a shim that throws on use.
+// only other node: imports the entry reaches (src/io/checkpoint.ts, src/io/atomic-file.ts) go to a shim that throws on use.
 // Any other node: import fails the build (esbuild cannot resolve it for platform "browser").
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -20,6 +20,8 @@ import { firstNames, mnistRows } from "../src/train/data/index.ts";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "dist", "web");
 const web = join(root, "src", "web");
+// the modules whose node: imports (atomic file writes) go to the throwing shim in the browser
+const nodeIoImporters = new Set([join(root, "src", "io", "checkpoint.ts"), join(root, "src", "io", "atomic-file.ts")]);
 const MNIST_TRAIN = 1000, MNIST_TEST = 200;
 const t0 = performance.now();
 
@@ -42,7 +44,7 @@ const browserSwaps = {
     b.onResolve({ filter: /^\.\/load\.ts$/ }, (args) =>
       args.resolveDir === wasmDir ? { path: join(wasmDir, "load-web.ts") } : undefined);
     b.onResolve({ filter: /^node:(fs|path|crypto)$/ }, (args) =>
-      args.importer === join(root, "src", "io", "checkpoint.ts") ? { path: join(web, "shims", "node-io.ts") } : undefined);
+      nodeIoImporters.has(args.importer) ? { path: join(web, "shims", "node-io.ts") } : undefined);
   },
 };
 const common = {

@@ -30,6 +30,10 @@ const LAST_ACT = 7;                                  // Act.Elu
 export interface WasmKernelsOptions {
   /** 1 or 2 (default: RNNLAB_THREADS, else 2 where there are two cores and worker_threads). */
   threads?: number;
+  /** Work from which a call is shared with the second thread (defaults: PARALLEL_GEMM_MACS,
+   *  PARALLEL_POINTWISE; bench/threads.ts sets 0 to measure where sharing starts to pay). */
+  parallelGemmMacs?: number;
+  parallelPointwise?: number;
 }
 
 export interface WasmKernels extends Kernels {
@@ -71,11 +75,13 @@ function threadCount(n: number | undefined): number {
   return n;
 }
 
-/** Work (multiply-adds) from which a GEMM is split across two threads, and batch elements (B·H)
- *  from which a pointwise cell step is: below these a hand-off costs more than it saves
- *  (measured by bench/threads.ts). */
-export const PARALLEL_GEMM_MACS = 1 << 18;
-export const PARALLEL_POINTWISE = 1 << 13;
+/** Work (multiply-adds) from which a GEMM is shared between two threads, and batch elements (B·H)
+ *  from which a pointwise cell step is: below these a hand-off costs more than it saves. Measured
+ *  by bench/threads.ts (table in bench/RESULTS.md): a time step's GEMM runs 0.77× as fast on two
+ *  threads at 2^16 multiply-adds, 1.17× at 2^18, 1.4–1.8× above; an LSTM step 0.99× at B·H = 256,
+ *  1.3× at 512, 1.55× at 1024, 1.6–2× above. */
+export const PARALLEL_GEMM_MACS = 1 << 17;
+export const PARALLEL_POINTWISE = 1 << 10;
 
 function newMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
@@ -160,6 +166,7 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
   const workBytes = raw.gemmWorkSize() * 4;
   const work = [arena.allocBytes(workBytes), arena.allocBytes(workBytes)]; // GEMM packing buffers, one per thread
   let threads = threadCount(opts.threads);
+  const gemmMin = opts.parallelGemmMacs ?? PARALLEL_GEMM_MACS, pointwiseMin = opts.parallelPointwise ?? PARALLEL_POINTWISE;
   let pool: ThreadPool | null = null;
   const newPool = () => new ThreadPool(module, memory, arena, raw as unknown as Record<string, unknown>, work[1]!);
   const twoThreads = (): ThreadPool | null => {
@@ -178,7 +185,7 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
     const op = `${which}s` as "gemmNNs" | "gemmNTs" | "gemmTNs";
     const args = which === "gemmNT" ? [pC, pA, pB, M, N, K, lda, ldb, ldc] : [pC, pA, pB, M, N, K, lda, ldb, ldc, work[0]!];
     const macs = M * N * K;
-    const p = macs >= PARALLEL_GEMM_MACS ? twoThreads() : null;
+    const p = macs >= gemmMin ? twoThreads() : null;
     const byN = N >= 16 && (M < 64 || N >= 4 * M);
     const units = byN ? N : M, align = byN ? 8 : 4;
     const chunk = Math.ceil(units / chunksFor(macs, PARALLEL_GEMM_MACS / 2) / align) * align;
@@ -193,7 +200,7 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
   /** A pointwise cell kernel over B rows, shared with the worker by rows when B·H is big enough.
    *  `rowArgs[i]` is the floats per batch row of pointer argument i (0: shared, not moved). */
   const rowsCall = (op: WorkerOp, args: number[], rowArgs: readonly number[], B: number, H: number, bIndex: number) => {
-    const p = B >= 2 && B * H >= PARALLEL_POINTWISE ? twoThreads() : null;
+    const p = B >= 2 && B * H >= pointwiseMin ? twoThreads() : null;
     if (p === null) { (raw[op as keyof RawExports] as unknown as (...a: number[]) => void)(...args); return; }
     const chunk = Math.ceil(B / Math.min(B, chunksFor(B * H, PARALLEL_POINTWISE / 2)));
     p.run(op, args, rowArgs.map((r, i) => (args[i] !== 0 ? 4 * r * H : 0)), bIndex, B, chunk);

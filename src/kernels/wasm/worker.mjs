@@ -33,7 +33,7 @@ function help(seq) {
     for (let i = 0; i < n; i++) if (deltas[i] !== 0) call[i] += u0 * deltas[i];
     call[countIdx] = u1 - u0;
     try { fn(...call); } catch (err) { ints[L.ERR] = 1; console.error(`rnnlab worker: ${err?.stack ?? err}`); }
-    if (Atomics.add(ints, L.FIN, 1) + 1 === ints[L.NCHUNKS]) Atomics.notify(ints, L.FIN);
+    if (Atomics.add(ints, L.FIN, 1) + 1 === ints[L.NCHUNKS]) Atomics.notify(ints, L.FIN);   // the poster may sleep on FIN
   }
 }
 

@@ -1,5 +1,5 @@
 // Stand-in for node:fs, node:path and node:crypto in the browser bundle. Only src/io/checkpoint.ts
-// (atomic checkpoint files) imports them among the modules the browser entry reaches; calling
+// and src/io/atomic-file.ts (atomic files) import them among the modules the browser entry reaches; calling
 // any of these says why instead of failing with "undefined is not a function". A new name
 // imported from a node: module makes the web build fail ("No matching export"), which is wanted:
 // it means Node-only code reached the browser bundle.
