@@ -40,6 +40,7 @@ const saved = render ? JSON.parse(readFileSync("bench/results.json", "utf8")) : 
 const results: Record<string, Record<string, Result>> = saved?.results ?? {};
 let profile: Result[] = saved?.profile ?? [];
 let scaling: Result[] = saved?.scaling ?? [];
+let threadSweep: Result[] = saved?.threads ?? [];
 const log: string[] = [];
 
 function runJsonLines(cmd: string, args: string[], label: string): Result[] {
@@ -69,6 +70,7 @@ if (!render) {
   const train = workloads.split(",").filter((w) => w !== "W5").join(",");
   if (train && !process.argv.includes("--no-profile")) profile = runJsonLines(process.execPath, [...tsx, "bench/profile.ts", "--workloads", train], "profile");
   if (!process.argv.includes("--no-scaling") && !quick) scaling = runJsonLines(process.execPath, [...tsx, "bench/scaling.ts"], "scaling");
+  if (!quick) threadSweep = runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--json"], "threads");
 }
 
 // ---- rendering
@@ -181,11 +183,20 @@ if (scaling.length) {
   }
 }
 
+if (threadSweep.length) {
+  lines.push(`## When two threads pay (bench/threads.ts: one time step's GEMM B × 4H × H and LSTM pointwise step, always shared)`, ``,
+    `| B | H | GEMM multiply-adds | 1 thread µs | 2 threads µs | speed-up | pointwise B·H | 1 thread µs | 2 threads µs | speed-up |`, `|---|---|---|---|---|---|---|---|---|---|`);
+  for (const r of threadSweep) {
+    lines.push(`| ${r.B} | ${r.H} | ${r.macs.toLocaleString("en")} | ${fmt(r.gemm_us[0])} | ${fmt(r.gemm_us[1])} | ${fmt(r.gemm_us[0] / r.gemm_us[1])} | ${r.pointwise} | ${fmt(r.pointwise_us[0])} | ${fmt(r.pointwise_us[1])} | ${fmt(r.pointwise_us[0] / r.pointwise_us[1])} |`);
+  }
+  lines.push(``, `The thresholds in src/kernels/wasm/index.ts (GEMM from 2^17 multiply-adds, pointwise from B·H = 1,024) sit where the speed-up crosses 1.`, ``);
+}
+
 const notes = CONTENDERS.filter((c) => c.note && results[c.name]).map((c) => `- ${c.name}: ${c.note}`);
 for (const [name, byW] of Object.entries(results)) for (const r of Object.values(byW)) {
   if (r.stopped) notes.push(`- ${name} ${r.workload}: ${r.stopped} (${fmt(r.train_single_step_ms)} ms, ${fmt(r.train_single_step_ms / ms(wasm1[r.workload]))}× rnnlab-wasm)`);
 }
 if (notes.length || log.length) lines.push(`Notes:`, ...notes, ...log.map((l) => `- ${l}`), ``);
-if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, results, profile, scaling }, null, 1) + "\n");
+if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, results, profile, scaling, threads: threadSweep }, null, 1) + "\n");
 writeFileSync("bench/RESULTS.md", lines.join("\n"));
 console.log(lines.join("\n"));
