@@ -5,7 +5,7 @@
 //   peepholes on (Gers & Schmidhuber 2000) · forget bias 0 instead of 1
 // The baseline is TF-1's BasicLSTMCell: sigmoid gates, tanh, forget bias 1 (the note's cell).
 import { ABLATION_VARIANTS } from "./ablate-variants.ts";
-import { addingProblem } from "../train/data/index.ts";
+import { addingProblem } from "../train/data/synthetic.ts";
 import { ProbeNet, trainProbe, evaluateProbe } from "./probe-net.ts";
 
 export { ABLATION_VARIANTS, type AblationVariant } from "./ablate-variants.ts";

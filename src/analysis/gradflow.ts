@@ -9,7 +9,7 @@
 // Measured in float64 so that a gradient of 1e-40 is a number, not a float32 zero.
 import type { CellKind } from "../cells/index.ts";
 import type { Batch } from "../train/batch.ts";
-import { addingProblem } from "../train/data/index.ts";
+import { addingProblem } from "../train/data/synthetic.ts";
 import { ProbeNet, trainProbe } from "./probe-net.ts";
 import { refKernels } from "../kernels/index.ts";
 

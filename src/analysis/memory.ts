@@ -4,7 +4,7 @@
 //   copy    `copyLength` symbols, a delay of `lag` steps, then the symbols again (accuracy per symbol) This tests claims like "an LSTM forgets beyond ~200 steps": the answer
 // depends on training budget and task as much as on the cell, so the result records both.
 import type { CellKind } from "../cells/index.ts";
-import { copyTask, delayedRecall } from "../train/data/index.ts";
+import { copyTask, delayedRecall } from "../train/data/synthetic.ts";
 import { ProbeNet, trainProbe, evaluateProbe } from "./probe-net.ts";
 
 export interface MemoryOptions {

@@ -39,10 +39,13 @@ export { encodeSafetensors, decodeSafetensors } from "../io/safetensors.ts";
 export * as data from "./data.ts";
 export type { Batch, SeqDataset } from "../train/batch.ts";
 export { summary } from "../analysis/summary.ts";
-// The lab's analysis (src/analysis/lab.ts), except gradFlow, memoryProbe and ablate: those import
-// their synthetic tasks through src/train/data/index.ts, which also reaches the Node-only datasets.
+// The lab's analysis (src/analysis/lab.ts): its experiments use only the synthetic tasks
+// (src/train/data/synthetic.ts), so all of it runs in the browser.
 export { ProbeNet, trainProbe, evaluateProbe, type ProbeNetConfig, type TrainProbeOptions, type TrainProbeResult } from "../analysis/probe-net.ts";
 export { gateStats, modelGateStats, layerZero, type GateStats, type GateSummary } from "../analysis/gates.ts";
+export { gradFlow, measureGradFlow, type GradFlow, type GradFlowCurve, type GradFlowOptions, type GradFlowRatio } from "../analysis/gradflow.ts";
+export { memoryProbe, type MemoryProbe, type MemoryOptions, type MemoryResult } from "../analysis/memory.ts";
+export { ablate, ABLATION_VARIANTS, type Ablation, type AblationOptions, type AblationRow, type AblationVariant } from "../analysis/ablate.ts";
 export {
   gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, ablationBarsSvg, ablationCurvesSvg, cellDiagramSvg, lossCurveSvg,
   type TrainLog,

@@ -41,9 +41,11 @@ Atomics.store(ints, L.STATE, 1);
 Atomics.notify(ints, L.STATE);
 let seen = Atomics.load(ints, L.SEQ);
 for (;;) {
-  let spins = 0;
+  let spins = 0, since = 0;
   while (Atomics.load(ints, L.SEQ) === seen) {
-    if (++spins > L.SPINS) { Atomics.wait(ints, L.SEQ, seen); spins = 0; }
+    if ((++spins & 1023) !== 0) continue;
+    if (since === 0) since = performance.now();
+    else if (performance.now() - since > L.SPIN_MS) { Atomics.wait(ints, L.SEQ, seen); since = 0; }
   }
   seen = Atomics.load(ints, L.SEQ);
   if (ints[L.OP] === L.QUIT) break;
