@@ -22,9 +22,14 @@ function stats(ts: number[]) {
   const med = n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   return { n, median_ms: med, min_ms: s[0], mean_ms: s.reduce((a, b) => a + b, 0) / n, max_ms: s[n - 1] };
 }
+/** Warm-up: at least `warmup` calls and at least 1 s, so that V8 has replaced the baseline (Liftoff)
+ *  code of the wasm kernels with optimised code before anything is timed; the first calls are
+ *  reported separately. */
 function timed(fn: () => void, warmup = 2) {
-  const first: number[] = [];
-  for (let i = 0; i < warmup; i++) { const t0 = performance.now(); fn(); first.push(performance.now() - t0); }
+  const first: number[] = [], warmStart = performance.now();
+  while (first.length < warmup || (performance.now() - warmStart < 1000 && first.length < 50)) {
+    const t0 = performance.now(); fn(); first.push(performance.now() - t0);
+  }
   const ts: number[] = [], start = performance.now();
   while (ts.length < maxIters) {
     const t0 = performance.now(); fn(); ts.push(performance.now() - t0);
