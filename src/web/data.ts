@@ -18,15 +18,11 @@ export {
   type SyntheticSizes, type AddingOptions, type CopyOptions, type RecallOptions, type SineOptions,
 } from "../train/data/synthetic.ts";
 export { CharVocab, type CharVocabOptions, type SpecialToken } from "../train/data/vocab.ts";
+import type { FirstNames } from "../train/data/names.ts";
 export { makeDataset, packBatch, shuffledIndices, passOrder, mixSeed, SPLITS, type DatasetSpec, type Example, type Split } from "../train/data/batching.ts";
 
-export type NamesDataset = SeqDataset & {
-  readonly vocab: CharVocab;
-  readonly startId: number;
-  readonly endId: number;
-  readonly maxT: number;
-  names(split: Split): readonly string[];
-};
+/** The same shape as Node's data.firstNames() (a type-only import: no Node code reaches the bundle). */
+export type NamesDataset = FirstNames;
 
 /** The names task (as data.firstNames() in Node) from its two lists. */
 export function namesDataset(lists: { train: readonly string[]; test: readonly string[] }): NamesDataset {
