@@ -11,21 +11,24 @@
 //   an out-of-bounds write in wasm would silently corrupt a neighbouring arena block.
 // - Results differ from ref by f32 rounding: ref computes in double and rounds once on store;
 //   wasm computes in f32, with its own exp/tanh (assembly/math.ts, a few ulp).
-// - Two threads (threads.ts): big GEMMs and pointwise steps are cut in two, the worker runs one
-//   half; results are bit-for-bit those of one thread.
-// Not here: the allocator (arena.ts), reading the binary (load.ts), the kernels themselves (assembly/).
+// - Two threads (threads.ts): big GEMMs and pointwise steps are cut into chunks that this thread
+//   and a worker share; results are bit-for-bit those of one thread.
+// Not here: the allocator (arena.ts), pointers and argument checks (marshal.ts), the loss and
+// optimizer kernels (train-kernels.ts), threads (threads.ts), reading the binary (load.ts), the
+// kernels themselves (assembly/).
 import type { instantiate } from "../../../build/rnnlab.js";
 import { refKernels as ref } from "../ref/index.ts";
-import type { Act, Buf, Dtype, Kernels, LstmPointwiseOpts } from "../types.ts";
+import type { Buf, Dtype, Kernels, LstmPointwiseOpts } from "../types.ts";
 import { Arena, ArenaFloat32Array, MAX_PAGES } from "./arena.ts";
 import { loadWasmModule, loadWasmModuleSync } from "./load.ts";
 import { ThreadPool, defaultThreadCount, type WorkerOp } from "./threads.ts";
+import { Marshal, actCode, dim, is64 } from "./marshal.ts";
+import { trainKernels } from "./train-kernels.ts";
 
 /** The module's exports, typed by the .d.ts that `asc --bindings raw` generates. */
 export type RawExports = Awaited<ReturnType<typeof instantiate>>;
 
 const INITIAL_PAGES = 16;                            // --initialMemory in scripts/build-wasm.mjs
-const LAST_ACT = 7;                                  // Act.Elu
 
 export interface WasmKernelsOptions {
   /** 1 or 2 (default: RNNLAB_THREADS, else 2 where there are two cores and worker_threads). */
@@ -85,75 +88,6 @@ export const PARALLEL_POINTWISE = 1 << 10;
 
 function newMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
-}
-
-// ---- argument checks ----
-
-function is64(a: Buf | null, b?: Buf | null, c?: Buf | null, d?: Buf | null, e?: Buf | null,
-              f?: Buf | null, g?: Buf | null, h?: Buf | null, i?: Buf | null): boolean {
-  return a instanceof Float64Array || b instanceof Float64Array || c instanceof Float64Array ||
-    d instanceof Float64Array || e instanceof Float64Array || f instanceof Float64Array ||
-    g instanceof Float64Array || h instanceof Float64Array || i instanceof Float64Array;
-}
-
-function dim(kernel: string, name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new RangeError(`${kernel}: ${name} = ${v} is not a dimension`);
-  return v;
-}
-
-function actCode(kernel: string, v: Act): number {
-  if (!Number.isInteger(v) || v < 0 || v > LAST_ACT) throw new Error(`${kernel}: unknown activation code ${v}`);
-  return v;
-}
-
-/** Turns buffers into pointers for one call: arena views as they are, others via scratch copies. */
-class Marshal {
-  /** Buffers copied in because they were not in the arena (tests check a planned step copies none). */
-  copies = 0;
-  private scratch: number[] = [];
-  private outs: Float32Array[] = [];
-  private outPtrs: number[] = [];
-  private outLens: number[] = [];
-  constructor(private readonly arena: Arena) {}
-
-  /** Starts a call; frees what a previous call left behind if it threw half-way. */
-  begin(): void {
-    if (this.scratch.length > 0) this.release();
-  }
-
-  /** A pointer to `n` elements of an input. */
-  in(v: Buf, n: number, kernel: string, arg: string): number {
-    return this.ptr(v as Float32Array, n, kernel, arg, false);
-  }
-
-  /** A pointer to `n` elements of an output or accumulator (copied in and, after the call, back). */
-  out(v: Buf, n: number, kernel: string, arg: string): number {
-    return this.ptr(v as Float32Array, n, kernel, arg, true);
-  }
-
-  /** Ends a call: copies outputs back to non-arena arrays, frees scratch. */
-  end(): void {
-    if (this.scratch.length === 0) return;
-    for (let k = 0; k < this.outs.length; k++) this.outs[k]!.set(this.arena.viewF32(this.outPtrs[k]!, this.outLens[k]!));
-    this.release();
-  }
-
-  private ptr(v: Float32Array, n: number, kernel: string, arg: string, isOut: boolean): number {
-    if (v.length < n) throw new RangeError(`${kernel}: ${arg} has length ${v.length}, needs ${n}`);
-    if (this.arena.owns(v)) return v.byteOffset;
-    if (n === 0) return this.arena.base;             // nothing is read or written
-    const p = this.arena.allocBytes(n * 4);
-    this.copies++;
-    this.scratch.push(p);
-    this.arena.viewF32(p, n).set(v.length === n ? v : v.subarray(0, n));
-    if (isOut) { this.outs.push(v); this.outPtrs.push(p); this.outLens.push(n); }
-    return p;
-  }
-
-  private release(): void {
-    for (const p of this.scratch) this.arena.freeBytes(p);
-    this.scratch.length = 0; this.outs.length = 0; this.outPtrs.length = 0; this.outLens.length = 0;
-  }
 }
 
 // ---- the Kernels object ----
@@ -405,75 +339,7 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
       io.end();
     },
 
-    softmaxXent(dLogits, logits, labels, N, C, scale) {
-      if (is64(dLogits, logits)) return ref.softmaxXent(dLogits, logits, labels, N, C, scale);
-      const fn = "softmaxXent", nc = dim(fn, "N", N) * dim(fn, "C", C);
-      if (labels.length < N) throw new RangeError(`${fn}: labels has length ${labels.length}, needs ${N}`);
-      io.begin();
-      const pd = dLogits ? io.out(dLogits, nc, fn, "dLogits") : 0;
-      const pz = io.in(logits, nc, fn, "logits");
-      const pl = labelsIn(labels, N);                    // i32 labels: N values (not N·C) copied into a kept block
-      try { return raw.softmaxXent(pd, pz, pl, N, C, scale); } finally { io.end(); }
-    },
-
-    sumSquares(x, n) {
-      if (is64(x)) return ref.sumSquares(x, n);
-      dim("sumSquares", "n", n);
-      io.begin();
-      const r = raw.sumSquares(io.in(x, n, "sumSquares", "x"), n);
-      io.end();
-      return r;
-    },
-
-    scale(x, a, n) {
-      if (is64(x)) return ref.scale(x, a, n);
-      dim("scale", "n", n);
-      io.begin();
-      raw.scale(io.out(x, n, "scale", "x"), a, n);
-      io.end();
-    },
-
-    sgdStep(p, g, buf, n, o) {
-      if (is64(p, g, buf)) return ref.sgdStep(p, g, buf, n, o);
-      const fn = "sgdStep";
-      dim(fn, "n", n);
-      io.begin();
-      const pp = io.out(p, n, fn, "p"), pb = buf ? io.out(buf, n, fn, "buf") : 0;
-      raw.sgdStep(pp, io.in(g, n, fn, "g"), pb, n, o.lr, o.momentum, o.nesterov ? 1 : 0, o.weightDecay, o.first ? 1 : 0);
-      io.end();
-    },
-
-    adamStep(p, g, m, v, n, o) {
-      if (is64(p, g, m, v)) return ref.adamStep(p, g, m, v, n, o);
-      const fn = "adamStep";
-      dim(fn, "n", n);
-      const stepSize = o.lr / (1 - o.beta1 ** o.t), bc2Sqrt = Math.sqrt(1 - o.beta2 ** o.t); // in double, as ref
-      io.begin();
-      const pp = io.out(p, n, fn, "p"), pm = io.out(m, n, fn, "m"), pv = io.out(v, n, fn, "v");
-      raw.adamStep(pp, io.in(g, n, fn, "g"), pm, pv, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, o.eps, o.weightDecay,
-        o.decoupled ? 1 : 0, 1 - o.lr * o.weightDecay, stepSize, bc2Sqrt);
-      io.end();
-    },
-
-    rmspropStep(p, g, v, n, o) {
-      if (is64(p, g, v)) return ref.rmspropStep(p, g, v, n, o);
-      const fn = "rmspropStep";
-      dim(fn, "n", n);
-      io.begin();
-      const pp = io.out(p, n, fn, "p"), pv = io.out(v, n, fn, "v");
-      raw.rmspropStep(pp, io.in(g, n, fn, "g"), pv, n, o.lr, o.alpha, 1 - o.alpha, o.eps, o.weightDecay);
-      io.end();
-    },
-
-    adagradStep(p, g, s, n, o) {
-      if (is64(p, g, s)) return ref.adagradStep(p, g, s, n, o);
-      const fn = "adagradStep";
-      dim(fn, "n", n);
-      io.begin();
-      const pp = io.out(p, n, fn, "p"), ps = io.out(s, n, fn, "s");
-      raw.adagradStep(pp, io.in(g, n, fn, "g"), ps, n, o.clr, o.eps, o.weightDecay);
-      io.end();
-    },
+    ...trainKernels(raw, io, labelsIn),
 
     exp(y, x, n) {
       dim("exp", "n", n);
