@@ -74,8 +74,29 @@ await build({
   logLevel: "warning", legalComments: "none",
 });
 copyFileSync(join(esm, "kernels", "wasm", "worker.mjs"), join(cjs, "worker.mjs"));
-writeFileSync(join(cjs, "index.d.cts"), "// The CommonJS entry has the same exports as the ES module entry.\nexport * from \"../esm/index.js\";\n");
-step("dist/cjs");
+// Types for require(): the ES declarations again as .d.cts (a CommonJS file may not re-export an ES
+// module's types before TypeScript 5.8), with relative ".js" imports turned into ".cjs"
+let dcts = 0;
+for (const f of walk(esm)) {
+  if (!f.endsWith(".d.ts")) continue;
+  const out = join(cjs, "types", relative(esm, f)).replace(/\.d\.ts$/, ".d.cts");
+  mkdirSync(dirname(out), { recursive: true });
+  const text = readFileSync(f, "utf8").replace(/(["'])(\.{1,2}\/[^"'\n]*?)\.js\1/g, (m, q, spec) => {
+    const target = join(dirname(f), spec);
+    if (target.startsWith(esm + sep)) return `${q}${spec}.cjs${q}`;      // another declaration file: its .d.cts twin
+    // outside dist/esm (build/rnnlab.d.ts, made by asc): a .d.cts copy under types/_root/, since a
+    // CommonJS declaration file may not import an ES one before TypeScript 5.8
+    const copy = join(cjs, "types", "_root", `${relative(root, target)}.d.cts`);
+    mkdirSync(dirname(copy), { recursive: true });
+    copyFileSync(`${target}.d.ts`, copy);
+    const rebased = relative(dirname(out), copy.replace(/\.d\.cts$/, "")).split(sep).join("/");
+    return `${q}${rebased.startsWith(".") ? rebased : `./${rebased}`}.cjs${q}`;
+  });
+  writeFileSync(out, text);
+  dcts++;
+}
+writeFileSync(join(cjs, "index.d.cts"), "// The CommonJS entry has the same exports as the ES module entry.\nexport * from \"./types/index.cjs\";\n");
+step(`dist/cjs (${dcts} .d.cts declaration files)`);
 
 // ---- 4. the browser bundle and the playground ----
 if (!process.argv.includes("--no-web")) {
