@@ -32,13 +32,13 @@ export class NodeAttrs {
   private readonly byName = new Map<string, AttributeProto>();
 
   /** `known`: the attributes this operator defines here, with their types. */
-  constructor(readonly node: NodeProto, readonly where: string, known: Record<string, AttrKind>) {
+  constructor(readonly node: NodeProto, readonly where: string, known: Record<string, AttrKind>, readonly opset?: number) {
     for (const a of node.attribute ?? []) {
       const name = a.name ?? "";
       if (a.refAttrName) this.refuse(name, `refers to a function attribute ("${a.refAttrName}"); only plain values are supported`);
       if (!(name in known)) {
         throw new RnnlabError(`${where}: ${nodeLabel(node)} attribute ${name} = ${showAttr(a)} is not supported `
-          + `(${node.opType} here has: ${Object.keys(known).join(", ") || "no attributes"})`);
+          + `(${node.opType}${opset !== undefined ? ` in opset ${opset}` : ""} has: ${Object.keys(known).join(", ") || "no attributes"})`);
       }
       if (this.byName.has(name)) this.refuse(name, "is given twice");
       if (a.type !== TYPE_OF[known[name]]) {

@@ -325,7 +325,7 @@ export function compileOp(n: NodeProto, opset: number, where: string): OpRun {
   const op = OPS[n.opType ?? ""];
   const fail = (why: string): never => { throw new RnnlabError(`${where}: ${nodeLabel(n)} ${why}`); };
   if (!op) fail(`is not supported: rnnlab imports RNN, LSTM, GRU and the operators exporters put around them (${GRAPH_OPS.join(", ")})`);
-  const attrs = new NodeAttrs(n, where, op.attrs(opset));
+  const attrs = new NodeAttrs(n, where, op.attrs(opset), opset);
   return op.build(attrs, opset, fail);
 }
 

@@ -5,10 +5,12 @@
 //   Elu α=1                                      -> elu
 //   Affine α=1 β=0, LeakyRelu α=0, ThresholdedRelu α=0, ScaledTanh α=1 β=1: linear, relu, relu, tanh
 //   anything else (Softplus, other α / β)        -> refused by name and value
-// activation_alpha / activation_beta are "consumed in the order of activation functions"; runtimes
-// read that either as one value per activation in the list or as one per activation that takes
-// one. rnnlab accepts the lists only where both readings give the same parameters, and asks for
-// explicit values where an activation takes them (defaults differ between runtimes).
+// activation_alpha / activation_beta are "consumed in the order of activation functions"; that
+// reads either as one value per activation in the list or as one per activation that takes one
+// (onnxruntime 1.30 does the latter). rnnlab accepts the lists only where both readings give the
+// same parameters. A parameter not given takes the default of the ONNX operator of that name where
+// onnxruntime does the same (HardSigmoid 0.2 / 0.5, Elu 1, LeakyRelu 0.01); Affine, ScaledTanh and
+// ThresholdedRelu need explicit values (onnxruntime's Affine without them is 0·x + 0, not ONNX's 1·x).
 import type { ActivationName } from "../../cells/activation-names.ts";
 
 /** ONNX name -> which parameters it takes. */
@@ -20,13 +22,18 @@ const PARAMS: Record<string, { alpha: boolean; beta: boolean }> = {
 };
 export const ONNX_ACTIVATION_NAMES = Object.keys(PARAMS);
 
+/** Defaults of the ONNX operators of the same name, where onnxruntime's recurrent kernels agree. */
+const DEFAULTS: Record<string, { alpha?: number; beta?: number }> = {
+  HardSigmoid: { alpha: Math.fround(0.2), beta: 0.5 }, Elu: { alpha: 1 }, LeakyRelu: { alpha: Math.fround(0.01) },
+};
+
 export interface OnnxActivation { name: string; alpha?: number; beta?: number }
 
 const same = (a: number | undefined, b: number) => a !== undefined && a === Math.fround(b);
 
-/** Canonical ONNX spelling of `name` (case-insensitive), or null. */
+/** `name` if it is an ONNX activation (spelt exactly as in the operator docs, as onnxruntime requires), or null. */
 export function onnxActivationName(name: string): string | null {
-  return ONNX_ACTIVATION_NAMES.find((n) => n.toLowerCase() === name.toLowerCase()) ?? null;
+  return ONNX_ACTIVATION_NAMES.includes(name) ? name : null;
 }
 
 /**
@@ -37,8 +44,9 @@ export function assignParams(names: string[], alphas: number[], betas: number[])
   const read = (values: number[], key: "alpha" | "beta", onlyTakers: boolean) => {
     let at = 0;
     return names.map((n, i) => {
-      if (onlyTakers) return PARAMS[n][key] ? values[at++] : undefined;
-      return PARAMS[n][key] ? values[i] : undefined;
+      if (!PARAMS[n][key]) return undefined;
+      const v = onlyTakers ? values[at++] : values[i];
+      return v ?? DEFAULTS[n]?.[key];
     });
   };
   const out: OnnxActivation[] = names.map((name) => ({ name }));
@@ -46,7 +54,7 @@ export function assignParams(names: string[], alphas: number[], betas: number[])
     const byPosition = read(values, key, false), byTaker = read(values, key, true);
     for (let i = 0; i < names.length; i++) {
       if (!PARAMS[names[i]][key]) continue;
-      if (byPosition[i] === undefined && byTaker[i] === undefined) return `${names[i]} (activation ${i}) needs an explicit activation_${key}`;
+      if (byPosition[i] === undefined && byTaker[i] === undefined) return `${names[i]} (activation ${i}) needs an explicit activation_${key} (runtimes differ on its default)`;
       if (byPosition[i] !== byTaker[i]) {
         return `activation_${key} [${values.join(",")}] is ambiguous for activation ${i} (${names[i]}): ${byPosition[i]} `
           + `by position in the list, ${byTaker[i]} counting only activations that take one (runtimes differ); list one value per activation`;

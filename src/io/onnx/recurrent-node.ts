@@ -65,7 +65,7 @@ export function planRecurrent(n: NodeProto, opset: number, where: string): Recur
   const kind = RECURRENT_OPS[n.opType as keyof typeof RECURRENT_OPS], label = nodeLabel(n);
   const refuse = (why: string): never => { throw new RnnlabError(`${where}: ${label} ${why}`); };
   if (opset < 7 || opset > 22) refuse(`is from opset ${opset}; rnnlab reads the recurrent operators of opsets 7 to 22`);
-  const a = new NodeAttrs(n, where, knownAttributes(kind, opset));
+  const a = new NodeAttrs(n, where, knownAttributes(kind, opset), opset);
 
   const direction = a.string("direction") ?? "forward";
   if (!["forward", "reverse", "bidirectional"].includes(direction)) a.refuse("direction", "must be forward, reverse or bidirectional");
