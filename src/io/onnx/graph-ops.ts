@@ -1,7 +1,9 @@
 // The operators that exporters put around a recurrent node (PyTorch's torch.onnx.export, rnnlab's
 // own export): layout changes (Transpose, Reshape, Squeeze, Unsqueeze, Concat, Slice, Gather),
-// shape arithmetic (Shape, Constant, ConstantOfShape, Cast, Expand) and the output head (Gemm,
-// MatMul, Add, Sub, Mul, Div). Semantics from onnx/docs/Operators.md for each opset the op had.
+// shape arithmetic (Shape, Constant, ConstantOfShape, Cast, Expand, Range), the output head (Gemm,
+// MatMul, Add, Sub, Mul, Div), and what rnnlab's Scan-written projected LSTM uses (Split,
+// ReverseSequence, Sigmoid, Tanh, Relu, Softsign, HardSigmoid, Elu, Less, Where).
+// Semantics from onnx/docs/Operators.md for each opset the op had.
 // Each op is compiled once at import (its attributes read strictly, see attributes.ts) into a
 // function from input values to output values; anything else is refused by name at import.
 import { RnnlabError, fmtShape } from "../../errors.ts";
@@ -9,7 +11,9 @@ import { NodeAttrs, nodeLabel, type AttrKind } from "./attributes.ts";
 import { DataType, type NodeProto } from "./schema.ts";
 import { ELEM_OF_DATA_TYPE, makeValue, sizeOfDims, valueOfTensor, type ElemType, type Value } from "./values.ts";
 
-export type OpRun = (ins: (Value | null)[]) => (Value | null)[];
+/** Input values by slot (null = absent) -> output values; `scope` is the running graph's (Scan reads it). */
+type Known = Record<string, AttrKind>;
+export type OpRun = (ins: (Value | null)[], scope?: unknown) => (Value | null)[];
 type OpBuild = (a: NodeAttrs, opset: number, fail: (why: string) => never) => OpRun;
 
 const strides = (dims: number[]) => {
@@ -85,6 +89,23 @@ function matmul2d(a: ArrayLike<number>, b: ArrayLike<number>, M: number, K: numb
   }
 }
 
+/** An elementwise float function (the activations a Scan body uses). */
+function unary(make: (a: NodeAttrs) => (x: number) => number, attrs: Known = {}): { attrs: () => Known; build: OpBuild } {
+  return {
+    attrs: () => attrs,
+    build: (a, _o, fail) => {
+      const f = make(a);
+      return (ins) => {
+        const v = need(ins, 0, fail, "X");
+        floatOnly(v, fail, "X");
+        const out = makeValue(v.type, [...v.dims]);
+        for (let i = 0; i < v.data.length; i++) out.data[i] = f(v.data[i]);
+        return [out];
+      };
+    },
+  };
+}
+
 const floatOnly = (v: Value, fail: (w: string) => never, what: string) => {
   if (v.type !== "float" && v.type !== "double") fail(`${what} is ${v.type}, expected float`);
 };
@@ -117,7 +138,6 @@ function castTo(v: Value, type: ElemType): Value {
   return out;
 }
 
-type Known = Record<string, AttrKind>;
 const OPS: Record<string, { attrs: (opset: number) => Known; build: OpBuild }> = {
   Identity: { attrs: () => ({}), build: (_a, _o, fail) => (ins) => [need(ins, 0, fail, "input")] },
   Transpose: {
@@ -310,6 +330,78 @@ const OPS: Record<string, { attrs: (opset: number) => Known; build: OpBuild }> =
       for (let i = 0; i < nb; i++) matmul2d(A.data, B.data, M, K, N, false, false, acc, i * M * N, ia(i) * M * K, ib(i) * K * N);
       const out = makeValue(A.type, [...batch, M, N]);
       for (let i = 0; i < acc.length; i++) out.data[i] = acc[i];
+      return [out];
+    },
+  },
+  Split: {
+    attrs: (o): Known => (o < 13 ? { axis: "int", split: "ints" } : o >= 18 ? { axis: "int", num_outputs: "int" } : { axis: "int" }),
+    build: (a, opset, fail) => {
+      const outputs = (a.node.output ?? []).length;
+      return (ins) => {
+        const v = need(ins, 0, fail, "input"), ax = normAxis(a.int("axis") ?? 0, v.dims.length, fail), d = v.dims[ax];
+        let sizes = opset < 13 ? a.ints("split") : ins[1] ? intsOf(ins[1]) : undefined;
+        if (!sizes) {
+          const parts = a.int("num_outputs") ?? outputs, each = Math.ceil(d / parts);
+          sizes = Array.from({ length: parts }, (_, i) => Math.max(0, Math.min(each, d - i * each)));
+        }
+        if (sizes.length !== outputs || sizes.reduce((x, y) => x + y, 0) !== d) fail(`split [${sizes}] does not divide axis ${ax} of ${fmtShape(v.dims)} into ${outputs} outputs`);
+        let at = 0;
+        return sizes.map((n) => { const part = sliceValue(v, [at], [at + n], [ax], [1], fail); at += n; return part; });
+      };
+    },
+  },
+  Range: {
+    attrs: () => ({}),
+    build: (_a, _o, fail) => (ins) => {
+      const [start, limit, delta] = [0, 1, 2].map((i) => need(ins, i, fail, ["start", "limit", "delta"][i]));
+      const s0 = start.data[0], l = limit.data[0], dl = delta.data[0];
+      if (!dl) fail("delta is 0");
+      const n = Math.max(Math.ceil((l - s0) / dl), 0);
+      return [makeValue(start.type, [n], isInt(start) ? Array.from({ length: n }, (_, i) => s0 + i * dl) : undefined)];
+    },
+  },
+  ReverseSequence: {
+    attrs: () => ({ batch_axis: "int", time_axis: "int" }),
+    build: (a, _o, fail) => {
+      const batchAxis = a.int("batch_axis") ?? 1, timeAxis = a.int("time_axis") ?? 0;
+      if (!((batchAxis === 1 && timeAxis === 0) || (batchAxis === 0 && timeAxis === 1))) fail(`batch_axis ${batchAxis} / time_axis ${timeAxis} must be 1 / 0 or 0 / 1`);
+      return (ins) => {
+        const v = need(ins, 0, fail, "input"), lens = intsOf(need(ins, 1, fail, "sequence_lens"));
+        const T = v.dims[timeAxis], Bn = v.dims[batchAxis], inner = sizeOfDims(v.dims.slice(2));
+        if (lens.length !== Bn || lens.some((l) => l < 0 || l > T)) fail(`sequence_lens [${lens}] do not fit ${fmtShape(v.dims)}`);
+        const at = (t: number, b: number) => (timeAxis === 0 ? t * Bn + b : b * T + t) * inner;
+        const out = makeValue(v.type, [...v.dims]);
+        for (let b = 0; b < Bn; b++) for (let t = 0; t < T; t++) {
+          const src = t < lens[b] ? lens[b] - 1 - t : t;
+          for (let j = 0; j < inner; j++) out.data[at(t, b) + j] = v.data[at(src, b) + j];
+        }
+        return [out];
+      };
+    },
+  },
+  Sigmoid: unary(() => (x) => 1 / (1 + Math.exp(-x))),
+  Tanh: unary(() => Math.tanh),
+  Relu: unary(() => (x) => (x > 0 ? x : 0)),
+  Softsign: unary(() => (x) => x / (1 + Math.abs(x))),
+  HardSigmoid: unary((a) => { const al = a.float("alpha") ?? 0.2, be = a.float("beta") ?? 0.5; return (x) => Math.min(1, Math.max(0, al * x + be)); }, { alpha: "float", beta: "float" }),
+  Elu: unary((a) => { const al = a.float("alpha") ?? 1; return (x) => (x >= 0 ? x : al * Math.expm1(x)); }, { alpha: "float" }),
+  Less: {
+    attrs: () => ({}),
+    build: (_a, _o, fail) => (ins) => {
+      const x = need(ins, 0, fail, "A"), y = need(ins, 1, fail, "B"), dims = broadcastDims(x.dims, y.dims, fail);
+      const ix = broadcastIndex(x.dims, dims), iy = broadcastIndex(y.dims, dims);
+      return [makeValue("bool", dims, Array.from({ length: sizeOfDims(dims) }, (_, i) => (x.data[ix(i)] < y.data[iy(i)] ? 1 : 0)))];
+    },
+  },
+  Where: {
+    attrs: () => ({}),
+    build: (_a, _o, fail) => (ins) => {
+      const c = need(ins, 0, fail, "condition"), x = need(ins, 1, fail, "X"), y = need(ins, 2, fail, "Y");
+      if (x.type !== y.type) fail(`X is ${x.type}, Y is ${y.type}`);
+      const dims = broadcastDims(broadcastDims(c.dims, x.dims, fail), y.dims, fail);
+      const ic = broadcastIndex(c.dims, dims), ix = broadcastIndex(x.dims, dims), iy = broadcastIndex(y.dims, dims);
+      const out = makeValue(x.type, dims);
+      for (let i = 0; i < out.data.length; i++) out.data[i] = c.data[ic(i)] ? x.data[ix(i)] : y.data[iy(i)];
       return [out];
     },
   },

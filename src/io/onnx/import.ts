@@ -10,11 +10,10 @@ import { readFileSync } from "node:fs";
 import { RnnlabError, checkKnownKeys, fmtShape } from "../../errors.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { decodeModelProto } from "./codec.ts";
-import { compileOp, type OpRun } from "./graph-ops.ts";
-import { planRecurrent, runRecurrent, RECURRENT_OPS, type RecurrentPlan } from "./recurrent-node.ts";
+import { CompiledGraph, Scope } from "./graph.ts";
+import type { RecurrentPlan } from "./recurrent-node.ts";
 import type { ModelProto, ValueInfoProto } from "./schema.ts";
 import { ELEM_OF_DATA_TYPE, DATA_TYPE_NAME, valueOfTensor, type ElemType, type Value } from "./values.ts";
-import { nodeLabel } from "./attributes.ts";
 
 /** A value fed to a graph input: a Tensor (float32 / float64), int32 lengths, or a raw ONNX value. */
 export type OnnxFeed = Tensor | Int32Array | number[] | Value;
@@ -24,7 +23,6 @@ export interface OnnxImportOptions {
   inputs?: Record<string, OnnxFeed>;
 }
 
-interface Step { label: string; inputs: string[]; outputs: string[]; run: OpRun }
 export interface OnnxInputInfo { name: string; type: ElemType | null; dims: (number | string | null)[] }
 
 /** Read and decode, naming the file in every error. */
@@ -71,8 +69,8 @@ export class OnnxModel {
   readonly inputs: OnnxInputInfo[];
   readonly outputNames: string[];
   /** the recurrent nodes and what each was mapped to */
-  readonly recurrent: RecurrentPlan[] = [];
-  private readonly steps: Step[] = [];
+  readonly recurrent: RecurrentPlan[];
+  private readonly graph: CompiledGraph;
   private readonly constants = new Map<string, Value>();
   private readonly defaults = new Map<string, Value>();
 
@@ -92,23 +90,8 @@ export class OnnxModel {
     }
     this.inputs = declared.filter((d) => !this.constants.has(d.name) && !this.defaults.has(d.name));
     const known = new Set<string>([...declared.map((d) => d.name), ...this.defaults.keys()]);
-    for (const n of g.node ?? []) {
-      const label = nodeLabel(n);
-      if (n.domain && n.domain !== "ai.onnx") throw new RnnlabError(`${where}: ${label} is in domain "${n.domain}"; only the default ONNX domain is supported`);
-      const ins = n.input ?? [], outs = n.output ?? [];
-      const missing = ins.find((i) => i && !known.has(i));
-      if (missing) throw new RnnlabError(`${where}: ${label} reads "${missing}", which no graph input, initializer or earlier node provides`);
-      let run: OpRun;
-      if (n.opType && n.opType in RECURRENT_OPS) {
-        const plan = planRecurrent(n, opset, where);
-        this.recurrent.push(plan);
-        run = (vals) => runRecurrent(plan, vals, where);
-      } else {
-        run = compileOp(n, opset, where);
-      }
-      outs.forEach((o) => o && known.add(o));
-      this.steps.push({ label, inputs: ins, outputs: outs, run });
-    }
+    this.graph = new CompiledGraph(g.node ?? [], known, opset, where);
+    this.recurrent = this.graph.recurrent;
     this.outputNames = (g.output ?? []).map((o) => o.name ?? "");
     const absent = this.outputNames.find((o) => !known.has(o));
     if (absent) throw new RnnlabError(`${where}: graph.output "${absent}" is computed by no node`);
@@ -128,19 +111,17 @@ export class OnnxModel {
   runValues(feeds: Record<string, OnnxFeed> = {}): Record<string, Value> {
     const where = `${this.source}: run`;
     if (typeof feeds !== "object" || feeds === null) throw new RnnlabError(`${where}: feeds must be an object { inputName: value }`);
-    const env = new Map<string, Value>([...this.defaults, ...this.constants]);
+    const env = new Scope();
+    for (const [k, v] of [...this.defaults, ...this.constants]) env.set(k, v);
     const allowed = new Set([...this.inputs.map((i) => i.name), ...this.defaults.keys()]);
     for (const [name, feed] of Object.entries(feeds)) {
       if (!allowed.has(name)) throw new RnnlabError(`${where}: "${name}" is not an input to feed (inputs: ${this.inputs.map((i) => i.name).join(", ") || "none"})`);
       const declared = (this.proto.graph!.input ?? []).map(inputInfo).find((d) => d.name === name) ?? { name, type: null, dims: [] };
       env.set(name, feedValue(feed, declared, where));
     }
-    const unfed = this.inputs.find((i) => !env.has(i.name));
+    const unfed = this.inputs.find((i) => !env.get(i.name));
     if (unfed) throw new RnnlabError(`${where}: input "${unfed.name}" is not fed (inputs: ${this.inputs.map((i) => i.name).join(", ")})`);
-    for (const s of this.steps) {
-      const results = s.run(s.inputs.map((i) => (i ? env.get(i)! : null)));
-      s.outputs.forEach((o, k) => { if (o && results[k]) env.set(o, results[k]!); });
-    }
+    this.graph.run(env);
     const out: Record<string, Value> = {};
     for (const name of this.outputNames) {
       const v = env.get(name);

@@ -180,7 +180,7 @@ describe("random ONNX recurrent nodes: rnnlab refuses or matches onnxruntime", (
         throw new Error(`rnnlab ran a model onnxruntime rejects (${JSON.stringify(s)}): ${(e as Error).message}`);
       }
       for (const name of m.outputs) {
-        const a = ours[name].data, b = m.fromOrt(name, theirs[name].data as Float32Array);
+        const a: ArrayLike<number> = ours![name].data, b: Float32Array = m.fromOrt(name, theirs[name].data as Float32Array);
         assert.equal(a.length, b.length, `${name} size`);
         for (let i = 0; i < b.length; i++) {
           if (!(Math.abs(a[i] - b[i]) <= TOL * Math.max(1, Math.abs(b[i])))) {
