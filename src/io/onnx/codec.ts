@@ -58,7 +58,9 @@ function decodeMessage(r: PbReader, message: MessageName, prefix: string, depth:
       if (wire !== WIRE.bytes) throw new PbError(path, `wire type ${wire} at offset ${tagAt}, expected 2 (a message)`);
       const lengthAt = r.at, n = r.uint(path);
       if (n > r.remaining) {                                   // name the innermost field that is cut
-        decodeMessage(new PbReader(r.b, r.at, r.end), spec.type, path, depth + 1);
+        try { decodeMessage(new PbReader(r.b, r.at, r.end), spec.type, path, depth + 1); } catch (e) {
+          if (e instanceof PbError && /runs past the end| needs \d+ bytes/.test(e.detail)) throw e;
+        }
         r.at = lengthAt; r.length(path);
       }
       const value = decodeMessage(new PbReader(r.b, r.at, r.at + n), spec.type, path, depth + 1);
