@@ -35,14 +35,15 @@ export class NodeAttrs {
   constructor(readonly node: NodeProto, readonly where: string, known: Record<string, AttrKind>, readonly opset?: number) {
     for (const a of node.attribute ?? []) {
       const name = a.name ?? "";
-      if (a.refAttrName) this.refuse(name, `refers to a function attribute ("${a.refAttrName}"); only plain values are supported`);
+      const bad = (why: string): never => { throw new RnnlabError(`${where}: ${nodeLabel(node)} attribute ${name} = ${showAttr(a)} ${why}`); };
+      if (a.refAttrName) bad(`refers to a function attribute ("${a.refAttrName}"); only plain values are supported`);
       if (!(name in known)) {
         throw new RnnlabError(`${where}: ${nodeLabel(node)} attribute ${name} = ${showAttr(a)} is not supported `
           + `(${node.opType}${opset !== undefined ? ` in opset ${opset}` : ""} has: ${Object.keys(known).join(", ") || "no attributes"})`);
       }
-      if (this.byName.has(name)) this.refuse(name, "is given twice");
+      if (this.byName.has(name)) bad("is given twice");
       if (a.type !== TYPE_OF[known[name]]) {
-        this.refuse(name, `has type ${KIND_OF_TYPE[a.type ?? 0] ?? a.type ?? "UNDEFINED"}, expected ${known[name]}`);
+        bad(`has type ${KIND_OF_TYPE[a.type ?? 0] ?? a.type ?? "UNDEFINED"}, expected ${known[name]}`);
       }
       this.byName.set(name, a);
     }

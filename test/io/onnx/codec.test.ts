@@ -95,7 +95,7 @@ describe("ONNX codec: malformed bytes", () => {
 
   it(`nesting deeper than ${MAX_DEPTH} messages is refused, not a stack overflow`, () => {
     // graph -> node -> attribute -> graph -> node -> attribute ... 
-    let inner = new Uint8Array(0);
+    let inner: Uint8Array = new Uint8Array(0);
     for (let i = 0; i < 40; i++) {
       const attribute = new PbWriter(); attribute.lengthDelimited(6, inner);      // AttributeProto.g
       const nodeW = new PbWriter(); nodeW.lengthDelimited(5, attribute.finish()); // NodeProto.attribute

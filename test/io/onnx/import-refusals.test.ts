@@ -47,7 +47,7 @@ describe("importOnnx: refusals name the node, the attribute and its value", () =
     refuses(() => importOnnx(lstmModel([attr("layout", 1)], { opset: 7 })), /attribute layout = 1 is not supported \(LSTM in opset 7 has/);
     refuses(() => importOnnx(lstmModel([], { opset: 6 })), /node "lstm0" \(LSTM\) is from opset 6; rnnlab reads the recurrent operators of opsets 7 to 22/);
     refuses(() => importOnnx(lstmModel([attr("direction", "backward")])), /attribute direction = "backward" must be forward, reverse or bidirectional/);
-    refuses(() => importOnnx(lstmModel([attr("hidden_size", 2)])), /attribute hidden_size = 3 is given twice/);
+    refuses(() => importOnnx(lstmModel([attr("hidden_size", 2)])), /attribute hidden_size = 2 is given twice/);
     refuses(() => importOnnx(lstmModel([attr("clip", 1)])), /attribute clip = 1 has type int, expected float/);
   });
   it("the first unsupported node is named", () => {
