@@ -15,8 +15,14 @@ export const DATA_TYPE_NAME: Record<number, string> = Object.fromEntries(Object.
 
 export const sizeOfDims = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
+/** The most elements one value may hold (2^28: 1 GiB of float32), so a shape computed from a bad file cannot exhaust memory. */
+export const MAX_ELEMENTS = 2 ** 28;
+
 export function makeValue(type: ElemType, dims: number[], data?: Value["data"]): Value {
   const n = sizeOfDims(dims);
+  if (!data && !(Number.isSafeInteger(n) && n >= 0 && n <= MAX_ELEMENTS)) {
+    throw new RnnlabError(`ONNX value of shape ${fmtShape(dims)}: ${n} elements is more than rnnlab allocates (${MAX_ELEMENTS})`);
+  }
   const fresh = type === "float" ? new Float32Array(n) : type === "double" ? new Float64Array(n) : new Array<number>(n).fill(0);
   return { type, dims, data: data ?? fresh };
 }
