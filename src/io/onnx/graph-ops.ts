@@ -356,8 +356,9 @@ const OPS: Record<string, { attrs: (opset: number) => Known; build: OpBuild }> =
       const [start, limit, delta] = [0, 1, 2].map((i) => need(ins, i, fail, ["start", "limit", "delta"][i]));
       const s0 = start.data[0], l = limit.data[0], dl = delta.data[0];
       if (!dl) fail("delta is 0");
-      const n = Math.max(Math.ceil((l - s0) / dl), 0);
-      return [makeValue(start.type, [n], isInt(start) ? Array.from({ length: n }, (_, i) => s0 + i * dl) : undefined)];
+      const n = Math.max(Math.ceil((l - s0) / dl), 0), out = makeValue(start.type, [n]);   // makeValue bounds n
+      for (let i = 0; i < n; i++) out.data[i] = s0 + i * dl;
+      return [out];
     },
   },
   ReverseSequence: {
