@@ -8,7 +8,7 @@
 // function from input values to output values; anything else is refused by name at import.
 import { RnnlabError, fmtShape } from "../../errors.ts";
 import { NodeAttrs, nodeLabel, type AttrKind } from "./attributes.ts";
-import { DataType, type NodeProto } from "./schema.ts";
+import type { NodeProto } from "./schema.ts";
 import { ELEM_OF_DATA_TYPE, makeValue, sizeOfDims, valueOfTensor, type ElemType, type Value } from "./values.ts";
 
 /** Input values by slot (null = absent) -> output values; `scope` is the running graph's (Scan reads it). */
@@ -422,4 +422,3 @@ export function compileOp(n: NodeProto, opset: number, where: string): OpRun {
   return op.build(attrs, opset, fail);
 }
 
-export { DataType };

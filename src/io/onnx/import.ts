@@ -13,7 +13,7 @@ import { decodeModelProto } from "./codec.ts";
 import { CompiledGraph, Scope } from "./graph.ts";
 import type { RecurrentPlan } from "./recurrent-node.ts";
 import type { ModelProto, ValueInfoProto } from "./schema.ts";
-import { ELEM_OF_DATA_TYPE, DATA_TYPE_NAME, valueOfTensor, type ElemType, type Value } from "./values.ts";
+import { ELEM_OF_DATA_TYPE, valueOfTensor, type ElemType, type Value } from "./values.ts";
 
 /** A value fed to a graph input: a Tensor (float32 / float64), int32 lengths, or a raw ONNX value. */
 export type OnnxFeed = Tensor | Int32Array | number[] | Value;
@@ -139,4 +139,3 @@ export function importOnnx(file: string | Uint8Array, options: OnnxImportOptions
   throw new RnnlabError(`importOnnx: file must be a path or the bytes of an .onnx file, got ${typeof file}`);
 }
 
-export { DATA_TYPE_NAME };
