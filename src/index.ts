@@ -42,4 +42,5 @@ export { loadTfjsModel, KerasModel, type KerasLoadOptions } from "./io/keras/mod
 export { saveTfjsModel } from "./io/keras/write.ts";
 export { kerasModelFromLayer, layerFromKerasModel } from "./io/keras/from-layer.ts";
 export { exportOnnx, encodeOnnx, type OnnxExportOptions } from "./io/onnx/export.ts";
-export { importOnnx } from "./io/onnx/import.ts";
+export { importOnnx, OnnxModel, type OnnxImportOptions, type OnnxFeed, type OnnxInputInfo } from "./io/onnx/import.ts";
+export { importOnnxLayer } from "./io/onnx/import-layer.ts";

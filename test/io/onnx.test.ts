@@ -12,8 +12,9 @@ import { GRU, LSTM, RNN, type Recurrent } from "../../src/layers/recurrent.ts";
 import * as nn from "../../src/nn/index.ts";
 import { Tensor } from "../../src/tensor/tensor.ts";
 import { encodeOnnx, exportOnnx } from "../../src/io/onnx/export.ts";
-import { decodeOnnx, importOnnx, layerOfModel } from "../../src/io/onnx/import.ts";
-import { onnx } from "../../src/io/onnx/proto.ts";
+import { decodeOnnx, importOnnx } from "../../src/io/onnx/import.ts";
+import { importOnnxLayer, layerOfModel } from "../../src/io/onnx/import-layer.ts";
+import { encodeModelProto } from "../../src/io/onnx/codec.ts";
 
 const TOL = 1e-5;
 const wave = (n: number, f: number, s = 1) => Float32Array.from({ length: n }, (_, i) => s * Math.sin(i * f + 0.3));
@@ -93,7 +94,7 @@ describe("ONNX export, run in onnxruntime-node", () => {
     t.diagnostic(`max |onnxruntime − rnnlab|: ${JSON.stringify(diffs)}`);
     for (const [k, v] of Object.entries(diffs)) assert.ok(v <= TOL, `${k}: ${v} > ${TOL}`);
     // without the forget-bias fold onnxruntime would differ: the LSTM's B really carries it
-    const model = onnx.ModelProto.decode(encodeOnnx(cell.cells[0] as nn.RNNCell));
+    const model = decodeOnnx(encodeOnnx(cell.cells[0] as nn.RNNCell));
     const b = model.graph!.initializer!.find((i) => i.name === "B_0")!;
     const wb = new Float32Array(new Uint8Array(b.rawData!).buffer);
     const bias = (cell.cells[0] as nn.RNNCell).params.views.biasIh;
@@ -113,7 +114,7 @@ describe("ONNX export, run in onnxruntime-node", () => {
   });
 
   it("a projected LSTM uses a Scan subgraph, not the LSTM operator; what is not written out is refused with the reason", () => {
-    const ops = onnx.ModelProto.decode(encodeOnnx(new LSTM({ inputSize: 3, hiddenSize: 4, projSize: 2 }))).graph!.node!.map((n) => n.opType);
+    const ops = decodeOnnx(encodeOnnx(new LSTM({ inputSize: 3, hiddenSize: 4, projSize: 2 }))).graph!.node!.map((n) => n.opType);
     assert.ok(ops.includes("Scan") && !ops.includes("LSTM"), ops.join(","));
     assert.throws(() => encodeOnnx(new nn.LSTMCell({ numUnits: 4, inputSize: 3, cellClip: 1 })),
       /cell 0 \(LSTMCell\) cannot be exported to ONNX: TF-1's cellClip clips the cell state/);
@@ -145,7 +146,7 @@ describe("ONNX files", () => {
       try {
         exportOnnx(layer, path);
         assert.deepEqual(readdirSync(d), ["m.onnx"], "no temp file left behind");
-        const back = importOnnx(path);
+        const back = importOnnxLayer(path);
         assert.equal(back.name, layer.name);
         assert.equal(back.batchFirst, layer.batchFirst);
         for (const [k, v] of Object.entries(layer.stateDict())) assert.deepEqual(back.stateDict()[k].data, v.data, k);
@@ -170,17 +171,17 @@ describe("ONNX files", () => {
   });
 
   it("an initializer of the wrong shape and an unknown operator are named", () => {
-    const model = onnx.ModelProto.decode(encodeOnnx(new GRU({ inputSize: 3, hiddenSize: 4 })));
+    const model = decodeOnnx(encodeOnnx(new GRU({ inputSize: 3, hiddenSize: 4 })));
     model.graph!.initializer!.find((i) => i.name === "R_0")!.dims = [1, 12, 3];
-    const bytes = onnx.ModelProto.encode(model).finish();
+    const bytes = encodeModelProto(model);
     const d = dir(), path = join(d, "bad.onnx");
     try {
       writeFileSync(path, bytes);
-      assert.throws(() => importOnnx(path), new RegExp(`${path.replace(/[.]/g, "\\.")}: graph.initializer "R_0" \\(R of node "GRU_0"\\) has dims \\[1,12,3\\], expected \\[1,12,4\\]`));
+      assert.throws(() => importOnnxLayer(path), new RegExp(`${path.replace(/[.]/g, "\\.")}: graph.initializer "R_0" \\(R of node "GRU_0"\\) has dims \\[1,12,3\\], expected \\[1,12,4\\]`));
     } finally { rmSync(d, { recursive: true, force: true }); }
-    const noRnn = onnx.ModelProto.decode(encodeOnnx(new GRU({ inputSize: 3, hiddenSize: 4 })));
+    const noRnn = decodeOnnx(encodeOnnx(new GRU({ inputSize: 3, hiddenSize: 4 })));
     noRnn.graph!.node = noRnn.graph!.node!.filter((n) => n.opType !== "GRU");
-    assert.throws(() => decodeOnnxLayer(onnx.ModelProto.encode(noRnn).finish()), /mem.onnx: graph.node has no RNN, LSTM or GRU operator \(operators: Transpose, Reshape, Concat\)/);
+    assert.throws(() => decodeOnnxLayer(encodeModelProto(noRnn)), /mem.onnx: graph.node has no RNN, LSTM or GRU operator \(operators: Transpose, Reshape, Concat\)/);
   });
 
   it("an export that is refused leaves an existing file untouched", () => {

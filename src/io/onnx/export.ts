@@ -12,7 +12,8 @@
 // Weights are written as float32 (float64 models are rounded). The file is written atomically.
 import type { Recurrent } from "../../layers/recurrent.ts";
 import type { RNNCellLike } from "../../nn/cells.ts";
-import { attr, floatTensor, int64Tensor, INT64, node, onnx, valueInfo, type NodeProto, type TensorProto } from "./proto.ts";
+import { attr, floatTensor, int64Tensor, INT64, node, valueInfo, type ModelProto, type NodeProto, type TensorProto } from "./proto.ts";
+import { encodeModelProto } from "./codec.ts";
 import { projectedLstm } from "./projected-lstm.ts";
 import { ONNX_ACTIVATION, stackOf, type OnnxLayer, type OnnxStack } from "./stack.ts";
 import { toOnnxDirection } from "./gates.ts";
@@ -90,7 +91,7 @@ function scanHelpers(nodes: NodeProto[], inits: TensorProto[], x: string, length
 }
 
 /** The ONNX model (not yet encoded) for a stack. */
-export function buildOnnxModel(stack: OnnxStack, opts: OnnxExportOptions = {}) {
+export function buildOnnxModel(stack: OnnxStack, opts: OnnxExportOptions = {}): ModelProto {
   const nodes: NodeProto[] = [], inits: TensorProto[] = [];
   const first = stack.layers[0].config, last = stack.layers[stack.layers.length - 1];
   const L = stack.layers.length, dirs = stack.layers[0].directions.length, lstm = first.kind === "lstm";
@@ -152,12 +153,12 @@ export function buildOnnxModel(stack: OnnxStack, opts: OnnxExportOptions = {}) {
       }
     });
   }
-  return onnx.ModelProto.create({
+  return {
     irVersion: 8, producerName: "rnnlab", producerVersion: "0.1.0",
     opsetImport: [{ domain: "", version: ONNX_OPSET }],
     metadataProps: [{ key: "rnnlab", value: JSON.stringify({ batchFirst: stack.batchFirst, fromLayer: stack.fromLayer }) }],
     graph: { name: opts.name ?? "rnnlab", node: nodes, initializer: usedOnly(inits, nodes), input: inputs, output: outputs },
-  });
+  };
 }
 
 /** The .onnx bytes of an LSTM / GRU / RNN layer or of TF-1 cells. */
@@ -168,7 +169,7 @@ export function encodeOnnx(model: Recurrent | RNNCellLike, opts: OnnxExportOptio
   if (opts.initialState && !stack.fromLayer) {
     throw new RnnlabError(`${fn}: initialState is only for LSTM / GRU / RNN layers (TF-1 cell stacks may have different state sizes per layer)`);
   }
-  return onnx.ModelProto.encode(buildOnnxModel(stack, opts)).finish();
+  return encodeModelProto(buildOnnxModel(stack, opts));
 }
 
 /** Write `model` to `path` as .onnx, atomically (temp file + rename). */

@@ -1,107 +1,141 @@
-// Reading an .onnx file of recurrent layers back into an LSTM / GRU / RNN layer: the inverse of
-// export.ts for PyTorch-style layers (one ONNX RNN / LSTM / GRU node per layer, same kind and
-// hidden size throughout). float32 weights come back bit for bit. Every problem names the file
-// and the field: truncated files (wire.ts), missing graph or opset, unknown operators in the chain,
-// initializers of the wrong shape.
+// importOnnx: an .onnx file as a model that runs in rnnlab. The graph is checked completely at
+// import: every node is either a recurrent operator (recurrent-node.ts: every attribute mapped
+// exactly or refused) or one of the operators exporters put around it (graph-ops.ts); nodes must
+// come in an order where each input exists; the first unsupported node is named. run() then
+// evaluates the nodes in order on the values fed in.
+// Weights may be initializers or graph inputs (how the ONNX backend test cases are written):
+// graph inputs are fed at run time, or once at import with `options.inputs` (they then act as
+// initializers). An initializer of the same name as a graph input is the input's default value.
 import { readFileSync } from "node:fs";
-import { GRU, LSTM, RNN, type Recurrent } from "../../layers/recurrent.ts";
-import { torchKey } from "../torch-names.ts";
-import type { Views } from "../../params/layout.ts";
-import { checkOnnxWire } from "./wire.ts";
-import { attrValue, floatValues, onnx, type NodeProto, type TensorProto } from "./proto.ts";
-import { fromOnnxDirection } from "./gates.ts";
-import { RnnlabError, fmtShape } from "../../errors.ts";
+import { RnnlabError, checkKnownKeys, fmtShape } from "../../errors.ts";
+import { Tensor } from "../../tensor/tensor.ts";
+import { decodeModelProto } from "./codec.ts";
+import { CompiledGraph, Scope } from "./graph.ts";
+import type { RecurrentPlan } from "./recurrent-node.ts";
+import type { ModelProto, ValueInfoProto } from "./schema.ts";
+import { ELEM_OF_DATA_TYPE, valueOfTensor, type ElemType, type Value } from "./values.ts";
 
-const KIND = { LSTM: "lstm", GRU: "gru", RNN: "rnn" } as const;
-type OnnxModel = ReturnType<typeof onnx.ModelProto.decode>;
-const GATES = { lstm: 4, gru: 3, rnn: 1 } as const;
+/** A value fed to a graph input: a Tensor (float32 / float64), int32 lengths, or a raw ONNX value. */
+export type OnnxFeed = Tensor | Int32Array | number[] | Value;
+
+export interface OnnxImportOptions {
+  /** values for graph inputs fixed at import (e.g. weights given as inputs); they are not fed again */
+  inputs?: Record<string, OnnxFeed>;
+}
+
+export interface OnnxInputInfo { name: string; type: ElemType | null; dims: (number | string | null)[] }
 
 /** Read and decode, naming the file in every error. */
-export function readOnnxModel(path: string): OnnxModel {
+export function readOnnxModel(path: string): ModelProto {
   let bytes: Uint8Array;
   try { bytes = readFileSync(path); }
   catch (e) { throw new RnnlabError(`readOnnxModel: path must be a readable .onnx file, got "${path}" (${(e as NodeJS.ErrnoException).code ?? e})`); }
   return decodeOnnx(bytes, path);
 }
 
-export function decodeOnnx(bytes: Uint8Array, source = "<bytes>"): OnnxModel {
-  checkOnnxWire(bytes, source);
-  const model = onnx.ModelProto.decode(bytes);
+/** Bytes -> ModelProto with a graph and an opset, or a RnnlabError naming `source` and the field. */
+export function decodeOnnx(bytes: Uint8Array, source = "<bytes>"): ModelProto {
+  const model = decodeModelProto(bytes, source);
   if (!model.graph) throw new RnnlabError(`${source}: field "graph" is missing (a ModelProto needs its graph; truncated file?)`);
   if (!model.opsetImport?.length) throw new RnnlabError(`${source}: field "opset_import" is missing (truncated file?)`);
   return model;
 }
 
-/** The layer an .onnx file written by exportOnnx (or shaped like it) describes, with its weights. */
-export function importOnnx(path: string): Recurrent {
-  return layerOfModel(readOnnxModel(path), path);
-}
-
-export function layerOfModel(model: OnnxModel, source: string): Recurrent {
-  const g = model.graph!;
-  const rnnNodes = (g.node ?? []).filter((n) => n.opType === "LSTM" || n.opType === "GRU" || n.opType === "RNN");
-  if (rnnNodes.length === 0) {
-    const ops = [...new Set((g.node ?? []).map((n) => n.opType))].join(", ") || "none";
-    throw new RnnlabError(`${source}: graph.node has no RNN, LSTM or GRU operator (operators: ${ops})`);
+/** Feed -> value, checked against the graph input's declared type and fixed dims. */
+function feedValue(feed: OnnxFeed, info: OnnxInputInfo, where: string): Value {
+  let v: Value;
+  if (feed instanceof Tensor) v = { type: feed.dtype === "float64" ? "double" : "float", dims: [...feed.shape], data: feed.data };
+  else if (feed instanceof Int32Array || Array.isArray(feed)) v = { type: "int32", dims: [feed.length], data: Array.from(feed) };
+  else if (feed && typeof feed === "object" && "type" in feed && "dims" in feed && "data" in feed) v = feed;
+  else throw new RnnlabError(`${where}: input "${info.name}" must be a Tensor, an Int32Array or an ONNX value, got ${String(feed)}`);
+  if (info.type && v.type !== info.type) throw new RnnlabError(`${where}: input "${info.name}" is ${v.type}, the graph declares ${info.type}`);
+  if (info.dims.length && (v.dims.length !== info.dims.length || info.dims.some((d, i) => typeof d === "number" && d !== v.dims[i]))) {
+    throw new RnnlabError(`${where}: input "${info.name}" has shape ${fmtShape(v.dims)}, the graph declares [${info.dims.map((d) => d ?? "?").join(",")}]`);
   }
-  const op = rnnNodes[0].opType as keyof typeof KIND;
-  const odd = rnnNodes.find((n) => n.opType !== op);
-  if (odd) throw new RnnlabError(`${source}: graph.node "${odd.name}" is ${odd.opType} after ${op}; a layer has one kind throughout`);
-  const kind = KIND[op], inits = new Map((g.initializer ?? []).map((t) => [t.name ?? "", t]));
-  const H = attrValue(rnnNodes[0], "hidden_size") as number;
-  const dirs = attrValue(rnnNodes[0], "direction") === "bidirectional" ? 2 : 1;
-  const meta = JSON.parse(model.metadataProps?.find((p) => p.key === "rnnlab")?.value ?? "{}");
-  const W0 = initializer(source, inits, rnnNodes[0], 1, "W");
-  const D = Number(W0.dims?.[2]);
-  const opts = { inputSize: D, hiddenSize: H, numLayers: rnnNodes.length, bidirectional: dirs === 2, batchFirst: meta.batchFirst === true };
-  const layer = kind === "lstm" ? new LSTM(opts) : kind === "gru" ? new GRU(opts)
-    : new RNN({ ...opts, nonlinearity: rnnNonlinearity(source, rnnNodes[0]) });
-  rnnNodes.forEach((n, l) => loadNode(source, layer, n, l, inits));
-  return layer;
+  return v;
 }
 
-function rnnNonlinearity(source: string, n: NodeProto): "tanh" | "relu" {
-  const acts = (attrValue(n, "activations") as string[] | undefined) ?? ["Tanh"];
-  const a = acts[0].toLowerCase();
-  if (a !== "tanh" && a !== "relu") throw new RnnlabError(`${source}: node "${n.name}" attribute activations is ${acts}, expected Tanh or Relu for an RNN layer`);
-  return a;
-}
-
-function initializer(source: string, inits: Map<string, TensorProto>, n: NodeProto, slot: number, what: string): TensorProto {
-  const name = n.input?.[slot];
-  const t = name ? inits.get(name) : undefined;
-  if (!t) throw new RnnlabError(`${source}: node "${n.name}" input ${what} ("${name ?? ""}") is not a graph.initializer`);
-  return t;
-}
-
-function loadNode(source: string, layer: Recurrent, n: NodeProto, l: number, inits: Map<string, TensorProto>): void {
-  const cfg = layer.cells[l][0].config, G = GATES[layer.kind] * cfg.hiddenSize, dirs = layer.numDirections;
-  if (attrValue(n, "hidden_size") !== cfg.hiddenSize) {
-    throw new RnnlabError(`${source}: node "${n.name}" attribute hidden_size is ${attrValue(n, "hidden_size")}, expected ${cfg.hiddenSize} (as in the first layer)`);
-  }
-  if (layer.kind === "gru" && attrValue(n, "linear_before_reset") !== 1) {
-    throw new RnnlabError(`${source}: node "${n.name}" attribute linear_before_reset is 0 (TF-1 GRUCell's formula); the GRU layer is PyTorch's (1)`);
-  }
-  const get = (slot: number, what: string, dims: number[]) => {
-    const t = initializer(source, inits, n, slot, what), got = (t.dims ?? []).map(Number);
-    if (fmtShape(got) !== fmtShape(dims)) {
-      throw new RnnlabError(`${source}: graph.initializer "${t.name}" (${what} of node "${n.name}") has dims ${fmtShape(got)}, expected ${fmtShape(dims)}`);
-    }
-    const values = floatValues(t);
-    if (values.length !== dims.reduce((a, b) => a * b, 1)) {
-      throw new RnnlabError(`${source}: graph.initializer "${t.name}" holds ${values.length} values, dims ${fmtShape(dims)} need ${dims.reduce((a, b) => a * b, 1)}`);
-    }
-    return values;
+function inputInfo(vi: ValueInfoProto): OnnxInputInfo {
+  const tt = vi.type?.tensorType;
+  return {
+    name: vi.name ?? "",
+    type: tt?.elemType !== undefined ? ELEM_OF_DATA_TYPE[tt.elemType] ?? null : null,
+    dims: (tt?.shape?.dim ?? []).map((d) => d.dimValue ?? d.dimParam ?? null),
   };
-  const W = get(1, "W", [dirs, G, cfg.inputSize]), R = get(2, "R", [dirs, G, cfg.hiddenSize]);
-  const B = n.input?.[3] ? get(3, "B", [dirs, 2 * G]) : new Float32Array(dirs * 2 * G);
-  for (let d = 0; d < dirs; d++) {
-    const cell = layer.cells[l][d], own: Views = {};
-    for (const s of cell.specs) own[s.name] = layer.params.views[torchKey(s.name, l, d === 1)];
-    fromOnnxDirection(cell.config, own, {
-      W: W.subarray(d * G * cfg.inputSize, (d + 1) * G * cfg.inputSize),
-      R: R.subarray(d * G * cfg.hiddenSize, (d + 1) * G * cfg.hiddenSize),
-      B: B.subarray(d * 2 * G, (d + 1) * 2 * G), P: null,
-    });
+}
+
+export class OnnxModel {
+  /** graph inputs to feed at run time (those without an initializer or an import-time value) */
+  readonly inputs: OnnxInputInfo[];
+  readonly outputNames: string[];
+  /** the recurrent nodes and what each was mapped to */
+  readonly recurrent: RecurrentPlan[];
+  private readonly graph: CompiledGraph;
+  private readonly constants = new Map<string, Value>();
+  private readonly defaults = new Map<string, Value>();
+
+  constructor(readonly proto: ModelProto, readonly source: string, opts: OnnxImportOptions = {}) {
+    checkKnownKeys("importOnnx", opts, ["inputs"]);
+    const g = proto.graph!, where = source;
+    const opset = (proto.opsetImport ?? []).find((o) => !o.domain || o.domain === "ai.onnx")?.version;
+    if (opset === undefined) throw new RnnlabError(`${where}: opset_import has no entry for the default ONNX domain`);
+    if ((g.sparseInitializer?.length ?? 0) > 0) throw new RnnlabError(`${where}: graph.sparse_initializer is not supported`);
+    for (const t of g.initializer ?? []) this.defaults.set(t.name ?? "", valueOfTensor(t, `${where}: graph.initializer`));
+    const declared = (g.input ?? []).map(inputInfo);
+    const given = opts.inputs ?? {};
+    for (const name of Object.keys(given)) {
+      const info = declared.find((d) => d.name === name);
+      if (!info) throw new RnnlabError(`importOnnx: options.inputs has "${name}", which is not a graph input of ${where} (inputs: ${declared.map((d) => d.name).join(", ")})`);
+      this.constants.set(name, feedValue(given[name], info, `importOnnx ${where}`));
+    }
+    this.inputs = declared.filter((d) => !this.constants.has(d.name) && !this.defaults.has(d.name));
+    const known = new Set<string>([...declared.map((d) => d.name), ...this.defaults.keys()]);
+    this.graph = new CompiledGraph(g.node ?? [], known, opset, where);
+    this.recurrent = this.graph.recurrent;
+    this.outputNames = (g.output ?? []).map((o) => o.name ?? "");
+    const absent = this.outputNames.find((o) => !known.has(o));
+    if (absent) throw new RnnlabError(`${where}: graph.output "${absent}" is computed by no node`);
+  }
+
+  /** Run the graph; returns every graph output as a Tensor (integer outputs as float64 values). */
+  run(feeds: Record<string, OnnxFeed> = {}): Record<string, Tensor> {
+    const values = this.runValues(feeds), out: Record<string, Tensor> = {};
+    for (const [name, v] of Object.entries(values)) {
+      const data = v.data instanceof Float32Array || v.data instanceof Float64Array ? v.data : Float64Array.from(v.data);
+      out[name] = new Tensor(v.dims, data);
+    }
+    return out;
+  }
+
+  /** Run the graph; the outputs as ONNX values (element type kept). */
+  runValues(feeds: Record<string, OnnxFeed> = {}): Record<string, Value> {
+    const where = `${this.source}: run`;
+    if (typeof feeds !== "object" || feeds === null) throw new RnnlabError(`${where}: feeds must be an object { inputName: value }`);
+    const env = new Scope();
+    for (const [k, v] of [...this.defaults, ...this.constants]) env.set(k, v);
+    const allowed = new Set([...this.inputs.map((i) => i.name), ...this.defaults.keys()]);
+    for (const [name, feed] of Object.entries(feeds)) {
+      if (!allowed.has(name)) throw new RnnlabError(`${where}: "${name}" is not an input to feed (inputs: ${this.inputs.map((i) => i.name).join(", ") || "none"})`);
+      const declared = (this.proto.graph!.input ?? []).map(inputInfo).find((d) => d.name === name) ?? { name, type: null, dims: [] };
+      env.set(name, feedValue(feed, declared, where));
+    }
+    const unfed = this.inputs.find((i) => !env.get(i.name));
+    if (unfed) throw new RnnlabError(`${where}: input "${unfed.name}" is not fed (inputs: ${this.inputs.map((i) => i.name).join(", ")})`);
+    this.graph.run(env);
+    const out: Record<string, Value> = {};
+    for (const name of this.outputNames) {
+      const v = env.get(name);
+      if (!v) throw new RnnlabError(`${where}: graph.output "${name}" was not produced`);
+      out[name] = v;
+    }
+    return out;
   }
 }
+
+/** An .onnx file (path) or its bytes as a runnable model. */
+export function importOnnx(file: string | Uint8Array, options: OnnxImportOptions = {}): OnnxModel {
+  if (typeof file === "string") return new OnnxModel(readOnnxModel(file), file, options);
+  if (file instanceof Uint8Array) return new OnnxModel(decodeOnnx(file, "<bytes>"), "<bytes>", options);
+  throw new RnnlabError(`importOnnx: file must be a path or the bytes of an .onnx file, got ${typeof file}`);
+}
+

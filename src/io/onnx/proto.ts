@@ -1,16 +1,9 @@
-// Small builders over onnx-proto's generated protobuf classes (ONNX IR, onnx/onnx.proto3), so the
-// exporter reads as a list of nodes. Only what the recurrent exporter needs.
-import onnxProto from "onnx-proto";
+// Small builders over the ONNX message types of schema.ts, so the exporter reads as a list of
+// nodes, and the two readers the importer needs (attribute values, tensor values).
+import { AttributeType, DataType, type AttributeProto, type GraphProto, type NodeProto, type TensorProto, type ValueInfoProto } from "./schema.ts";
 
-export const { onnx } = onnxProto;
-export type ModelProto = onnxProto.onnx.ModelProto;
-export type GraphProto = onnxProto.onnx.IGraphProto;
-export type NodeProto = onnxProto.onnx.INodeProto;
-export type TensorProto = onnxProto.onnx.ITensorProto;
-export type AttributeProto = onnxProto.onnx.IAttributeProto;
-
-const { DataType } = onnx.TensorProto;
-const { AttributeType } = onnx.AttributeProto;
+export type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from "./schema.ts";
+export { AttributeType, DataType } from "./schema.ts";
 
 /** A float32 initializer; values stored as raw little-endian bytes (the compact form runtimes prefer). */
 export function floatTensor(name: string, dims: number[], values: ArrayLike<number>): TensorProto {
@@ -44,7 +37,7 @@ export function node(opType: string, inputs: string[], outputs: string[], attrib
 }
 
 /** A graph input / output: element type and a shape whose dims are numbers or symbolic names. */
-export function valueInfo(name: string, elemType: "float" | "int32" | "int64", dims: (number | string)[]) {
+export function valueInfo(name: string, elemType: "float" | "int32" | "int64", dims: (number | string)[]): ValueInfoProto {
   return {
     name,
     type: { tensorType: {
@@ -52,28 +45,4 @@ export function valueInfo(name: string, elemType: "float" | "int32" | "int64", d
       shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
     } },
   };
-}
-
-/** Attribute value by name (ints come back from protobufjs as number or Long). */
-export function attrValue(n: NodeProto, name: string): number | string | number[] | string[] | undefined {
-  const a = (n.attribute ?? []).find((x) => x.name === name);
-  if (!a) return undefined;
-  switch (a.type) {
-    case AttributeType.INT: return Number(a.i);
-    case AttributeType.FLOAT: return a.f ?? 0;
-    case AttributeType.STRING: return new TextDecoder().decode(a.s ?? new Uint8Array());
-    case AttributeType.STRINGS: return (a.strings ?? []).map((s) => new TextDecoder().decode(s));
-    case AttributeType.FLOATS: return a.floats ?? [];
-    case AttributeType.INTS: return (a.ints ?? []).map(Number);
-  }
-  return undefined;
-}
-
-/** The float values of an initializer (raw_data or float_data). */
-export function floatValues(t: TensorProto): Float32Array {
-  if (t.rawData && t.rawData.length) {
-    const copy = new Uint8Array(t.rawData);                  // aligned copy
-    return new Float32Array(copy.buffer, 0, copy.length / 4);
-  }
-  return Float32Array.from(t.floatData ?? []);
 }
