@@ -92,7 +92,8 @@ export class Recurrent {
       }, fn)));
     const layout = planLayout(this.cellSpecs());
     this.params = allocFlat(this.k, layout, this.dtype);
-    this.grads = allocFlat(this.k, layout, this.dtype);
+    try { this.grads = allocFlat(this.k, layout, this.dtype); }
+    catch (e) { this.k.free(this.params.flat); throw e; }        // a failed build gives its memory back at once
     this.w = this.cellWeights(this.params.views);
     this.dw = this.cellWeights(this.grads.views);
     this.rng = new Rng(seed);
@@ -116,6 +117,16 @@ export class Recurrent {
     }));
   }
 
+  /**
+   * Give the layer's memory (parameters, gradients, time-loop buffers) back to the backend now,
+   * instead of at the next garbage collection; the layer must not be used afterwards.
+   */
+  dispose(): void {
+    for (const plan of this.plans.values()) plan.dispose();
+    this.plans.clear(); this.plan = null;
+    this.k.free(this.params.flat); this.k.free(this.grads.flat);
+  }
+
   paramCount(): number { return this.params.layout.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0); }
   zeroGrad(): void { this.grads.flat.fill(0); }
   train(on = true): this { this.training = on; return this; }
@@ -131,10 +142,10 @@ export class Recurrent {
   /** The accumulated gradients by PyTorch key, as copies. */
   gradDict(): Record<string, Tensor> { return dictOf(this.grads); }
 
-  /** Exactly the keys and shapes of stateDict(); anything missing, extra or mis-shaped is an error. */
-  loadStateDict(dict: Record<string, TensorLikeInput>): void {
+  /** Exactly the keys and shapes of stateDict(), finite values (unless allowNonFinite); anything else is an error. */
+  loadStateDict(dict: Record<string, TensorLikeInput>, opts: { allowNonFinite?: boolean } = {}): void {
     const specs = this.params.layout.specs;
-    checkStateDict(`${this.name}.loadStateDict`, dict, specs);
+    checkStateDict(`${this.name}.loadStateDict`, dict, specs, opts);
     for (const s of specs) this.params.views[s.name].set(dict[s.name].data);
   }
 

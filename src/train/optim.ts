@@ -24,16 +24,31 @@ export interface Optimizer {
   step(groups: ParamGroup[]): void;
   /** slots by "<group>/<slot>" plus the step count, for checkpoints */
   state(): { t: number; slots: Record<string, Buf> };
-  loadState(state: { t: number; slots: Record<string, ArrayLike<number>> }): void;
+  /**
+   * Restore state() output. Checked before anything changes: t a non-negative integer, every slot
+   * "<group>/<slot>" known, finite (unless `allowNonFinite`), non-negative where it is a sum of
+   * squares, all slots of a group present and of one length; with `groups`, every group known with
+   * its parameters' length and the next update finite (a diverged or corrupted state is refused
+   * here, not discovered as NaN weights after the first step).
+   */
+  loadState(state: { t: number; slots: Record<string, ArrayLike<number>> }, opts?: LoadStateOptions): void;
 }
+
+export interface LoadStateOptions { groups?: ParamGroup[]; allowNonFinite?: boolean }
 
 export type OptimizerName = "sgd" | "adam" | "adamw" | "rmsprop" | "adagrad";
 export const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "adam", "adamw", "rmsprop", "adagrad"];
 
 type Rule = (k: Kernels, p: Buf, g: Buf, slots: Buf[], lr: number, t: number) => void;
+/** The update of parameter i at step t with a zero gradient (slots as loaded), to check it is finite. */
+type DryUpdate = (slots: ArrayLike<number>[], i: number, lr: number, t: number) => number;
+
+/** Slots that accumulate squares: never negative (√ of them is taken). */
+const SQUARE_SLOTS = new Set(["v", "sum"]);
+const F32_MAX = 3.4028234663852886e38;
 
 function makeOptimizer(name: OptimizerName, lr: number, hyper: Record<string, number | boolean>, slotNames: string[],
-                       initial: number, rule: Rule): Optimizer {
+                       initial: number, rule: Rule, dry: DryUpdate = () => 0): Optimizer {
   const slots = new Map<string, Buf[]>();
   let t = 0;
   const loaded = new Set<string>();                   // groups whose slots came from loadState as plain arrays
@@ -41,6 +56,9 @@ function makeOptimizer(name: OptimizerName, lr: number, hyper: Record<string, nu
     let s = slots.get(group.name);
     const dtype = group.params instanceof Float64Array ? "float64" : "float32";
     const n = group.params.length;
+    if (s && loaded.has(group.name) && s[0]?.length !== n) {
+      throw new RnnlabError(`${name}.step: the loaded state of group "${group.name}" has ${s[0]?.length} values per slot, its parameters ${n}`);
+    }
     if (s && loaded.has(group.name) && s.length && s[0].length === n) {
       // loaded slots move to the parameters' backend and precision (exact resume)
       s = s.map((b) => { const c = k.alloc(n, dtype); c.set(b); return c; });
@@ -65,20 +83,62 @@ function makeOptimizer(name: OptimizerName, lr: number, hyper: Record<string, nu
       for (const [group, bufs] of slots) bufs.forEach((b, i) => { out[`${group}/${slotNames[i]}`] = b; });
       return { t, slots: out };
     },
-    loadState(state) {
+    loadState(state, opts = {}) {
+      const checked = checkState(`${name}.loadState`, state, opts, slotNames, this.lr, dry);
       t = state.t;
       slots.clear();
       loaded.clear();
-      for (const [key, values] of Object.entries(state.slots)) {
-        const cut = key.lastIndexOf("/"), group = key.slice(0, cut), slot = slotNames.indexOf(key.slice(cut + 1));
-        if (slot < 0) throw new RnnlabError(`${name}.loadState: unknown slot "${key}"; this optimizer has ${slotNames.join(", ") || "no slots"}`);
-        const bufs = slots.get(group) ?? slotNames.map(() => new Float64Array(values.length) as Buf);
-        bufs[slot] = Float64Array.from(values);
-        slots.set(group, bufs);
-        loaded.add(group);
-      }
+      for (const [group, bufs] of checked) { slots.set(group, bufs); loaded.add(group); }
     },
   };
+}
+
+/** Everything loadState promises to check, before any state changes; the slots by group as Float64Arrays. */
+function checkState(fn: string, state: unknown, opts: LoadStateOptions, slotNames: string[], lr: number, dry: DryUpdate): Map<string, Buf[]> {
+  if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object", opts);
+  checkKnownKeys(fn, opts, ["groups", "allowNonFinite"]);
+  if (typeof state !== "object" || state === null) fail(fn, "state", "an object { t, slots }", state);
+  const { t, slots } = state as { t: unknown; slots: unknown };
+  if (typeof t !== "number" || !Number.isSafeInteger(t) || t < 0) fail(fn, "state.t", "a non-negative integer (steps taken)", t);
+  if (typeof slots !== "object" || slots === null || Array.isArray(slots)) fail(fn, "state.slots", "an object of arrays by \"<group>/<slot>\"", slots);
+  const byGroup = new Map<string, Buf[]>();
+  for (const [key, values] of Object.entries(slots)) {
+    const cut = key.lastIndexOf("/"), group = key.slice(0, cut), slot = slotNames.indexOf(key.slice(cut + 1));
+    if (cut < 1 || slot < 0) throw new RnnlabError(`${fn}: unknown slot "${key}"; this optimizer has ${slotNames.map((s) => `<group>/${s}`).join(", ") || "no slots"}`);
+    if (!ArrayBuffer.isView(values) && !Array.isArray(values)) fail(fn, `state.slots["${key}"]`, "an array of numbers", values);
+    const data = Float64Array.from(values as ArrayLike<number>);
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (typeof (values as ArrayLike<unknown>)[i] !== "number" && !ArrayBuffer.isView(values)) fail(fn, `state.slots["${key}"][${i}]`, "a number", (values as ArrayLike<unknown>)[i]);
+      if (!Number.isFinite(v) && !opts.allowNonFinite) fail(fn, `state.slots["${key}"][${i}]`, "finite (pass { allowNonFinite: true } to load it anyway)", v);
+      if (v < 0 && SQUARE_SLOTS.has(slotNames[slot])) fail(fn, `state.slots["${key}"][${i}]`, "≥ 0 (a sum of squares)", v);
+    }
+    const bufs = byGroup.get(group) ?? slotNames.map(() => null as unknown as Buf);
+    if (bufs.some((b) => b && b.length !== data.length)) fail(fn, `state.slots["${key}"]`, `as long as the group's other slots (${bufs.find((b) => b)!.length})`, `length ${data.length}`);
+    bufs[slot] = data;
+    byGroup.set(group, bufs);
+  }
+  for (const [group, bufs] of byGroup) {
+    const missing = slotNames.filter((_, i) => !bufs[i]);
+    if (missing.length) throw new RnnlabError(`${fn}: group "${group}" lacks slot(s) ${missing.map((m) => `"${group}/${m}"`).join(", ")}`);
+  }
+  if (opts.groups) {
+    const known = new Map(opts.groups.map((g) => [g.name, g]));
+    for (const [group, bufs] of byGroup) {
+      const g = known.get(group);
+      if (!g) throw new RnnlabError(`${fn}: state for group "${group}", which the model does not have (it has ${[...known.keys()].join(", ")})`);
+      if (bufs[0].length !== g.params.length) fail(fn, `state.slots["${group}/${slotNames[0]}"]`, `${g.params.length} values (the group's parameters)`, `${bufs[0].length}`);
+      if (opts.allowNonFinite) continue;
+      const limit = g.params instanceof Float32Array ? F32_MAX : Number.MAX_VALUE;
+      for (let i = 0; i < g.params.length; i++) {
+        const next = g.params[i] - dry(bufs, i, lr, t + 1);
+        if (!(Math.abs(next) <= limit)) {
+          throw new RnnlabError(`${fn}: the state of group "${group}" would make parameter ${i} ${next} at the next step (slots ${slotNames.map((s, j) => `${s}=${bufs[j][i]}`).join(", ")}); refused as diverged or corrupt`);
+        }
+      }
+    }
+  }
+  return byGroup;
 }
 
 const prob = (fn: string, arg: string, v: number) => { if (!(v >= 0 && v < 1)) fail(fn, arg, "a number in [0, 1)", v); return v; };
@@ -91,7 +151,8 @@ export function sgd(opts: SgdOptions = {}): Optimizer {
   const nesterov = checkBool(fn, "nesterov", opts.nesterov ?? false), wd = checkNumber(fn, "weightDecay", opts.weightDecay ?? 0, 0);
   if (nesterov && mu === 0) fail(fn, "nesterov", "false unless momentum > 0", true);
   return makeOptimizer("sgd", lr, { momentum: mu, nesterov, weightDecay: wd }, mu > 0 ? ["momentum"] : [], 0, (k, p, g, s, lr, t) =>
-    k.sgdStep(p, g, mu > 0 ? s[0]! : null, p.length, { lr, momentum: mu, nesterov, weightDecay: wd, first: t === 1 }));
+    k.sgdStep(p, g, mu > 0 ? s[0]! : null, p.length, { lr, momentum: mu, nesterov, weightDecay: wd, first: t === 1 }),
+  (s, i, lr) => (mu > 0 ? lr * mu * s[0][i] * (nesterov ? 1 + mu : 1) : 0));
 }
 
 export interface AdamOptions { lr?: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number }
@@ -102,7 +163,9 @@ function adamLike(fn: "adam" | "adamw", opts: AdamOptions, decoupledDefault: num
   const eps = checkNumber(fn, "eps", opts.eps ?? 1e-8, 0), wd = checkNumber(fn, "weightDecay", opts.weightDecay ?? decoupledDefault, 0);
   const decoupled = fn === "adamw";
   return makeOptimizer(fn, lr, { beta1: b1, beta2: b2, eps, weightDecay: wd }, ["m", "v"], 0, (k, p, g, [m, v], lr, t) =>
-    k.adamStep(p, g, m!, v!, p.length, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, decoupled, t }));
+    k.adamStep(p, g, m!, v!, p.length, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, decoupled, t }),
+  // the header's rule with g = 0: m = β1·m, v = β2·v
+  ([m, v], i, lr, t) => (lr / (1 - b1 ** t)) * (b1 * m[i]) / (Math.sqrt(b2 * v[i]) / Math.sqrt(1 - b2 ** t) + eps));
 }
 export const adam = (opts: AdamOptions = {}) => adamLike("adam", opts, 0);
 export const adamw = (opts: AdamOptions = {}) => adamLike("adamw", opts, 0.01);
