@@ -3,7 +3,7 @@
 // and its weights (matched by the layer's name prefix and the weight's last name segment, so both
 // tfjs names "lstm_LSTM1/kernel" and Keras names "lstm/lstm_cell/kernel" load), runs on
 // batch-major values with Keras masks, and gives its weights back in Keras layout for writing.
-import type { TfjsWeight } from "./model-json.ts";
+import { num, str, type TfjsWeight } from "./model-json.ts";
 import { KerasRnnCell, type KerasRnnSpec } from "./recurrent.ts";
 import { applyActivation, cellActivation, type HardSigmoidFlavour } from "./activations.ts";
 import type { CellKind } from "../../cells/config.ts";
@@ -75,7 +75,7 @@ function checkShape(ctx: BuildContext, layer: string, w: TfjsWeight, shape: numb
 }
 
 export function buildLayer(className: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
-  const name = String(config.name ?? className);
+  const name = str(config.name ?? className);
   switch (className) {
     case "InputLayer": case "Dropout":
       return { className, name, config, apply: (xs) => [xs[0]], weights: () => [] };
@@ -89,7 +89,7 @@ export function buildLayer(className: string, config: Record<string, unknown>, c
 }
 
 function maskingLayer(name: string, config: Record<string, unknown>): KerasLayer {
-  const value = Number(config.mask_value ?? 0);
+  const value = num(config.mask_value ?? 0);
   return {
     className: "Masking", name, config, weights: () => [],
     apply: ([input]) => {
@@ -218,11 +218,11 @@ function merge(mode: unknown, a: KValue, b: KValue, where: string): KValue[] {
 
 function bidirectionalLayer(name: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
   const inner = config.layer as { class_name?: string; config?: Record<string, unknown> } | undefined;
-  const innerClass = String(inner?.class_name);
+  const innerClass = str(inner?.class_name);
   if (!inner?.config || !RNN_KIND[innerClass]) {
     throw new RnnlabError(`${ctx.source}: ${ctx.at}.config.layer.class_name is "${innerClass}"; Bidirectional wraps SimpleRNN, LSTM or GRU here`);
   }
-  const ws = ctx.take(name), innerName = String(inner.config.name ?? innerClass);
+  const ws = ctx.take(name), innerName = str(inner.config.name ?? innerClass);
   const half = (dir: "forward" | "backward") => ws.filter((w) => w.name.split("/").some((seg) => seg.startsWith(`${dir}_`)));
   const innerCtx = { ...ctx, at: `${ctx.at}.config.layer` };
   const fw = rnnParts(innerClass, `forward_${innerName}`, inner.config, innerCtx, half("forward"));

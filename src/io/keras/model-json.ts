@@ -150,3 +150,7 @@ function readGroup(file: string, group: CheckedGroup, g: number, allowNonFinite:
     return { name, shape, data };
   });
 }
+
+/** A JSON value read as a string / number without ever calling a hostile object's toString/valueOf. */
+export const str = (v: unknown): string => (typeof v === "string" ? v : show(v));
+export const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN);

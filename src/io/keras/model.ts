@@ -2,7 +2,7 @@
 // layers are each called once (inbound_nodes in the tfjs / Keras 2 list form, or Keras 3's
 // keras_history form). predict() runs it like model.predict in TF.js (inference: no dropout).
 import { Tensor } from "../../tensor/tensor.ts";
-import { readTfjsModel, TFJS_READ_OPTIONS, type TfjsFiles, type TfjsReadOptions, type TfjsWeight } from "./model-json.ts";
+import { num, readTfjsModel, str, TFJS_READ_OPTIONS, type TfjsFiles, type TfjsReadOptions, type TfjsWeight } from "./model-json.ts";
 import { buildLayer, type KerasLayer, type KValue } from "./layers.ts";
 import { hardSigmoidOf, type HardSigmoidFlavour } from "./activations.ts";
 import { RnnlabError, checkKnownKeys, checkOneOf, fail, fmtShape, show } from "../../errors.ts";
@@ -76,7 +76,7 @@ export function kerasModelOf(files: TfjsFiles, opts: KerasLoadOptions = {}): Ker
     : checkOneOf("loadTfjsModel", "hardSigmoid", opts.hardSigmoid, ["keras2", "keras3"] as const);
   const modelConfig = topo.model_config ?? topo;                                  // Keras H5-converted files nest it
   if (!isObject(modelConfig)) throw new RnnlabError(`${source}: modelTopology.model_config must be an object, got ${show(modelConfig)}`);
-  const className = String(modelConfig.class_name);
+  const className = str(modelConfig.class_name);
   const config = modelConfig.config as Json | Json[] | undefined;
   const layerJsons = (Array.isArray(config) ? config : isObject(config) ? config.layers as Json[] | undefined : undefined);
   if (!Array.isArray(layerJsons)) throw new RnnlabError(`${source}: modelTopology.config.layers is missing or not a list`);
@@ -114,10 +114,10 @@ export function kerasModelOf(files: TfjsFiles, opts: KerasLoadOptions = {}): Ker
 /** The feature width a layer outputs, given its input width (for the next layer's weights). */
 function outputWidth(cls: string, cfg: Json, inWidth: number | null): number | null {
   switch (cls) {
-    case "Dense": case "SimpleRNN": case "LSTM": case "GRU": return Number(cfg.units);
-    case "Embedding": return Number(cfg.output_dim);
+    case "Dense": case "SimpleRNN": case "LSTM": case "GRU": return num(cfg.units);
+    case "Embedding": return num(cfg.output_dim);
     case "Bidirectional": {
-      const units = Number(((cfg.layer as Json | undefined)?.config as Json | undefined)?.units);
+      const units = num(((cfg.layer as Json | undefined)?.config as Json | undefined)?.units);
       return cfg.merge_mode === "concat" || cfg.merge_mode === undefined ? 2 * units : units;
     }
   }
@@ -126,7 +126,7 @@ function outputWidth(cls: string, cfg: Json, inWidth: number | null): number | n
 
 function batchInputWidth(cfg: Json): number | null {
   const shape = (cfg.batch_input_shape ?? cfg.batch_shape) as (number | null)[] | undefined;
-  return shape && shape.length >= 3 ? Number(shape[shape.length - 1]) : null;
+  return shape && shape.length >= 3 ? num(shape[shape.length - 1]) : null;
 }
 
 function sequential(source: string, layers: Json[], hard: HardSigmoidFlavour, take: (n: string) => TfjsWeight[], at: (i: number) => string) {
@@ -134,7 +134,7 @@ function sequential(source: string, layers: Json[], hard: HardSigmoidFlavour, ta
   let width: number | null = null, prev = "";
   const inputName = "__input__";
   layers.forEach((lj, i) => {
-    const cls = String(lj.class_name), cfg = (lj.config ?? {}) as Json;
+    const cls = str(lj.class_name), cfg = (lj.config ?? {}) as Json;
     if (i === 0) width = batchInputWidth(cfg);
     const layer = buildLayer(cls, cfg, { source, at: at(i), hard, take, inputWidth: width });
     nodes.push({ layer, inputs: [[i === 0 ? inputName : prev, 0, 0]] });
@@ -149,13 +149,13 @@ function sequential(source: string, layers: Json[], hard: HardSigmoidFlavour, ta
 
 /** Refs of a Keras inbound node: tfjs / Keras 2 [[name, node, index, kwargs], …] or Keras 3 keras_history objects. */
 function inboundRefs(node: unknown): Ref[] {
-  if (Array.isArray(node) && node.every((r) => Array.isArray(r) && typeof r[0] === "string")) return node.map((r) => [r[0], Number(r[1]), Number(r[2])]);
+  if (Array.isArray(node) && node.every((r) => Array.isArray(r) && typeof r[0] === "string")) return node.map((r) => [r[0], num(r[1]), num(r[2])]);
   const found: Ref[] = [];
   const visit = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === "object") {
       const h = ((v as Json).config as Json | undefined)?.keras_history as unknown[] | undefined;
-      if (Array.isArray(h)) found.push([String(h[0]), Number(h[1]), Number(h[2])]);
+      if (Array.isArray(h)) found.push([str(h[0]), num(h[1]), num(h[2])]);
       else Object.values(v).forEach(visit);
     }
   };
@@ -166,7 +166,7 @@ function inboundRefs(node: unknown): Ref[] {
 function functional(source: string, config: Json, layers: Json[], hard: HardSigmoidFlavour, take: (n: string) => TfjsWeight[], at: (i: number) => string) {
   const widths = new Map<string, (number | null)[]>();
   const nodes: Node[] = layers.map((lj, i) => {
-    const cls = String(lj.class_name), cfg = (lj.config ?? {}) as Json, name = String(lj.name ?? cfg.name);
+    const cls = str(lj.class_name), cfg = (lj.config ?? {}) as Json, name = str(lj.name ?? cfg.name);
     const inbound = (lj.inbound_nodes ?? []) as unknown[];
     if (inbound.length > 1) throw new RnnlabError(`${source}: ${at(i)} ("${name}") is called ${inbound.length} times; shared layers are not supported`);
     const refs = inbound.length ? inboundRefs(inbound[0]) : [];
@@ -174,7 +174,7 @@ function functional(source: string, config: Json, layers: Json[], hard: HardSigm
     const layer = buildLayer(cls, { ...cfg, name }, { source, at: at(i), hard, take, inputWidth: inWidth });
     const w = outputWidth(cls, cfg, inWidth);
     if (cls !== "InputLayer" && !refs.length) throw new RnnlabError(`${source}: ${at(i)} ("${name}") has no inbound node (nothing feeds it)`);
-    const inner = cls === "Bidirectional" ? Number(((cfg.layer as Json).config as Json).units) : Number(cfg.units);
+    const inner = cls === "Bidirectional" ? num(((cfg.layer as Json).config as Json).units) : num(cfg.units);
     widths.set(name, [w, inner, inner, inner, inner]);   // output 0, then return_state's h / c (per direction): `units` wide
     return { layer, inputs: refs };
   });
@@ -188,7 +188,7 @@ function functional(source: string, config: Json, layers: Json[], hard: HardSigm
     });
   };
   const inputs = refList(config.input_layers, "input_layers");
-  const classOf = new Map(layers.map((lj) => [String(lj.name ?? (lj.config as Json | undefined)?.name), String(lj.class_name)]));
+  const classOf = new Map(layers.map((lj) => [str(lj.name ?? (lj.config as Json | undefined)?.name), str(lj.class_name)]));
   const feedsEmbedding = (name: string) => layers.some((lj) => lj.class_name === "Embedding" && inboundRefs(((lj.inbound_nodes ?? []) as unknown[])[0]).some((r) => r[0] === name));
   const inputWidths = inputs.map(([name]) => classOf.get(name) === "InputLayer" && !feedsEmbedding(name) ? widths.get(name)?.[0] ?? null : null);
   return { nodes, inputs, outputs: refList(config.output_layers, "output_layers"), widths: inputWidths };
