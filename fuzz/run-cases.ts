@@ -34,6 +34,8 @@ export interface RunOptions {
   maxSaved?: number;
   /** called before each case (the watchdog's heartbeat) */
   onCase?: (i: number) => void;
+  /** stop before a case that would start after this time (Date.now() ms) */
+  deadline?: number;
 }
 
 export function runCase(format: Format, seedFiles: Files, i: number, opts: RunOptions): { result: CaseResult; files: Files } {
@@ -60,8 +62,9 @@ export function saveReproducer(dir: string, format: Format, seed: number, r: Cas
 export function runCases(format: Format, seedFiles: Files, from: number, to: number, opts: RunOptions) {
   const counts: Record<Outcome, number> = { rejected: 0, accepted: 0, "other-error": 0, "non-finite": 0, slow: 0, memory: 0 };
   const bad: CaseResult[] = [], saved: Partial<Record<Outcome, number>> = {};
-  let maxMs = 0;
-  for (let i = from; i < to; i++) {
+  let maxMs = 0, ran = 0;
+  for (let i = from; i < to; i++, ran++) {
+    if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
     opts.onCase?.(i);
     const { result, files } = runCase(format, seedFiles, i, opts);
     counts[result.outcome]++;
@@ -74,5 +77,5 @@ export function runCases(format: Format, seedFiles: Files, from: number, to: num
       }
     }
   }
-  return { counts, bad, maxMs };
+  return { counts, bad, maxMs, ran };
 }
