@@ -18,8 +18,10 @@ export function saveCheckpoint(path: string, tensors: Record<string, TensorLike>
   const { header, chunks } = planSafetensors(fn, tensors, metadata);         // throws before touching disk
   if (!opts.allowNonFinite) {                          // loadCheckpoint refuses them by default: never write what we cannot read
     for (const [name, t] of Object.entries(tensors)) {
-      const i = t.data.findIndex((v: number) => !Number.isFinite(v));
-      if (i >= 0) fail(fn, `tensors["${name}"][${i}]`, "finite (pass { allowNonFinite: true } to save it anyway)", t.data[i]);
+      const d = t.data;
+      for (let i = 0; i < d.length; i++) {
+        if (!Number.isFinite(d[i])) fail(fn, `tensors["${name}"][${i}]`, "finite (pass { allowNonFinite: true } to save it anyway)", d[i]);
+      }
     }
   }
   writeFileAtomic(fn, path, [header, ...chunks]);
