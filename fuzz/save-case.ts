@@ -9,4 +9,4 @@ import { saveReproducer, type Outcome } from "./run-cases.ts";
 
 const [format, seed, i, outcome = "other-error", message = ""] = process.argv.slice(2);
 const files = mutateFiles(caseRng(Number(seed), format as Format, Number(i)), format as Format, seedFiles(format as Format, mkdtempSync(join(tmpdir(), "rnnlab-save-case-"))));
-console.log(saveReproducer("fuzz/reproducers", format as Format, Number(seed), { i: Number(i), outcome: outcome as Outcome, ms: 0, message, bytes: 0, rssGrowth: 0 }, files));
+console.log(saveReproducer("fuzz/reproducers", format as Format, Number(seed), { i: Number(i), outcome: outcome as Outcome, ms: 0, message, bytes: 0, memGrowth: 0, rssGrowth: 0 }, files));
