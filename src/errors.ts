@@ -59,8 +59,9 @@ export function checkOneOf<T extends string | number>(fn: string, arg: string, v
   return value as T;
 }
 
-/** Reject option keys the function does not know (a typo must not be silently ignored). */
-export function checkKnownKeys(fn: string, opts: object, known: readonly string[]): void {
+/** Reject option keys the function does not know (a typo must not be silently ignored); `opts` must be an object. */
+export function checkKnownKeys(fn: string, opts: object, known: readonly string[], arg = "options"): void {
+  if (typeof opts !== "object" || opts === null || Array.isArray(opts)) fail(fn, arg, `an object (keys: ${known.join(", ")})`, opts);
   for (const key of Object.keys(opts)) {
     if (!known.includes(key)) {
       throw new RnnlabError(`${fn}: unknown option "${key}"; expected one of ${known.join(", ")}`);

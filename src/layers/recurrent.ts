@@ -12,7 +12,7 @@ import { Rng } from "../params/rng.ts";
 import { torchKey } from "../io/torch-names.ts";
 import { Tensor, like } from "../tensor/tensor.ts";
 import { checkLengths } from "../tensor/ops.ts";
-import { checkBool, checkInt, checkKnownKeys, checkNumber, checkOneOf, fail, fmtShape, RnnlabError } from "../errors.ts";
+import { checkBool, checkFinite, checkInt, checkKnownKeys, checkNumber, checkOneOf, fail, fmtShape, RnnlabError } from "../errors.ts";
 import { BidiStack as RecurrentPlan } from "../seq/bidi-stack.ts";
 import { checkStateDict, type TensorLikeInput } from "../params/state-dict.ts";
 
@@ -196,7 +196,7 @@ export class Recurrent {
   backward(cot: BackwardInput, opts: { inputGrad?: boolean } = {}): Omit<BackwardResult, "dx"> & { dx: Tensor | null } {
     const fn = `${this.name}.backward`;
     if (!this.last || !this.plan) throw new RnnlabError(`${fn}: call forward first`);
-    checkKnownKeys(fn, cot, ["output", "hN", "cN"]);
+    checkKnownKeys(fn, cot, ["output", "hN", "cN"], "cotangents");
     const { T, B } = this.last, LD = this.numLayers * this.numDirections, R = this.outputSize, H = this.hiddenSize;
     const outShape = this.batchFirst ? [B, T, this.numDirections * R] : [T, B, this.numDirections * R];
     if (cot.output !== undefined) this.checkTensor(fn, "output", cot.output, outShape, this.batchFirst ? "[batch, seq, dirs·R]" : "[seq, batch, dirs·R]");
@@ -206,7 +206,7 @@ export class Recurrent {
       this.checkTensor(fn, "cN", cot.cN, [LD, B, H], "[numLayers·dirs, batch, hiddenSize]");
     }
     checkKnownKeys(fn, opts, ["inputGrad"]);
-    const inputGrad = opts.inputGrad ?? true;
+    const inputGrad = checkBool(fn, "inputGrad", opts.inputGrad ?? true);
     const plan = this.plan;
     plan.backward(this.w, this.dw, cot.output?.data ?? null, this.batchFirst, cot.hN?.data ?? null, cot.cN?.data ?? null, inputGrad);
     const ref = { dtype: this.dtype };
@@ -239,6 +239,7 @@ export class Recurrent {
       throw new RnnlabError(`${fn}: x has shape ${fmtShape(x.shape)}, expected ${expected}`);
     }
     if (x.dtype !== this.dtype) throw new RnnlabError(`${fn}: x has dtype ${x.dtype}, expected ${this.dtype} (the layer's dtype)`);
+    checkFinite(fn, "x", x.data);                     // a NaN input would only come back as NaN outputs
     return this.batchFirst ? { T: x.shape[1], B: x.shape[0] } : { T: x.shape[0], B: x.shape[1] };
   }
 
@@ -246,6 +247,7 @@ export class Recurrent {
     if (!(t instanceof Tensor)) fail(fn, arg, "a Tensor", t);
     if (fmtShape(t.shape) !== fmtShape(shape)) throw new RnnlabError(`${fn}: ${arg} has shape ${fmtShape(t.shape)}, expected ${fmtShape(shape)} ${pattern}`);
     if (t.dtype !== this.dtype) throw new RnnlabError(`${fn}: ${arg} has dtype ${t.dtype}, expected ${this.dtype}`);
+    checkFinite(fn, arg, t.data);
   }
 }
 

@@ -30,6 +30,10 @@ export interface TrainingProgress {
 const OPTIM = "optim.";
 
 export function saveTraining(path: string, model: SequenceModel, optimizer: Optimizer | null = null, progress: TrainingProgress | null = null): void {
+  const fn = "saveTraining";
+  if (!(model instanceof SequenceModel)) fail(fn, "model", "a SequenceModel", model);
+  if (optimizer !== null && (typeof optimizer !== "object" || typeof optimizer.state !== "function")) fail(fn, "optimizer", "an optimizer or null", optimizer);
+  if (progress !== null) checkProgress(fn, progress);
   const tensors: Record<string, TensorLike> = { ...model.stateDict() };
   const metadata: Record<string, string> = { format: "pt", "rnnlab.model": JSON.stringify(model.config) };
   if (optimizer) {
