@@ -103,8 +103,11 @@ export function fit(model: SequenceModel, data: SeqDataset, opts: FitOptions): F
       if (b++ < skip) continue;                          // resumed mid-epoch: these were done before
       if (opts.schedule) optimizer.lr = baseLr * opts.schedule(step);
       model.zeroGrad();
-      model.forward(batch);
-      const r = model.lossAndBackward();
+      let r: ReturnType<SequenceModel["lossAndBackward"]>;
+      try { model.forward(batch); r = model.lossAndBackward(); }
+      catch (e) {                                        // name the step: a bad batch must be findable
+        throw e instanceof RnnlabError ? new RnnlabError(`${fn}: step ${step + 1} (epoch ${epoch + 1}, batch ${b}): ${e.message}`, { cause: e }) : e;
+      }
       const gradNorm = opts.clipNorm !== undefined ? clipGradNorm(groups, opts.clipNorm)
         : opts.clipValue !== undefined ? clipGradValue(groups, opts.clipValue) : globalNorm(groups);
       if (!Number.isFinite(r.loss) || !Number.isFinite(gradNorm)) {
