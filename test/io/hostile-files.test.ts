@@ -218,3 +218,18 @@ describe("saves leave nothing behind", () => {
     assert.ok(Number.isNaN(layer.stateDict().bias_hh_l0.data[0]));
   });
 });
+
+describe("the CLI's files: run.json beside a checkpoint", () => {
+  it("deep nesting, an unknown task, non-numeric dataset options: one clear line each", async () => {
+    const { readRunInfo, taskOf } = await import("../../src/cli/tasks.ts");
+    const dir = tmp(), ckpt = join(dir, "model.safetensors"), run = join(dir, "run.json");
+    const usage = (f: () => unknown, pattern: RegExp) => assert.throws(f, (e: Error) => e.name === "UsageError" && pattern.test(e.message));
+    writeFileSync(run, `{"task":${deep(100_000)}}`);
+    usage(() => readRunInfo(ckpt), /run\.json must be JSON nested at most 64 levels deep/);
+    writeFileSync(run, JSON.stringify({ task: "../../etc", datasetOptions: {} }));
+    usage(() => readRunInfo(ckpt), /"task" must be one of mnist, adding, .*got "\.\.\/\.\.\/etc"/);
+    writeFileSync(run, JSON.stringify({ task: "adding", datasetOptions: { T: [1] } }));
+    usage(() => readRunInfo(ckpt), /"datasetOptions" must be an object of finite numbers/);
+    usage(() => taskOf(ckpt, "nope"), /--task must be one of/);
+  });
+});
