@@ -124,7 +124,7 @@ function mutateSafetensors(r: Rng, b: Uint8Array): Uint8Array {
   const choice = r.int(10);
   if (choice < 4) {                                                   // header as JSON
     const header = fromUtf8.decode(b.subarray(8, 8 + n));
-    const json = utf8.encode(mutateJson(r, header));
+    const json = utf8.encode(r.int(2) === 0 ? mutateMetadataJson(r, header) ?? mutateJson(r, header) : mutateJson(r, header));
     const len = new Uint8Array(8);
     new DataView(len.buffer).setBigUint64(0, BigInt(json.length), true);
     return concat(len, json, b.subarray(8 + n));
@@ -135,6 +135,18 @@ function mutateSafetensors(r: Rng, b: Uint8Array): Uint8Array {
     return mutateFloat(r, b, 8 + n, b.length, f64);
   }
   return mutateBytes(r, b);
+}
+
+/** The JSON inside one "__metadata__" string (rnnlab.model, rnnlab.optimizer, …) mutated; null if there is none. */
+function mutateMetadataJson(r: Rng, header: string): string | null {
+  let h: { __metadata__?: Record<string, string> };
+  try { h = JSON.parse(header); } catch { return null; }
+  const meta = h.__metadata__;
+  const keys = meta && typeof meta === "object" ? Object.keys(meta).filter((k) => /^[[{]/.test(String(meta[k]))) : [];
+  if (!keys.length) return null;
+  const key = pick(r, keys);
+  meta![key] = mutateJson(r, meta![key]);
+  return JSON.stringify(h);
 }
 
 /** One mutant of a model's files. */

@@ -40,7 +40,7 @@ export type OptimizerName = "sgd" | "adam" | "adamw" | "rmsprop" | "adagrad";
 export const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "adam", "adamw", "rmsprop", "adagrad"];
 
 type Rule = (k: Kernels, p: Buf, g: Buf, slots: Buf[], lr: number, t: number) => void;
-/** The update of parameter i at step t with a zero gradient (slots as loaded), to check it is finite. */
+/** A bound on |the update| of parameter i at step t from the loaded slots, to check the next step stays finite. */
 type DryUpdate = (slots: ArrayLike<number>[], i: number, lr: number, t: number) => number;
 
 /** Slots that accumulate squares: never negative (√ of them is taken). */
@@ -131,9 +131,9 @@ function checkState(fn: string, state: unknown, opts: LoadStateOptions, slotName
       if (opts.allowNonFinite) continue;
       const limit = g.params instanceof Float32Array ? F32_MAX : Number.MAX_VALUE;
       for (let i = 0; i < g.params.length; i++) {
-        const next = g.params[i] - dry(bufs, i, lr, t + 1);
+        const next = Math.abs(g.params[i]) + Math.abs(dry(bufs, i, lr, t + 1));   // the largest |θ| the next step can give
         if (!(Math.abs(next) <= limit)) {
-          throw new RnnlabError(`${fn}: the state of group "${group}" would make parameter ${i} ${next} at the next step (slots ${slotNames.map((s, j) => `${s}=${bufs[j][i]}`).join(", ")}); refused as diverged or corrupt`);
+          throw new RnnlabError(`${fn}: the state of group "${group}" would let parameter ${i} reach ${next} at the next step (slots ${slotNames.map((s, j) => `${s}=${bufs[j][i]}`).join(", ")}); refused as diverged or corrupt`);
         }
       }
     }
@@ -141,7 +141,7 @@ function checkState(fn: string, state: unknown, opts: LoadStateOptions, slotName
   return byGroup;
 }
 
-const prob = (fn: string, arg: string, v: number) => { if (!(v >= 0 && v < 1)) fail(fn, arg, "a number in [0, 1)", v); return v; };
+const prob = (fn: string, arg: string, v: number) => { if (typeof v !== "number" || !(v >= 0 && v < 1)) fail(fn, arg, "a number in [0, 1)", v); return v; };
 
 export interface SgdOptions { lr?: number; momentum?: number; nesterov?: boolean; weightDecay?: number }
 export function sgd(opts: SgdOptions = {}): Optimizer {
@@ -164,8 +164,10 @@ function adamLike(fn: "adam" | "adamw", opts: AdamOptions, decoupledDefault: num
   const decoupled = fn === "adamw";
   return makeOptimizer(fn, lr, { beta1: b1, beta2: b2, eps, weightDecay: wd }, ["m", "v"], 0, (k, p, g, [m, v], lr, t) =>
     k.adamStep(p, g, m!, v!, p.length, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, decoupled, t }),
-  // the header's rule with g = 0: m = β1·m, v = β2·v
-  ([m, v], i, lr, t) => (lr / (1 - b1 ** t)) * (b1 * m[i]) / (Math.sqrt(b2 * v[i]) / Math.sqrt(1 - b2 ** t) + eps));
+  // the header's rule with g = 0 (m = β1·m, v = β2·v), plus the most a gradient can add: its own
+  // term m̂/√v̂ is at most (1−β1)/(1−β1ᵗ) · √(1−β2ᵗ)/√(1−β2) whatever its size (Kingma & Ba 2015, §2.1)
+  ([m, v], i, lr, t) => Math.abs((lr / (1 - b1 ** t)) * (b1 * m[i]) / (Math.sqrt(b2 * v[i]) / Math.sqrt(1 - b2 ** t) + eps))
+    + lr * ((1 - b1) / (1 - b1 ** t)) * Math.sqrt(1 - b2 ** t) / Math.sqrt(1 - b2));
 }
 export const adam = (opts: AdamOptions = {}) => adamLike("adam", opts, 0);
 export const adamw = (opts: AdamOptions = {}) => adamLike("adamw", opts, 0.01);

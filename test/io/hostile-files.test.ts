@@ -92,7 +92,11 @@ describe("checkpoint metadata is validated before anything is allocated", () => 
   });
   it("Adam moments of 3.4e38 are refused (the next step would overflow); negative second moments too", () => {
     const huge = checkpoint((_, t) => { t["optim.rnn/m"].data.fill(3.4e38); t["optim.rnn/v"].data.fill(1e-30); });
-    rejects(() => loadTraining(huge), /optim|rnn.*would make parameter 0 -?Infinity at the next step|would make parameter/);
+    rejects(() => loadTraining(huge), /optimizer\.loadState|adam\.loadState/);
+    rejects(() => loadTraining(huge), /the state of group "rnn" would let parameter \d+ reach \S+ at the next step \(slots m=3\.\d+e\+38, v=1\.\d+e-30\); refused as diverged or corrupt/);
+    const hugeLr = checkpoint((m) => editJson(m, "rnnlab.optimizer", (j) => { j.lr = 3.4e38; }));
+    rejects(() => loadTraining(hugeLr), /the state of group "(emb|rnn|fc)" would let parameter \d+ reach \d\.\d+e\+(39|38) at the next step/);
+    rejects(() => loadTraining(checkpoint((m) => editJson(m, "rnnlab.optimizer", (j) => { (j.hyper as Record<string, unknown>).beta2 = { toString: 1 }; }))), /beta2 must be a number in \[0, 1\), got an object/);
     rejects(() => loadTraining(checkpoint((_, t) => { t["optim.fc/v"].data[0] = -1; })), /state\.slots\["fc\/v"\]\[0\] must be ≥ 0/);
     rejects(() => loadTraining(checkpoint((_, t) => { t["optim.fc/v"] = new Tensor([3], new Float32Array(3)); })), /fc\/v/);
   });
