@@ -40,15 +40,22 @@ export type OptimizerName = "sgd" | "adam" | "adamw" | "rmsprop" | "adagrad";
 export const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "adam", "adamw", "rmsprop", "adagrad"];
 
 type Rule = (k: Kernels, p: Buf, g: Buf, slots: Buf[], lr: number, t: number) => void;
-/** A bound on |the update| of parameter i at step t from the loaded slots, to check the next step stays finite. */
-type DryUpdate = (slots: ArrayLike<number>[], i: number, lr: number, t: number) => number;
+/**
+ * A bound on |θ| after the next step (step t) of parameter θ with the loaded slots, whatever the
+ * gradient where the rule bounds it (Adam, RMSprop, Adagrad normalise it); to refuse a state whose
+ * next step cannot stay finite. Weight decay λθ overflows the parameters' float type on its own
+ * when λ is absurd (1e308), so it is part of the bound.
+ */
+type DryUpdate = (slots: ArrayLike<number>[], i: number, lr: number, t: number, theta: number, limit: number) => number;
+/** λθ must itself be representable (it is added to the gradient in the parameters' precision). */
+const decayFits = (wd: number, theta: number, limit: number) => Math.abs(wd * theta) <= limit;
 
 /** Slots that accumulate squares: never negative (√ of them is taken). */
 const SQUARE_SLOTS = new Set(["v", "sum"]);
 const F32_MAX = 3.4028234663852886e38;
 
 function makeOptimizer(name: OptimizerName, lr: number, hyper: Record<string, number | boolean>, slotNames: string[],
-                       initial: number, rule: Rule, dry: DryUpdate = () => 0): Optimizer {
+                       initial: number, rule: Rule, dry: DryUpdate = (_s, _i, _lr, _t, theta) => Math.abs(theta)): Optimizer {
   const slots = new Map<string, Buf[]>();
   let t = 0;
   const loaded = new Set<string>();                   // groups whose slots came from loadState as plain arrays
@@ -131,7 +138,7 @@ function checkState(fn: string, state: unknown, opts: LoadStateOptions, slotName
       if (opts.allowNonFinite) continue;
       const limit = g.params instanceof Float32Array ? F32_MAX : Number.MAX_VALUE;
       for (let i = 0; i < g.params.length; i++) {
-        const next = Math.abs(g.params[i]) + Math.abs(dry(bufs, i, lr, t + 1));   // the largest |θ| the next step can give
+        const next = dry(bufs, i, lr, t + 1, g.params[i], limit);        // the largest |θ| the next step can give
         if (!(Math.abs(next) <= limit)) {
           throw new RnnlabError(`${fn}: the state of group "${group}" would let parameter ${i} reach ${next} at the next step (slots ${slotNames.map((s, j) => `${s}=${bufs[j][i]}`).join(", ")}); refused as diverged or corrupt`);
         }
@@ -152,7 +159,8 @@ export function sgd(opts: SgdOptions = {}): Optimizer {
   if (nesterov && mu === 0) fail(fn, "nesterov", "false unless momentum > 0", true);
   return makeOptimizer("sgd", lr, { momentum: mu, nesterov, weightDecay: wd }, mu > 0 ? ["momentum"] : [], 0, (k, p, g, s, lr, t) =>
     k.sgdStep(p, g, mu > 0 ? s[0]! : null, p.length, { lr, momentum: mu, nesterov, weightDecay: wd, first: t === 1 }),
-  (s, i, lr) => (mu > 0 ? lr * mu * s[0][i] * (nesterov ? 1 + mu : 1) : 0));
+  // the gradient's own part is unbounded for SGD: only what the state adds is checked
+  (s, i, lr, _t, theta, limit) => (decayFits(wd, theta, limit) ? Math.abs(theta) + (mu > 0 ? Math.abs(lr * mu * s[0][i] * (nesterov ? 1 + mu : 1)) : 0) : Infinity));
 }
 
 export interface AdamOptions { lr?: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number }
@@ -166,8 +174,12 @@ function adamLike(fn: "adam" | "adamw", opts: AdamOptions, decoupledDefault: num
     k.adamStep(p, g, m!, v!, p.length, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, decoupled, t }),
   // the header's rule with g = 0 (m = β1·m, v = β2·v), plus the most a gradient can add: its own
   // term m̂/√v̂ is at most (1−β1)/(1−β1ᵗ) · √(1−β2ᵗ)/√(1−β2) whatever its size (Kingma & Ba 2015, §2.1)
-  ([m, v], i, lr, t) => Math.abs((lr / (1 - b1 ** t)) * (b1 * m[i]) / (Math.sqrt(b2 * v[i]) / Math.sqrt(1 - b2 ** t) + eps))
-    + lr * ((1 - b1) / (1 - b1 ** t)) * Math.sqrt(1 - b2 ** t) / Math.sqrt(1 - b2));
+  ([m, v], i, lr, t, theta, limit) => {
+    if (!decoupled && !decayFits(wd, theta, limit)) return Infinity;
+    const kept = decoupled ? Math.abs(theta * (1 - lr * wd)) : Math.abs(theta);
+    return kept + Math.abs((lr / (1 - b1 ** t)) * (b1 * m[i]) / (Math.sqrt(b2 * v[i]) / Math.sqrt(1 - b2 ** t) + eps))
+      + lr * ((1 - b1) / (1 - b1 ** t)) * Math.sqrt(1 - b2 ** t) / Math.sqrt(1 - b2);
+  });
 }
 export const adam = (opts: AdamOptions = {}) => adamLike("adam", opts, 0);
 export const adamw = (opts: AdamOptions = {}) => adamLike("adamw", opts, 0.01);
@@ -179,7 +191,9 @@ export function rmsprop(opts: RmspropOptions = {}): Optimizer {
   const lr = checkNumber(fn, "lr", opts.lr ?? 0.01, 0), alpha = prob(fn, "alpha", opts.alpha ?? 0.99);
   const eps = checkNumber(fn, "eps", opts.eps ?? 1e-8, 0), wd = checkNumber(fn, "weightDecay", opts.weightDecay ?? 0, 0);
   return makeOptimizer("rmsprop", lr, { alpha, eps, weightDecay: wd }, ["v"], 0, (k, p, g, [v], lr) =>
-    k.rmspropStep(p, g, v!, p.length, { lr, alpha, eps, weightDecay: wd }));
+    k.rmspropStep(p, g, v!, p.length, { lr, alpha, eps, weightDecay: wd }),
+  // |g| / √(α v + (1−α) g²) ≤ 1 / √(1−α): the update is at most lr / √(1−α)
+  (_s, _i, lr, _t, theta, limit) => (decayFits(wd, theta, limit) ? Math.abs(theta) + lr / Math.sqrt(1 - alpha) : Infinity));
 }
 
 export interface AdagradOptions { lr?: number; lrDecay?: number; eps?: number; weightDecay?: number; initialAccumulatorValue?: number }
@@ -190,7 +204,9 @@ export function adagrad(opts: AdagradOptions = {}): Optimizer {
   const eps = checkNumber(fn, "eps", opts.eps ?? 1e-10, 0), wd = checkNumber(fn, "weightDecay", opts.weightDecay ?? 0, 0);
   const init = checkNumber(fn, "initialAccumulatorValue", opts.initialAccumulatorValue ?? 0, 0);
   return makeOptimizer("adagrad", lr, { lrDecay: decay, eps, weightDecay: wd, initialAccumulatorValue: init }, ["sum"], init, (k, p, g, [s], lr, t) =>
-    k.adagradStep(p, g, s!, p.length, { clr: lr / (1 + (t - 1) * decay), eps, weightDecay: wd }));
+    k.adagradStep(p, g, s!, p.length, { clr: lr / (1 + (t - 1) * decay), eps, weightDecay: wd }),
+  // |g| / √(s + g²) ≤ 1: the update is at most the step's learning rate
+  (_s, _i, lr, t, theta, limit) => (decayFits(wd, theta, limit) ? Math.abs(theta) + lr / (1 + (t - 1) * decay) : Infinity));
 }
 
 export function optimizerByName(name: string, opts: Record<string, unknown> = {}): Optimizer {
