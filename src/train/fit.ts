@@ -59,6 +59,10 @@ function checkFitOptions(fn: string, model: unknown, data: unknown, opts: FitOpt
   if (typeof data !== "object" || data === null || !isFunction((data as SeqDataset).batches) || !isFunction((data as SeqDataset).size)) {
     fail(fn, "data", "a dataset (an object with size() and batches(), e.g. from data.datasetByName)", data);
   }
+  const c = model.config, ds = data as SeqDataset;
+  for (const key of ["inputKind", "inputSize"] as const) {        // outputSize may differ (unused classes); labels are checked per batch
+    if (ds[key] !== undefined && ds[key] !== c[key]) fail(fn, "data", `a dataset with ${key} ${JSON.stringify(c[key])} (the model's)`, `${key} ${JSON.stringify(ds[key])}`);
+  }
   if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object { epochs, batchSize, optimizer, … }", opts);
   checkKnownKeys(fn, opts, KNOWN);
   const o = opts.optimizer as Partial<Optimizer> | undefined;
