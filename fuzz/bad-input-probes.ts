@@ -9,7 +9,7 @@ import {
   LSTM, GRU, RNN, Dense, Embedding, SequenceModel, Tensor, tensor, zeros, unstack, stack, concat, transpose, reverseSequence,
   nn, fit, evaluate, generate, adam, sgd, clipGradNorm, saveCheckpoint, loadCheckpoint, encodeSafetensors, decodeSafetensors,
   saveTraining, loadTraining, saveTorchSafetensors, loadTorchSafetensors, loadTfjsModel, saveTfjsModel, importTf1Variables,
-  exportTf1Variables, kerasModelFromLayer, data,
+  exportTf1Variables, kerasModelFromLayer, data, gradcheck,
 } from "../src/index.ts";
 
 export const KINDS = ["shape", "dtype", "range", "non-finite", "structure", "unknown option"] as const;
@@ -247,6 +247,9 @@ export function probes(): Probe[] {
     const vars = exportTf1Variables(cell), k = vars["rnn/lstm_cell/kernel"];
     importTf1Variables(cell, { ...vars, "rnn/lstm_cell/kernel": { shape: k.shape, data: Array.from(k.data, () => "1") as never } });
   });
+  add("gradcheck", "shape", "analytic", "3 analytic values for 2 entries", () => gradcheck(() => 0, new Float64Array(2), [1, 2, 3]));
+  add("gradcheck", "dtype", "x", "x a Float32Array", () => gradcheck(() => 0, new Float32Array(2) as never, [1, 2]));
+  add("gradcheck", "unknown option", "eps", "eps: 1e-3", () => gradcheck(() => 0, new Float64Array(2), [1, 2], { eps: 1e-3 } as never));
   return P;
 }
 
