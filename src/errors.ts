@@ -7,12 +7,28 @@ export class RnnlabError extends Error {
 
 export const fmtShape = (shape: readonly number[]): string => `[${shape.join(",")}]`;
 
-function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(show).join(",")}]`;
-  if (value instanceof Float32Array) return `Float32Array(${value.length})`;
-  if (value instanceof Float64Array) return `Float64Array(${value.length})`;
-  return String(value);
+/**
+ * A value as an error message shows it: bounded in depth, length and width, and never throwing
+ * itself (a hostile file's value can be 100,000 arrays deep, or an object without toString).
+ */
+export function show(value: unknown, depth = 0): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (Array.isArray(value)) {
+    if (depth >= 3) return value.length ? "[…]" : "[]";
+    const items = value.slice(0, 8).map((v) => show(v, depth + 1));
+    return `[${items.join(",")}${value.length > 8 ? `,… (${value.length} items)` : ""}]`;
+  }
+  if (ArrayBuffer.isView(value)) return `${value.constructor?.name ?? "TypedArray"}(${(value as unknown as ArrayLike<unknown>).length ?? value.byteLength})`;
+  if (typeof value === "object" && value !== null) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) return "an object";
+    try {
+      const text = String(value);                                  // a class's own toString (e.g. Tensor)
+      if (!text.startsWith("[object ")) return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+    } catch { /* a hostile toString */ }
+    return `a ${proto?.constructor?.name ?? "object"}`;
+  }
+  try { return String(value); } catch { return typeof value; }
 }
 
 export function fail(fn: string, arg: string, expected: string, got: unknown): never {
@@ -43,8 +59,9 @@ export function checkOneOf<T extends string | number>(fn: string, arg: string, v
   return value as T;
 }
 
-/** Reject option keys the function does not know (a typo must not be silently ignored). */
-export function checkKnownKeys(fn: string, opts: object, known: readonly string[]): void {
+/** Reject option keys the function does not know (a typo must not be silently ignored); `opts` must be an object. */
+export function checkKnownKeys(fn: string, opts: object, known: readonly string[], arg = "options"): void {
+  if (typeof opts !== "object" || opts === null || Array.isArray(opts)) fail(fn, arg, `an object (keys: ${known.join(", ")})`, opts);
   for (const key of Object.keys(opts)) {
     if (!known.includes(key)) {
       throw new RnnlabError(`${fn}: unknown option "${key}"; expected one of ${known.join(", ")}`);

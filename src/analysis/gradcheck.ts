@@ -1,6 +1,7 @@
 // Finite-difference gradient checking in float64. The fourth-order central stencil
 //   f′(x) ≈ (−f(x+2h) + 8 f(x+h) − 8 f(x−h) + f(x−2h)) / 12h        (truncation O(h⁴))
 // with h = 1e-4 leaves ~1e-12 absolute error, so a relative error of 1e-6 is a real test.
+import { checkKnownKeys, fail } from "../errors.ts";
 
 export interface GradcheckResult {
   /** max over entries of |analytic − numeric| / max(|analytic|, |numeric|, floor) */
@@ -27,8 +28,12 @@ export function numericGrad(loss: () => number, x: Float64Array, step = 1e-4): F
 
 /** Compare an analytic gradient with the numeric one. */
 export function gradcheck(loss: () => number, x: Float64Array, analytic: ArrayLike<number>, opts: GradcheckOpts = {}): GradcheckResult {
+  const fn = "gradcheck";
+  if (typeof loss !== "function") fail(fn, "loss", "a function () => number", loss);
+  if (!(x instanceof Float64Array)) fail(fn, "x", "a Float64Array (finite differences need float64)", x);
+  if (analytic === null || typeof analytic !== "object" || analytic.length !== x.length) fail(fn, "analytic", `${x.length} numbers (one per entry of x)`, analytic);
+  checkKnownKeys(fn, opts, ["step", "floor"]);
   const { step = 1e-4, floor = 1e-6 } = opts;
-  if (analytic.length !== x.length) throw new Error(`gradcheck: analytic has ${analytic.length} entries, x has ${x.length}`);
   const numeric = numericGrad(loss, x, step);
   const res: GradcheckResult = { maxRelErr: 0, at: -1, analytic: NaN, numeric: NaN };
   for (let i = 0; i < x.length; i++) {

@@ -2,11 +2,12 @@
 // every plot as SVG and PNG (PNG drawn by resvg with a system sans-serif font, so it looks the same
 // offline on any machine with DejaVu / Liberation fonts installed). resvg is an optional peer
 // dependency: without it the plots are SVG only, and one line says how to get PNGs.
-import { mkdirSync, writeFileSync, renameSync, accessSync, constants } from "node:fs";
+import { mkdirSync, accessSync, constants } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { UsageError } from "./command.ts";
 import { RnnlabError } from "../errors.ts";
+import { writeFileAtomic } from "../io/atomic-file.ts";
 
 export function defaultOut(command: string): string { return join("rnnlab-out", command); }
 
@@ -19,12 +20,10 @@ export function outDir(dir: string): string {
   return abs;
 }
 
-/** Write through a temporary file and rename, so a reader never sees half a file. */
+/** Write through a temporary file and rename (io/atomic-file.ts: a crashed write's temp file is removed by the next). */
 function atomicWrite(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  writeFileAtomic("rnnlab", path, typeof data === "string" ? new TextEncoder().encode(data) : data);
 }
 
 export function writeJson(dir: string, name: string, data: unknown): string {

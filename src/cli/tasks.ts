@@ -8,7 +8,9 @@ type LoadedTraining = ReturnType<typeof loadTraining>;
 import { UsageError } from "./command.ts";
 
 export { TASKS, TASK_DEFAULTS, type TaskName, type TaskDefaults } from "./task-list.ts";
-import type { TaskName } from "./task-list.ts";
+import { TASKS, type TaskName } from "./task-list.ts";
+import { parseJsonBounded } from "../io/bounded-json.ts";
+import { RnnlabError, show } from "../errors.ts";
 
 /** Dataset options from CLI options: sequence length / lag / sizes where the task has them. */
 export function datasetOptions(task: TaskName, o: { seqLen?: number; lag?: number; trainSize?: number; testSize?: number }): Record<string, number> {
@@ -54,7 +56,15 @@ export interface RunInfo { task: TaskName; datasetOptions: Record<string, number
 export function readRunInfo(checkpoint: string): RunInfo | null {
   const path = join(dirname(checkpoint), "run.json");
   if (!existsSync(path)) return null;
-  try { return JSON.parse(readFileSync(path, "utf8")) as RunInfo; } catch { throw new UsageError(`${path} is not valid JSON`); }
+  let info: unknown;
+  try { info = parseJsonBounded(path, readFileSync(path, "utf8")); }
+  catch (e) { throw new UsageError(e instanceof RnnlabError ? e.message : `${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? e})`); }
+  const { task, datasetOptions: opts } = (typeof info === "object" && info !== null ? info : {}) as Partial<RunInfo>;
+  if (!TASKS.includes(task as TaskName)) throw new UsageError(`${path}: "task" must be one of ${TASKS.join(", ")}, got ${show(task)}`);
+  if (typeof opts !== "object" || opts === null || Array.isArray(opts) || Object.values(opts).some((v) => typeof v !== "number" || !Number.isFinite(v))) {
+    throw new UsageError(`${path}: "datasetOptions" must be an object of finite numbers, got ${show(opts)}`);
+  }
+  return info as RunInfo;
 }
 
 /** Loads a checkpoint, turning a missing or unreadable file into one clear line. */
@@ -68,6 +78,7 @@ export function openCheckpoint(path: string): LoadedTraining {
 
 /** The task of a checkpoint: --task, else the run.json beside it. */
 export function taskOf(checkpoint: string, given: string | undefined): { task: TaskName; datasetOptions: Record<string, number> } {
+  if (given && !TASKS.includes(given as TaskName)) throw new UsageError(`--task must be one of ${TASKS.join(", ")}, got ${show(given)}`);
   const info = readRunInfo(checkpoint);
   if (given) return { task: given as TaskName, datasetOptions: info?.task === given ? info.datasetOptions : {} };
   if (!info) throw new UsageError(`which task was ${checkpoint} trained on? pass --task (no run.json next to it)`);

@@ -4,15 +4,26 @@
 import { readFileSync } from "node:fs";
 import { decodeSafetensors, planSafetensors, type DecodeOptions, type DecodedSafetensors, type TensorLike } from "./safetensors.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
-import { RnnlabError, fail } from "../errors.ts";
+import { RnnlabError, checkKnownKeys, fail } from "../errors.ts";
 
 const errText = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
 /** Write `tensors` (+ string metadata) to `path` as safetensors; atomic: all of it or nothing. */
-export function saveCheckpoint(path: string, tensors: Record<string, TensorLike>, metadata?: Record<string, string>): void {
+export function saveCheckpoint(path: string, tensors: Record<string, TensorLike>, metadata?: Record<string, string>,
+                               opts: { allowNonFinite?: boolean } = {}): void {
   const fn = "saveCheckpoint";
   if (typeof path !== "string" || path === "") fail(fn, "path", "a file path", path);
+  if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object", opts);
+  checkKnownKeys(fn, opts, ["allowNonFinite"]);
   const { header, chunks } = planSafetensors(fn, tensors, metadata);         // throws before touching disk
+  if (!opts.allowNonFinite) {                          // loadCheckpoint refuses them by default: never write what we cannot read
+    for (const [name, t] of Object.entries(tensors)) {
+      const d = t.data;
+      for (let i = 0; i < d.length; i++) {
+        if (!Number.isFinite(d[i])) fail(fn, `tensors["${name}"][${i}]`, "finite (pass { allowNonFinite: true } to save it anyway)", d[i]);
+      }
+    }
+  }
   writeFileAtomic(fn, path, [header, ...chunks]);
 }
 

@@ -11,7 +11,8 @@
 // Not here: files (io/checkpoint.ts), model configs, layout conversion (io/*-layout.ts).
 import type { Buf } from "../kernels/types.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { RnnlabError, checkKnownKeys, fail, fmtShape } from "../errors.ts";
+import { RnnlabError, checkKnownKeys, fail, fmtShape, show } from "../errors.ts";
+import { parseJsonBounded } from "./bounded-json.ts";
 
 export interface DecodedSafetensors { tensors: Record<string, Tensor>; metadata: Record<string, string> }
 export interface DecodeOptions { /** accept NaN / ±Infinity in tensors (default false: they are an error) */ allowNonFinite?: boolean }
@@ -117,8 +118,8 @@ export function encodeSafetensors(tensors: Record<string, TensorLike>, metadata?
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
-const showJson = (v: unknown): string =>
-  v === null ? "null" : Array.isArray(v) ? JSON.stringify(v).slice(0, 60) : typeof v === "object" ? "an object" : JSON.stringify(v);
+/** A JSON value in an error message: bounded (errors.ts show), never throwing on deep nesting. */
+const showJson = (v: unknown): string => show(v);
 
 /**
  * Parse and validate a .safetensors file. Throws RnnlabError naming `source` and the field for:
@@ -146,12 +147,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<bytes>", opts: D
   let text: string;
   try { text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n)); }
   catch { return bad("the header", "valid UTF-8", "invalid byte sequences"); }
-  let header: unknown;
-  try { header = JSON.parse(text); }
-  catch (e) {
-    const start = text.slice(0, 80).replace(/[\x00-\x1f]/g, "�") + (text.length > 80 ? "…" : "");
-    return bad("the header", "valid JSON", `${(e as Error).message}; it starts: ${start}`);
-  }
+  const header = parseJsonBounded(`${fn}: the header`, text);
   if (typeof header !== "object" || header === null || Array.isArray(header)) bad("the header", "a JSON object", showJson(header));
   const dup = findDuplicateKey(text);
   if (dup) bad("the header", "free of duplicate keys", `${dup} twice`);

@@ -10,7 +10,7 @@
 import type { RNNCell, RNNCellLike } from "../nn/cells.ts";
 import { MultiRNNCell } from "../nn/multi.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { RnnlabError, fmtShape } from "../errors.ts";
+import { RnnlabError, checkKnownKeys, fail, fmtShape } from "../errors.ts";
 
 export interface Tf1NameOptions {
   /** the enclosing variable scope: "rnn" (dynamic_rnn / static_rnn's default), "bidirectional_rnn/fw", "" for none */
@@ -57,7 +57,11 @@ export function exportTf1Variables(cell: RNNCellLike, opts: Tf1NameOptions = {})
  */
 export function importTf1Variables(cell: RNNCellLike, vars: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>,
                                    opts: Tf1NameOptions & { source?: string } = {}): void {
-  const fn = "importTf1Variables", scope = opts.scope ?? "rnn", where = opts.source ? ` in ${opts.source}` : "";
+  const fn = "importTf1Variables";
+  checkKnownKeys(fn, opts, ["scope", "source"]);
+  if (typeof vars !== "object" || vars === null || Array.isArray(vars)) fail(fn, "vars", "an object of tensors by TF-1 variable name", vars);
+  if (opts.scope !== undefined && typeof opts.scope !== "string") fail(fn, "scope", "a string", opts.scope);
+  const scope = opts.scope ?? "rnn", where = opts.source ? ` in ${opts.source}` : "";
   const cells = scopedCells(cell, scope);
   const expected = new Map<string, { single: RNNCell; local: string; shape: number[] }>();
   for (const [prefix, single] of cells) {
@@ -71,8 +75,14 @@ export function importTf1Variables(cell: RNNCellLike, vars: Record<string, { sha
   for (const [name, e] of expected) {
     const v = vars[name];
     if (!v) throw new RnnlabError(`${fn}: missing variable "${name}"${where} (shape ${fmtShape(e.shape)})`);
+    if (typeof v !== "object" || !Array.isArray(v.shape) || !(ArrayBuffer.isView(v.data) || Array.isArray(v.data))) fail(fn, `"${name}"`, "a tensor { shape, data }", v);
     if (fmtShape(v.shape) !== fmtShape(e.shape)) {
       throw new RnnlabError(`${fn}: variable "${name}"${where} has shape ${fmtShape(v.shape)}, expected ${fmtShape(e.shape)}`);
+    }
+    const count = e.shape.reduce((a, b) => a * b, 1);
+    if (v.data.length !== count) fail(fn, `"${name}".data`, `${count} numbers (shape ${fmtShape(e.shape)})`, `${v.data.length} numbers`);
+    for (let i = 0; i < count; i++) {                      // cell variables are always finite (cell.assign)
+      if (typeof v.data[i] !== "number" || !Number.isFinite(v.data[i])) fail(fn, `"${name}"${where}[${i}]`, "finite", v.data[i]);
     }
   }
   for (const [name, e] of expected) {

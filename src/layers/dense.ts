@@ -30,10 +30,15 @@ export class Dense {
     if (this.bias) specs.push({ name: "bias", shape: [this.outputSize] });
     const layout = planLayout(specs);
     this.params = allocFlat(this.k, layout, this.dtype);
-    this.grads = allocFlat(this.k, layout, this.dtype);
+    try { this.grads = allocFlat(this.k, layout, this.dtype); }
+    catch (e) { this.k.free(this.params.flat); throw e; }
+
     const rng = new Rng(checkNumber(fn, "seed", opts.seed ?? 0)), limit = 1 / Math.sqrt(this.inputSize);
     for (const s of specs) fillUniform(this.params.views[s.name], limit, rng);
   }
+
+  /** Give the parameters and gradients back to the backend now; the layer must not be used afterwards. */
+  dispose(): void { this.k.free(this.params.flat); this.k.free(this.grads.flat); }
 
   get weight(): Buf { return this.params.views.weight; }
 

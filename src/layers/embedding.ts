@@ -24,10 +24,14 @@ export class Embedding {
     this.k = opts.kernels ?? defaultKernels();
     const layout = planLayout([{ name: "weight", shape: [this.numEmbeddings, this.embeddingDim] }]);
     this.params = allocFlat(this.k, layout, this.dtype);
-    this.grads = allocFlat(this.k, layout, this.dtype);
+    try { this.grads = allocFlat(this.k, layout, this.dtype); }
+    catch (e) { this.k.free(this.params.flat); throw e; }
     const rng = new Rng(checkNumber(fn, "seed", opts.seed ?? 0)), w = this.params.views.weight;
     for (let i = 0; i < w.length; i++) w[i] = rng.normal();
   }
+
+  /** Give the table and its gradient back to the backend now; the layer must not be used afterwards. */
+  dispose(): void { this.k.free(this.params.flat); this.k.free(this.grads.flat); }
 
   /** Every id in [0, V): a bad id is named with its position. Padding ids (−1) are allowed when `allowPad`. */
   checkIds(fn: string, ids: Int32Array, allowPad = false): void {

@@ -12,7 +12,7 @@ import { Rng } from "../params/rng.ts";
 import { torchKey } from "../io/torch-names.ts";
 import { Tensor, like } from "../tensor/tensor.ts";
 import { checkLengths } from "../tensor/ops.ts";
-import { checkBool, checkInt, checkKnownKeys, checkNumber, checkOneOf, fail, fmtShape, RnnlabError } from "../errors.ts";
+import { checkBool, checkFinite, checkInt, checkKnownKeys, checkNumber, checkOneOf, fail, fmtShape, RnnlabError } from "../errors.ts";
 import { BidiStack as RecurrentPlan } from "../seq/bidi-stack.ts";
 import { checkStateDict, type TensorLikeInput } from "../params/state-dict.ts";
 
@@ -92,7 +92,8 @@ export class Recurrent {
       }, fn)));
     const layout = planLayout(this.cellSpecs());
     this.params = allocFlat(this.k, layout, this.dtype);
-    this.grads = allocFlat(this.k, layout, this.dtype);
+    try { this.grads = allocFlat(this.k, layout, this.dtype); }
+    catch (e) { this.k.free(this.params.flat); throw e; }        // a failed build gives its memory back at once
     this.w = this.cellWeights(this.params.views);
     this.dw = this.cellWeights(this.grads.views);
     this.rng = new Rng(seed);
@@ -116,6 +117,16 @@ export class Recurrent {
     }));
   }
 
+  /**
+   * Give the layer's memory (parameters, gradients, time-loop buffers) back to the backend now,
+   * instead of at the next garbage collection; the layer must not be used afterwards.
+   */
+  dispose(): void {
+    for (const plan of this.plans.values()) plan.dispose();
+    this.plans.clear(); this.plan = null;
+    this.k.free(this.params.flat); this.k.free(this.grads.flat);
+  }
+
   paramCount(): number { return this.params.layout.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0); }
   zeroGrad(): void { this.grads.flat.fill(0); }
   train(on = true): this { this.training = on; return this; }
@@ -131,10 +142,10 @@ export class Recurrent {
   /** The accumulated gradients by PyTorch key, as copies. */
   gradDict(): Record<string, Tensor> { return dictOf(this.grads); }
 
-  /** Exactly the keys and shapes of stateDict(); anything missing, extra or mis-shaped is an error. */
-  loadStateDict(dict: Record<string, TensorLikeInput>): void {
+  /** Exactly the keys and shapes of stateDict(), finite values (unless allowNonFinite); anything else is an error. */
+  loadStateDict(dict: Record<string, TensorLikeInput>, opts: { allowNonFinite?: boolean } = {}): void {
     const specs = this.params.layout.specs;
-    checkStateDict(`${this.name}.loadStateDict`, dict, specs);
+    checkStateDict(`${this.name}.loadStateDict`, dict, specs, opts);
     for (const s of specs) this.params.views[s.name].set(dict[s.name].data);
   }
 
@@ -185,7 +196,7 @@ export class Recurrent {
   backward(cot: BackwardInput, opts: { inputGrad?: boolean } = {}): Omit<BackwardResult, "dx"> & { dx: Tensor | null } {
     const fn = `${this.name}.backward`;
     if (!this.last || !this.plan) throw new RnnlabError(`${fn}: call forward first`);
-    checkKnownKeys(fn, cot, ["output", "hN", "cN"]);
+    checkKnownKeys(fn, cot, ["output", "hN", "cN"], "cotangents");
     const { T, B } = this.last, LD = this.numLayers * this.numDirections, R = this.outputSize, H = this.hiddenSize;
     const outShape = this.batchFirst ? [B, T, this.numDirections * R] : [T, B, this.numDirections * R];
     if (cot.output !== undefined) this.checkTensor(fn, "output", cot.output, outShape, this.batchFirst ? "[batch, seq, dirs·R]" : "[seq, batch, dirs·R]");
@@ -195,7 +206,7 @@ export class Recurrent {
       this.checkTensor(fn, "cN", cot.cN, [LD, B, H], "[numLayers·dirs, batch, hiddenSize]");
     }
     checkKnownKeys(fn, opts, ["inputGrad"]);
-    const inputGrad = opts.inputGrad ?? true;
+    const inputGrad = checkBool(fn, "inputGrad", opts.inputGrad ?? true);
     const plan = this.plan;
     plan.backward(this.w, this.dw, cot.output?.data ?? null, this.batchFirst, cot.hN?.data ?? null, cot.cN?.data ?? null, inputGrad);
     const ref = { dtype: this.dtype };
@@ -228,6 +239,7 @@ export class Recurrent {
       throw new RnnlabError(`${fn}: x has shape ${fmtShape(x.shape)}, expected ${expected}`);
     }
     if (x.dtype !== this.dtype) throw new RnnlabError(`${fn}: x has dtype ${x.dtype}, expected ${this.dtype} (the layer's dtype)`);
+    checkFinite(fn, "x", x.data);                     // a NaN input would only come back as NaN outputs
     return this.batchFirst ? { T: x.shape[1], B: x.shape[0] } : { T: x.shape[0], B: x.shape[1] };
   }
 
@@ -235,6 +247,7 @@ export class Recurrent {
     if (!(t instanceof Tensor)) fail(fn, arg, "a Tensor", t);
     if (fmtShape(t.shape) !== fmtShape(shape)) throw new RnnlabError(`${fn}: ${arg} has shape ${fmtShape(t.shape)}, expected ${fmtShape(shape)} ${pattern}`);
     if (t.dtype !== this.dtype) throw new RnnlabError(`${fn}: ${arg} has dtype ${t.dtype}, expected ${this.dtype}`);
+    checkFinite(fn, arg, t.data);
   }
 }
 

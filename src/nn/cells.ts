@@ -115,6 +115,9 @@ const commonKeys = ["numUnits", "activation", "inputSize", "seed", "kernels"];
 function split<T extends CommonCellOptions>(fn: string, opts: T, extra: string[]): T {
   if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object", opts);
   checkKnownKeys(fn, opts, [...commonKeys, ...extra]);
+  checkInt(fn, "numUnits", opts.numUnits, 1);                // TF-1's names in TF-1's errors (not hiddenSize)
+  const numProj = (opts as { numProj?: unknown }).numProj;
+  if (numProj !== undefined && numProj !== null) checkInt(fn, "numProj", numProj, 0);
   return opts;
 }
 

@@ -10,7 +10,7 @@
 import type { Buf, Dtype } from "../kernels/types.ts";
 import { Tensor, like } from "../tensor/tensor.ts";
 import { checkLengths, concat, stack as stackTensors, transpose, unstack } from "../tensor/ops.ts";
-import { checkKnownKeys, fail, fmtShape, RnnlabError } from "../errors.ts";
+import { checkFinite, checkKnownKeys, fail, fmtShape, RnnlabError } from "../errors.ts";
 import { UniStack } from "../seq/uni-stack.ts";
 import type { RNNCell, RNNCellLike } from "./cells.ts";
 import type { RnnState } from "./state.ts";
@@ -61,6 +61,7 @@ function sequenceShape(fn: string, inputs: unknown, timeMajor: boolean, cell: RN
   if (inputs.rank !== 3 || a < 1 || b < 1 || D < 1 || (depth !== null && D !== depth)) {
     throw new RnnlabError(`${fn}: inputs has shape ${fmtShape(inputs.shape)}, expected ${pattern}`);
   }
+  checkFinite(fn, "inputs", inputs.data);                  // NaN in, NaN out: say so where it enters
   return timeMajor ? { T: a, B: b, D } : { T: b, B: a, D };
 }
 
@@ -72,6 +73,7 @@ function stackSteps(fn: string, inputs: unknown): Tensor {
     const ok = t.rank === 2 && t.shape[0] === inputs[0].shape[0] && t.shape[1] === inputs[0].shape[1] && t.dtype === inputs[0].dtype;
     if (!ok) throw new RnnlabError(`${fn}: inputs[${i}] has shape ${fmtShape(t.shape)} (${t.dtype}), expected ${fmtShape(inputs[0].shape)} (${inputs[0].dtype}) like inputs[0]`);
   });
+  inputs.forEach((t, i) => checkFinite(fn, `inputs[${i}]`, (t as Tensor).data));
   return stackTensors(inputs as Tensor[], 0);
 }
 

@@ -1,12 +1,14 @@
 // A small seeded random number generator, so the same seed gives identical weights everywhere
 // (Node, browser, wasm or ref). Generator: xoshiro128** (Blackman & Vigna 2018), seeded through
 // splitmix32 so that nearby seeds give unrelated streams.
+import { fail } from "../errors.ts";
+
 export class Rng {
   private s0: number; private s1: number; private s2: number; private s3: number;
   private spare: number | null = null;
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
+    if (typeof seed !== "number" || !Number.isFinite(seed)) fail("Rng", "seed", "a finite number", seed);
     let x = seed >>> 0;
     const next = () => { // splitmix32
       x = (x + 0x9e3779b9) >>> 0;
@@ -48,9 +50,11 @@ export class Rng {
   /** The full generator state (for checkpoints): four words and the spare normal, if any. */
   getState(): number[] { return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, ...(this.spare === null ? [] : [this.spare])]; }
   setState(state: readonly number[]): void {
-    if (!Array.isArray(state) || (state.length !== 4 && state.length !== 5) || state.slice(0, 4).some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {
-      throw new Error(`Rng.setState: state must be 4 unsigned 32-bit words (+ an optional spare normal), got ${JSON.stringify(state)}`);
+    if (!Array.isArray(state) || (state.length !== 4 && state.length !== 5) || state.slice(0, 4).some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)
+        || (state.length === 5 && !Number.isFinite(state[4]))) {
+      fail("Rng.setState", "state", "4 unsigned 32-bit words (+ an optional finite spare normal)", state);
     }
+    if (state.slice(0, 4).every((w) => w === 0)) fail("Rng.setState", "state", "not all zero (xoshiro would only ever return 0)", state);
     [this.s0, this.s1, this.s2, this.s3] = state;
     this.spare = state.length === 5 ? state[4] : null;
   }

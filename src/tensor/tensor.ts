@@ -73,6 +73,7 @@ export function tensor(values: NestedArray | ArrayLike<number>, shape?: readonly
 }
 
 export function zeros(shape: readonly number[], dtype: Dtype = "float32"): Tensor {
+  if (!Array.isArray(shape)) fail("zeros", "shape", "a list of non-negative integers", shape);
   for (const d of shape) if (!Number.isInteger(d) || d < 0) fail("zeros", "shape", "non-negative integers", [...shape]);
   return new Tensor([...shape], new (ctorOf(checkDtype("zeros", dtype)))(shape.reduce((a, b) => a * b, 1)));
 }

@@ -1,10 +1,10 @@
 // The training loop. Data order is a pure function of (seed, epoch), so a run resumed from a
 // checkpoint (model, optimizer slots, step, epoch, batch, dropout RNG) continues exactly as the
 // uninterrupted one would. A non-finite loss or gradient stops training with the step named.
-import { checkInt, checkKnownKeys, checkNumber, RnnlabError } from "../errors.ts";
+import { checkBool, checkInt, checkKnownKeys, checkNumber, checkOneOf, fail, RnnlabError } from "../errors.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { Batch, SeqDataset } from "./batch.ts";
-import type { SequenceModel } from "./model.ts";
+import { SequenceModel } from "./model.ts";
 import { clipGradNorm, clipGradValue, globalNorm, type Optimizer } from "./optim.ts";
 import type { Schedule } from "./schedule.ts";
 import { saveTraining, type TrainingProgress } from "./checkpoint.ts";
@@ -51,9 +51,42 @@ function batchesPerEpoch(data: SeqDataset, batchSize: number, max?: number): num
   return max === undefined ? n : Math.min(n, max);
 }
 
+const isFunction = (v: unknown) => typeof v === "function";
+
+/** Every option checked by name before the first step (a typo or a wrong type must not surface mid-run). */
+function checkFitOptions(fn: string, model: unknown, data: unknown, opts: FitOptions): void {
+  if (!(model instanceof SequenceModel)) fail(fn, "model", "a SequenceModel", model);
+  if (typeof data !== "object" || data === null || !isFunction((data as SeqDataset).batches) || !isFunction((data as SeqDataset).size)) {
+    fail(fn, "data", "a dataset (an object with size() and batches(), e.g. from data.datasetByName)", data);
+  }
+  const c = model.config, ds = data as SeqDataset;
+  for (const key of ["inputKind", "inputSize"] as const) {        // outputSize may differ (unused classes); labels are checked per batch
+    if (ds[key] !== undefined && ds[key] !== c[key]) fail(fn, "data", `a dataset with ${key} ${JSON.stringify(c[key])} (the model's)`, `${key} ${JSON.stringify(ds[key])}`);
+  }
+  if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object { epochs, batchSize, optimizer, … }", opts);
+  checkKnownKeys(fn, opts, KNOWN);
+  const o = opts.optimizer as Partial<Optimizer> | undefined;
+  if (typeof o !== "object" || o === null || !isFunction(o.step) || typeof o.lr !== "number") fail(fn, "optimizer", "an optimizer (adam(), sgd(), …)", o);
+  if (opts.schedule !== undefined && !isFunction(opts.schedule)) fail(fn, "schedule", "a function step -> factor (cosine(total), warmup(n), …; scheduleByName turns a name into one)", opts.schedule);
+  for (const key of ["onStep", "onEpoch"] as const) if (opts[key] !== undefined && !isFunction(opts[key])) fail(fn, key, "a function", opts[key]);
+  if (opts.maxBatchesPerEpoch !== undefined) checkInt(fn, "maxBatchesPerEpoch", opts.maxBatchesPerEpoch, 1);
+  if (opts.evalBatchSize !== undefined) checkInt(fn, "evalBatchSize", opts.evalBatchSize, 1);
+  if (opts.maxEvalBatches !== undefined) checkInt(fn, "maxEvalBatches", opts.maxEvalBatches, 1);
+  if (opts.evaluate !== undefined) checkBool(fn, "evaluate", opts.evaluate);
+  if (opts.checkpoint !== undefined) {
+    const c = opts.checkpoint;
+    if (typeof c !== "object" || c === null || typeof c.path !== "string" || c.path === "") fail(fn, "checkpoint", "an object { path, everySteps? }", c);
+    checkKnownKeys(`${fn}: checkpoint`, c, ["path", "everySteps"]);
+    if (c.everySteps !== undefined) checkInt(fn, "checkpoint.everySteps", c.everySteps, 1);
+  }
+  if (opts.resume !== undefined && opts.resume !== null && (typeof opts.resume !== "object" || !Number.isInteger(opts.resume.epoch) || !Number.isInteger(opts.resume.batch) || !Number.isInteger(opts.resume.step))) {
+    fail(fn, "resume", "the progress loadTraining returned ({ epoch, batch, step, seed, … }) or null", opts.resume);
+  }
+}
+
 export function fit(model: SequenceModel, data: SeqDataset, opts: FitOptions): FitResult {
   const fn = "fit";
-  checkKnownKeys(fn, opts, KNOWN);
+  checkFitOptions(fn, model, data, opts);
   const epochs = checkInt(fn, "epochs", opts.epochs, 1), batchSize = checkInt(fn, "batchSize", opts.batchSize, 1);
   const seed = checkNumber(fn, "seed", opts.seed ?? 0);
   if (opts.clipNorm !== undefined) checkNumber(fn, "clipNorm", opts.clipNorm, 0);
@@ -74,8 +107,11 @@ export function fit(model: SequenceModel, data: SeqDataset, opts: FitOptions): F
       if (b++ < skip) continue;                          // resumed mid-epoch: these were done before
       if (opts.schedule) optimizer.lr = baseLr * opts.schedule(step);
       model.zeroGrad();
-      model.forward(batch);
-      const r = model.lossAndBackward();
+      let r: ReturnType<SequenceModel["lossAndBackward"]>;
+      try { model.forward(batch); r = model.lossAndBackward(); }
+      catch (e) {                                        // name the step: a bad batch must be findable
+        throw e instanceof RnnlabError ? new RnnlabError(`${fn}: step ${step + 1} (epoch ${epoch + 1}, batch ${b}): ${e.message}`, { cause: e }) : e;
+      }
       const gradNorm = opts.clipNorm !== undefined ? clipGradNorm(groups, opts.clipNorm)
         : opts.clipValue !== undefined ? clipGradValue(groups, opts.clipValue) : globalNorm(groups);
       if (!Number.isFinite(r.loss) || !Number.isFinite(gradNorm)) {
@@ -102,6 +138,8 @@ export function fit(model: SequenceModel, data: SeqDataset, opts: FitOptions): F
 
 /** Mean loss (and accuracy, bits per token for class targets) over a split, without touching gradients. */
 export function evaluate(model: SequenceModel, data: SeqDataset, split: "train" | "test", batchSize = 64, maxBatches?: number): EvalResult {
+  checkEvalArgs("evaluate", model, data, split, maxBatches);
+  checkInt("evaluate", "batchSize", batchSize, 1);
   return evaluateBatches(model, data.batches(split, batchSize, 0), maxBatches, false);
 }
 
@@ -112,7 +150,15 @@ export function evaluate(model: SequenceModel, data: SeqDataset, split: "train" 
  * are consecutive pieces of one text, as charCorpus / mobyDick test windows are.
  */
 export function evaluateStream(model: SequenceModel, data: SeqDataset, split: "train" | "test" = "test", maxWindows?: number): EvalResult {
+  checkEvalArgs("evaluateStream", model, data, split, maxWindows);
   return evaluateBatches(model, data.batches(split, 1, 0), maxWindows, true);
+}
+
+function checkEvalArgs(fn: string, model: unknown, data: unknown, split: unknown, max: unknown): void {
+  if (!(model instanceof SequenceModel)) fail(fn, "model", "a SequenceModel", model);
+  if (typeof data !== "object" || data === null || !isFunction((data as SeqDataset).batches)) fail(fn, "data", "a dataset (an object with batches())", data);
+  checkOneOf(fn, "split", split, ["train", "test"] as const);
+  if (max !== undefined) checkInt(fn, fn === "evaluate" ? "maxBatches" : "maxWindows", max, 1);
 }
 
 function evaluateBatches(model: SequenceModel, batches: Iterable<Batch>, maxBatches: number | undefined, carryState: boolean): EvalResult {

@@ -1,8 +1,8 @@
 // Sampling text from a character model, one step at a time (the streaming step()): feed the
 // prompt, then repeatedly draw the next token from softmax(logits / temperature) and feed it back.
-import { checkInt, checkNumber, fail, RnnlabError } from "../errors.ts";
+import { checkInt, checkKnownKeys, checkNumber, fail, RnnlabError } from "../errors.ts";
 import { Rng } from "../params/rng.ts";
-import type { SequenceModel, StreamState } from "./model.ts";
+import { SequenceModel, type StreamState } from "./model.ts";
 
 export interface Vocab { encode(text: string): Int32Array; decode(ids: ArrayLike<number>): string }
 export interface GenerateOptions { length?: number; temperature?: number; seed?: number; stopToken?: number }
@@ -21,6 +21,12 @@ export function sampleLogits(logits: ArrayLike<number>, temperature: number, rng
 
 export function generate(model: SequenceModel, vocab: Vocab, prompt: string, opts: GenerateOptions = {}): string {
   const fn = "generate";
+  if (!(model instanceof SequenceModel)) fail(fn, "model", "a SequenceModel", model);
+  if (typeof vocab !== "object" || vocab === null || typeof vocab.encode !== "function" || typeof vocab.decode !== "function") fail(fn, "vocab", "a vocabulary { encode, decode }", vocab);
+  if (typeof prompt !== "string") fail(fn, "prompt", "a string", prompt);
+  if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object", opts);
+  checkKnownKeys(fn, opts, ["length", "temperature", "seed", "stopToken"]);
+  if (opts.stopToken !== undefined) checkInt(fn, "stopToken", opts.stopToken, 0);
   if (model.config.inputKind !== "tokens" || model.config.head !== "every") fail(fn, "model", "a token model with a head on every step (a language model)", `${model.config.inputKind}/${model.config.head}`);
   const length = checkInt(fn, "length", opts.length ?? 200, 0);
   const temperature = checkNumber(fn, "temperature", opts.temperature ?? 1, 0);

@@ -69,6 +69,21 @@ export function resolveModelConfig(fn: string, c: ModelConfig): ResolvedModelCon
   };
 }
 
+/**
+ * How many parameters a model of this config has, without building it (closed form of the
+ * layers' shapes: torch.nn.RNNBase's weight_ih / weight_hh / biases / weight_hr, Embedding, Linear),
+ * so a config read from a file can be checked against the tensors actually there before allocating.
+ */
+export function modelParamCount(c: ResolvedModelConfig): number {
+  const G = { rnn: 1, lstm: 4, gru: 3 }[c.cell] * c.hiddenSize, dirs = c.bidirectional ? 2 : 1;
+  const R = c.cell === "lstm" && c.projSize > 0 ? c.projSize : c.hiddenSize;
+  const perDirection = (inputs: number) => G * inputs + G * R + 2 * G + (R !== c.hiddenSize ? R * c.hiddenSize : 0);
+  const D = c.inputKind === "tokens" ? c.embeddingDim : c.inputSize;
+  const rnn = dirs * (perDirection(D) + (c.numLayers - 1) * perDirection(R * dirs));
+  const emb = c.inputKind === "tokens" ? c.inputSize * c.embeddingDim : 0;
+  return emb + rnn + c.outputSize * (R * dirs + 1);
+}
+
 export interface StepResult { loss: number; count: number; correct: number; predictions: Buf }
 export interface StreamState { h: Tensor; c: Tensor | null }
 
@@ -86,15 +101,29 @@ export class SequenceModel {
     const c = (this.config = resolveModelConfig(fn, config));
     this.k = kernels ?? defaultKernels();
     const common = { dtype: c.dtype, kernels: this.k };
-    this.embedding = c.inputKind === "tokens"
-      ? new Embedding({ numEmbeddings: c.inputSize, embeddingDim: c.embeddingDim, seed: c.seed + 1, ...common }) : null;
-    const rnnOpts = {
-      inputSize: c.inputKind === "tokens" ? c.embeddingDim : c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
-      bidirectional: c.bidirectional, dropout: c.dropout, seed: c.seed + 2, ...common,
-    };
-    this.rnn = c.cell === "lstm" ? new LSTM({ ...rnnOpts, projSize: c.projSize })
-      : c.cell === "gru" ? new GRU(rnnOpts) : new RNN({ ...rnnOpts, nonlinearity: c.nonlinearity });
-    this.fc = new Dense({ inputSize: this.rnn.outputSize * this.rnn.numDirections, outputSize: c.outputSize, seed: c.seed + 3, ...common });
+    const built: { dispose(): void }[] = [];
+    const keep = <T extends { dispose(): void }>(layer: T): T => { built.push(layer); return layer; };
+    try {                                                   // a failed build gives back what it allocated, at once
+      this.embedding = c.inputKind === "tokens"
+        ? keep(new Embedding({ numEmbeddings: c.inputSize, embeddingDim: c.embeddingDim, seed: c.seed + 1, ...common })) : null;
+      const rnnOpts = {
+        inputSize: c.inputKind === "tokens" ? c.embeddingDim : c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
+        bidirectional: c.bidirectional, dropout: c.dropout, seed: c.seed + 2, ...common,
+      };
+      this.rnn = keep(c.cell === "lstm" ? new LSTM({ ...rnnOpts, projSize: c.projSize })
+        : c.cell === "gru" ? new GRU(rnnOpts) : new RNN({ ...rnnOpts, nonlinearity: c.nonlinearity }));
+      this.fc = new Dense({ inputSize: this.rnn.outputSize * this.rnn.numDirections, outputSize: c.outputSize, seed: c.seed + 3, ...common });
+    } catch (e) {
+      for (const layer of built) layer.dispose();
+      throw e;
+    }
+  }
+
+  /** Give every buffer (parameters, gradients, scratch) back to the backend now; the model must not be used afterwards. */
+  dispose(): void {
+    this.embedding?.dispose(); this.rnn.dispose(); this.fc.dispose();
+    for (const sc of this.scratches.values()) sc.owned.freeAll();
+    this.scratches.clear(); this.last = null;
   }
 
   /** Parameter groups for an optimizer, named like the state-dict prefixes. */
@@ -229,9 +258,9 @@ export class SequenceModel {
   }
 
   /** Exactly the keys and shapes of stateDict(), finite values; anything else is an error naming the key. */
-  loadStateDict(dict: Record<string, TensorLikeInput>): void {
+  loadStateDict(dict: Record<string, TensorLikeInput>, opts: { allowNonFinite?: boolean } = {}): void {
     const own = this.stateDict();
-    checkStateDict("SequenceModel.loadStateDict", dict, Object.entries(own).map(([name, t]) => ({ name, shape: t.shape })));
+    checkStateDict("SequenceModel.loadStateDict", dict, Object.entries(own).map(([name, t]) => ({ name, shape: t.shape })), opts);
     const views = (prefix: string) => prefix === "emb" ? this.embedding!.params.views : prefix === "rnn" ? this.rnn.params.views : this.fc.params.views;
     for (const key of Object.keys(own)) {
       const dot = key.indexOf(".");

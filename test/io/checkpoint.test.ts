@@ -43,7 +43,8 @@ describe("saveCheckpoint / loadCheckpoint", () => {
     assert.throws(() => loadCheckpoint(dir), /loadCheckpoint: path must be a readable safetensors file, got ".*" \(a directory\)/);
     writeFileSync(path, "not a checkpoint");
     assert.throws(() => loadCheckpoint(path), new RegExp(`^RnnlabError: decodeSafetensors\\(${path}\\): the header length must be at most 100000000 bytes`));
-    saveCheckpoint(path, { w: new Tensor([2], Float32Array.of(1, NaN)) });
+    assert.throws(() => saveCheckpoint(path, { w: new Tensor([2], Float32Array.of(1, NaN)) }), /saveCheckpoint: tensors\["w"\]\[1\] must be finite \(pass \{ allowNonFinite: true \} to save it anyway\), got NaN/);
+    saveCheckpoint(path, { w: new Tensor([2], Float32Array.of(1, NaN)) }, undefined, { allowNonFinite: true });
     assert.throws(() => loadCheckpoint(path), new RegExp(`decodeSafetensors\\(${path}\\): tensor "w"\\[1\\] must be finite, got NaN`));
     assert.ok(Number.isNaN(loadCheckpoint(path, { allowNonFinite: true }).tensors.w.data[1]));
   });

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SequenceModel, type ModelConfig } from "../../src/train/model.ts";
 import { fit, evaluate } from "../../src/train/fit.ts";
-import { adam } from "../../src/train/optim.ts";
+import { adam, sgd } from "../../src/train/optim.ts";
 import { cosine } from "../../src/train/schedule.ts";
 import { loadTraining, saveTraining } from "../../src/train/checkpoint.ts";
 import { Rng } from "../../src/params/rng.ts";
@@ -75,10 +75,17 @@ describe("fit", () => {
     assert.deepEqual(b.r.history.map((h) => h.train.loss), a.r.history.slice(1).map((h) => h.train.loss));
   });
 
-  it("a NaN loss stops training with the step named", () => {
-    const model = new SequenceModel(cfg);
+  it("a NaN input stops training before it reaches the weights, with the step named", () => {
+    const model = new SequenceModel(cfg), before = model.stateDict()["rnn.weight_ih_l0"].data.slice();
     assert.throws(() => fit(model, firstSymbol(64, 6, 2), { epochs: 1, batchSize: 16, optimizer: adam(), seed: 3 }),
-      /fit: the loss became NaN at step 3 \(epoch 1, batch 3\); lower the learning rate \(now 0.001\) or clip gradients/);
+      /fit: step 3 \(epoch 1, batch 3\): LSTM\.forwardView: x\[\d+\] must be finite, got NaN/);
+    assert.notDeepEqual(model.stateDict()["rnn.weight_ih_l0"].data, before);   // steps 1 and 2 ran
+    assert.ok(model.groups().every((g) => g.params.every(Number.isFinite)));
+  });
+  it("a loss that diverges stops training with the step named", () => {
+    const model = new SequenceModel(cfg);
+    assert.throws(() => fit(model, firstSymbol(64, 6), { epochs: 50, batchSize: 16, optimizer: sgd({ lr: 1e38 }), seed: 3 }),
+      /fit: the (loss|gradient norm) became (NaN|Infinity) at step \d+ \(epoch \d+, batch \d+\); lower the learning rate \(now 1e\+38\) or clip gradients/);
   });
 
   it("labels out of range are named", () => {

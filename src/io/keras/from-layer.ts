@@ -10,7 +10,7 @@
 import { GRU, LSTM, RNN, type Recurrent } from "../../layers/recurrent.ts";
 import { torchKey } from "../torch-names.ts";
 import { kerasModelOf, type KerasModel } from "./model.ts";
-import type { TfjsWeight } from "./model-json.ts";
+import { num, str, type TfjsWeight } from "./model-json.ts";
 import { RnnlabError } from "../../errors.ts";
 
 const CLASS = { lstm: "LSTM", gru: "GRU", rnn: "SimpleRNN" } as const;
@@ -76,19 +76,19 @@ export function layerFromKerasModel(model: KerasModel): Recurrent {
   const inner = (l: (typeof rnns)[number]) =>
     (l.className === "Bidirectional" ? ((l.config.layer as Record<string, unknown>).config as Record<string, unknown>) : l.config);
   const classOf = (l: (typeof rnns)[number]) =>
-    (l.className === "Bidirectional" ? String((l.config.layer as Record<string, unknown>).class_name) : l.className);
+    (l.className === "Bidirectional" ? str((l.config.layer as Record<string, unknown>).class_name) : l.className);
   const cls = classOf(rnns[0]), kind = (Object.keys(CLASS) as (keyof typeof CLASS)[]).find((k) => CLASS[k] === cls);
   if (!kind) throw new RnnlabError(`${fn}: layer "${rnns[0].name}" is ${cls}; expected SimpleRNN, LSTM or GRU`);
   const bidirectional = rnns[0].className === "Bidirectional", first = inner(rnns[0]);
-  const units = Number(first.units), useBias = first.use_bias !== false, activation = String(first.activation ?? "tanh");
+  const units = num(first.units), useBias = first.use_bias !== false, activation = str(first.activation ?? "tanh");
   rnns.forEach((l, i) => {
     const c = inner(l), why =
       classOf(l) !== cls ? `is ${classOf(l)}, the first is ${cls}`
       : (l.className === "Bidirectional") !== bidirectional ? "differs from the first in being Bidirectional"
       : l.className === "Bidirectional" && (l.config.merge_mode ?? "concat") !== "concat" ? `has merge_mode ${JSON.stringify(l.config.merge_mode)}, expected "concat"`
-      : Number(c.units) !== units ? `has ${c.units} units, the first ${units}`
+      : num(c.units) !== units ? `has ${c.units} units, the first ${units}`
       : (c.use_bias !== false) !== useBias ? "differs in use_bias"
-      : String(c.activation ?? "tanh") !== activation ? `has activation ${c.activation}, the first ${activation}`
+      : str(c.activation ?? "tanh") !== activation ? `has activation ${str(c.activation)}, the first ${activation}`
       : kind !== "rnn" && c.recurrent_activation !== "sigmoid" ? `has recurrent_activation ${JSON.stringify(c.recurrent_activation)}; PyTorch-style layers use sigmoid`
       : kind === "gru" && c.reset_after !== true ? "has reset_after=false (TF-1's formula); the GRU layer is PyTorch's (reset_after=true)"
       : c.go_backwards === true ? "goes backwards" : c.return_state === true ? "returns states"

@@ -3,11 +3,11 @@
 // and its weights (matched by the layer's name prefix and the weight's last name segment, so both
 // tfjs names "lstm_LSTM1/kernel" and Keras names "lstm/lstm_cell/kernel" load), runs on
 // batch-major values with Keras masks, and gives its weights back in Keras layout for writing.
-import type { TfjsWeight } from "./model-json.ts";
+import { num, str, type TfjsWeight } from "./model-json.ts";
 import { KerasRnnCell, type KerasRnnSpec } from "./recurrent.ts";
 import { applyActivation, cellActivation, type HardSigmoidFlavour } from "./activations.ts";
 import type { CellKind } from "../../cells/config.ts";
-import { RnnlabError, fmtShape } from "../../errors.ts";
+import { RnnlabError, fmtShape, show } from "../../errors.ts";
 
 /** A batch-major value flowing between layers, with its Keras mask (B, T) when it has one. */
 export interface KValue { shape: number[]; data: Float32Array; mask: Uint8Array | null }
@@ -51,6 +51,23 @@ function needWidth(ctx: BuildContext, name: string): number {
   return ctx.inputWidth;
 }
 
+/** A size from the config (units, input_dim, …): a positive integer, checked before anything is sized by it. */
+function configSize(ctx: BuildContext, layer: string, field: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new RnnlabError(`${ctx.source}: ${ctx.at}.config.${field} ("${layer}") must be a positive integer, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** The value reaching a layer must have the rank (and last-axis width) its weights were checked for. */
+function checkInput(layer: string, x: KValue | undefined, rank: number, width: number | null): KValue {
+  if (!x) throw new RnnlabError(`Keras layer "${layer}": no input reaches it`);
+  if (x.shape.length !== rank || (width !== null && x.shape[rank - 1] !== width)) {
+    throw new RnnlabError(`Keras layer "${layer}": input must have shape [${rank === 3 ? "batch, time, " : "batch, "}${width ?? "features"}], got ${fmtShape(x.shape)}`);
+  }
+  return x;
+}
+
 function checkShape(ctx: BuildContext, layer: string, w: TfjsWeight, shape: number[]): void {
   if (fmtShape(w.shape) !== fmtShape(shape)) {
     throw new RnnlabError(`${ctx.source}: weight "${w.name}" of ${ctx.at} ("${layer}") has shape ${fmtShape(w.shape)}, expected ${fmtShape(shape)}`);
@@ -58,7 +75,7 @@ function checkShape(ctx: BuildContext, layer: string, w: TfjsWeight, shape: numb
 }
 
 export function buildLayer(className: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
-  const name = String(config.name ?? className);
+  const name = str(config.name ?? className);
   switch (className) {
     case "InputLayer": case "Dropout":
       return { className, name, config, apply: (xs) => [xs[0]], weights: () => [] };
@@ -72,10 +89,11 @@ export function buildLayer(className: string, config: Record<string, unknown>, c
 }
 
 function maskingLayer(name: string, config: Record<string, unknown>): KerasLayer {
-  const value = Number(config.mask_value ?? 0);
+  const value = num(config.mask_value ?? 0);
   return {
     className: "Masking", name, config, weights: () => [],
-    apply: ([x]) => {
+    apply: ([input]) => {
+      const x = checkInput(name, input, 3, null);
       const [B, T, D] = x.shape, data = Float32Array.from(x.data), mask = new Uint8Array(B * T);
       for (let r = 0; r < B * T; r++) {
         for (let d = 0; d < D; d++) if (data[r * D + d] !== value) mask[r] = 1;
@@ -87,7 +105,7 @@ function maskingLayer(name: string, config: Record<string, unknown>): KerasLayer
 }
 
 function denseLayer(name: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
-  const units = Number(config.units), D = needWidth(ctx, name), useBias = config.use_bias !== false;
+  const units = configSize(ctx, name, "units", config.units), D = needWidth(ctx, name), useBias = config.use_bias !== false;
   const [kernel, bias] = pick(ctx, name, ctx.take(name), useBias ? ["kernel", "bias"] : ["kernel"]);
   checkShape(ctx, name, kernel, [D, units]);
   if (bias) checkShape(ctx, name, bias, [units]);
@@ -95,7 +113,8 @@ function denseLayer(name: string, config: Record<string, unknown>, ctx: BuildCon
   applyActivation(config.activation, new Float32Array(0), units, ctx.hard, where);      // reject unknown ones now
   return {
     className: "Dense", name, config, weights: () => (bias ? [kernel, bias] : [kernel]),
-    apply: ([x]) => {
+    apply: ([input]) => {
+      const x = checkInput(name, input, input?.shape.length === 2 ? 2 : 3, D);
       const rows = x.data.length / D, y = new Float32Array(rows * units);
       for (let r = 0; r < rows; r++) for (let u = 0; u < units; u++) {
         let acc = bias ? bias.data[u] : 0;
@@ -109,12 +128,14 @@ function denseLayer(name: string, config: Record<string, unknown>, ctx: BuildCon
 }
 
 function embeddingLayer(name: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
-  const V = Number(config.input_dim), E = Number(config.output_dim), maskZero = config.mask_zero === true;
+  const V = configSize(ctx, name, "input_dim", config.input_dim), E = configSize(ctx, name, "output_dim", config.output_dim);
+  const maskZero = config.mask_zero === true;
   const [table] = pick(ctx, name, ctx.take(name), ["embeddings"]);
   checkShape(ctx, name, table, [V, E]);
   return {
     className: "Embedding", name, config, weights: () => [table],
-    apply: ([ids]) => {
+    apply: ([input]) => {
+      const ids = checkInput(name, input, 2, null);
       const n = ids.data.length, y = new Float32Array(n * E), mask = maskZero ? new Uint8Array(n) : null;
       for (let i = 0; i < n; i++) {
         const id = ids.data[i];
@@ -133,21 +154,26 @@ interface RnnParts { cell: KerasRnnCell; names: string[]; goBackwards: boolean; 
 function rnnParts(className: string, name: string, config: Record<string, unknown>, ctx: BuildContext, ws: TfjsWeight[]): RnnParts {
   const kind = RNN_KIND[className], at = `${ctx.source}: ${ctx.at}`;
   if (config.stateful === true) throw new RnnlabError(`${at} ("${name}") is stateful; only stateless layers are supported`);
+  const units = configSize(ctx, name, "units", config.units), D = needWidth(ctx, name), useBias = config.use_bias !== false;
+  // the weights present must have the shapes the config implies BEFORE anything is allocated from it
+  const G = { rnn: 1, lstm: 4, gru: 3 }[kind] * units, resetAfter = kind === "gru" && config.reset_after === true;
+  const chosen = pick(ctx, name, ws, useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"]);
+  [[D, G], [units, G], resetAfter ? [2, G] : [G]].slice(0, chosen.length).forEach((shape, i) => checkShape(ctx, name, chosen[i], shape));
   const spec: KerasRnnSpec = {
-    kind, units: Number(config.units), inputSize: needWidth(ctx, name), useBias: config.use_bias !== false,
+    kind, units, inputSize: D, useBias,
     resetAfter: kind === "gru" && config.reset_after === true,
     activation: cellActivation(config.activation ?? "tanh", ctx.hard, `${at}.config.activation`),
     recurrentActivation: kind === "rnn" ? "sigmoid"
       : cellActivation(config.recurrent_activation ?? "hard_sigmoid", ctx.hard, `${at}.config.recurrent_activation`),
   };
   const cell = new KerasRnnCell(spec);
-  const chosen = pick(ctx, name, ws, spec.useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"]);
   cell.setKerasWeights(chosen, (i) => (i < 0 ? `${at} ("${name}")` : `${ctx.source}: weight "${chosen[i].name}" of ${ctx.at} ("${name}")`));
   return { cell, names: chosen.map((w) => w.name), kind, goBackwards: config.go_backwards === true,
     returnSequences: config.return_sequences === true, returnState: config.return_state === true };
 }
 
-function runParts(p: RnnParts, x: KValue, reverseBack: boolean): { seq: KValue; last: KValue; states: KValue[] } {
+function runParts(p: RnnParts, input: KValue, reverseBack: boolean): { seq: KValue; last: KValue; states: KValue[] } {
+  const x = checkInput(p.names[0]?.split("/")[0] ?? "rnn", input, 3, p.cell.spec.inputSize);
   const [B, T] = x.shape, H = p.cell.spec.units;
   const r = p.cell.run(x.data, B, T, x.mask, p.goBackwards);
   let seq = r.sequence;
@@ -192,11 +218,11 @@ function merge(mode: unknown, a: KValue, b: KValue, where: string): KValue[] {
 
 function bidirectionalLayer(name: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
   const inner = config.layer as { class_name?: string; config?: Record<string, unknown> } | undefined;
-  const innerClass = String(inner?.class_name);
+  const innerClass = str(inner?.class_name);
   if (!inner?.config || !RNN_KIND[innerClass]) {
     throw new RnnlabError(`${ctx.source}: ${ctx.at}.config.layer.class_name is "${innerClass}"; Bidirectional wraps SimpleRNN, LSTM or GRU here`);
   }
-  const ws = ctx.take(name), innerName = String(inner.config.name ?? innerClass);
+  const ws = ctx.take(name), innerName = str(inner.config.name ?? innerClass);
   const half = (dir: "forward" | "backward") => ws.filter((w) => w.name.split("/").some((seg) => seg.startsWith(`${dir}_`)));
   const innerCtx = { ...ctx, at: `${ctx.at}.config.layer` };
   const fw = rnnParts(innerClass, `forward_${innerName}`, inner.config, innerCtx, half("forward"));

@@ -21,6 +21,8 @@ export type OnnxFeed = Tensor | Int32Array | number[] | Value;
 export interface OnnxImportOptions {
   /** values for graph inputs fixed at import (e.g. weights given as inputs); they are not fed again */
   inputs?: Record<string, OnnxFeed>;
+  /** load NaN / ±Infinity initializers instead of refusing them (to inspect a diverged model) */
+  allowNonFinite?: boolean;
 }
 
 export interface OnnxInputInfo { name: string; type: ElemType | null; dims: (number | string | null)[] }
@@ -75,12 +77,12 @@ export class OnnxModel {
   private readonly defaults = new Map<string, Value>();
 
   constructor(readonly proto: ModelProto, readonly source: string, opts: OnnxImportOptions = {}) {
-    checkKnownKeys("importOnnx", opts, ["inputs"]);
+    checkKnownKeys("importOnnx", opts, ["inputs", "allowNonFinite"]);
     const g = proto.graph!, where = source;
     const opset = (proto.opsetImport ?? []).find((o) => !o.domain || o.domain === "ai.onnx")?.version;
     if (opset === undefined) throw new RnnlabError(`${where}: opset_import has no entry for the default ONNX domain`);
     if ((g.sparseInitializer?.length ?? 0) > 0) throw new RnnlabError(`${where}: graph.sparse_initializer is not supported`);
-    for (const t of g.initializer ?? []) this.defaults.set(t.name ?? "", valueOfTensor(t, `${where}: graph.initializer`));
+    for (const t of g.initializer ?? []) this.defaults.set(t.name ?? "", valueOfTensor(t, `${where}: graph.initializer`, opts.allowNonFinite === true));
     const declared = (g.input ?? []).map(inputInfo);
     const given = opts.inputs ?? {};
     for (const name of Object.keys(given)) {

@@ -28,7 +28,8 @@ export function makeValue(type: ElemType, dims: number[], data?: Value["data"]):
 }
 
 /** The value of an initializer, a Constant's tensor or a backend test's .pb file. */
-export function valueOfTensor(t: TensorProto, where: string): Value {
+/** A TensorProto as a value; NaN / ±Infinity in float data are refused unless `allowNonFinite` (a diverged model to inspect). */
+export function valueOfTensor(t: TensorProto, where: string, allowNonFinite = false): Value {
   const what = `${where} "${t.name ?? ""}"`;
   const refuse = (why: string): never => { throw new RnnlabError(`${what}: ${why}`); };
   if (t.dataLocation === 1 || (t.externalData?.length ?? 0) > 0) refuse("data_location is EXTERNAL (data in a separate file): not supported; save the model with its data inside");
@@ -57,6 +58,10 @@ export function valueOfTensor(t: TensorProto, where: string): Value {
       refuse(`${name} holds ${field.length} values, dims ${fmtShape(dims)} need ${n}`);
     }
     data = type === "float" ? Float32Array.from(field) : type === "double" ? Float64Array.from(field) : type === "bool" ? field.map((v) => (v ? 1 : 0)) : [...field];
+  }
+  if (!allowNonFinite && (type === "float" || type === "double")) {
+    const bad = (data as Float32Array | Float64Array).findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) refuse(`holds ${(data as Float32Array)[bad]} at element ${bad}: non-finite weights are refused (importOnnx(file, { allowNonFinite: true }) loads them)`);
   }
   return { type, dims: [...dims], data };
 }
