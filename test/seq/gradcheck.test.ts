@@ -133,5 +133,5 @@ function rewrap(cell: nn.RNNCellLike): nn.RNNCellLike {
 
 function namedCells(cell: nn.RNNCellLike, prefix: string): { prefix: string; cell: nn.RNNCell }[] {
   if (cell instanceof nn.MultiRNNCell) return cell.cells.flatMap((c, l) => namedCells(c, `${prefix}cell_${l}/`));
-  return [{ prefix, cell: cell.layers()[0] }];
+  return [{ prefix, cell: cell.layers()[0] as nn.RNNCell }];
 }
