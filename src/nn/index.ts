@@ -10,3 +10,4 @@ export type { CallOptions } from "./call.ts";
 export * as ops from "../graph/ops.ts";
 export { LayerNormBasicLSTMCell, type LayerNormBasicLSTMCellOptions } from "./library/layer-norm-basic-lstm-cell.ts";
 export { ResidualWrapper } from "./library/residual-wrapper.ts";
+export { paramGroups } from "./param-groups.ts";
