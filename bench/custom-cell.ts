@@ -56,19 +56,24 @@ function trainer(cell: nn.RNNCell | nn.CustomCell) {
   };
 }
 
-function timed(fn: () => void, minIters = 10, minTimeMs = 3000) {
-  for (let w = 0, t0 = performance.now(); w < 3 || performance.now() - t0 < 1000; w++) fn();
-  const ts: number[] = [], start = performance.now();
-  while (ts.length < minIters || performance.now() - start < minTimeMs) { const t0 = performance.now(); fn(); ts.push(performance.now() - t0); if (ts.length >= 60) break; }
-  ts.sort((a, b) => a - b);
-  return { n: ts.length, median_ms: ts[ts.length >> 1], min_ms: ts[0] };
+/** Both contenders timed in alternation (this machine's speed drifts; only ratios measured together mean something). */
+function timedPair(fa: () => void, fb: () => void, minIters = 12, minTimeMs = 4000) {
+  for (let w = 0, t0 = performance.now(); w < 3 || performance.now() - t0 < 1000; w++) { fa(); fb(); }
+  const ta: number[] = [], tb: number[] = [], start = performance.now();
+  while (ta.length < minIters || performance.now() - start < minTimeMs) {
+    let t0 = performance.now(); fa(); ta.push(performance.now() - t0);
+    t0 = performance.now(); fb(); tb.push(performance.now() - t0);
+    if (ta.length >= 60) break;
+  }
+  const stat = (ts: number[]) => { ts.sort((a, b) => a - b); return { n: ts.length, median_ms: ts[ts.length >> 1], min_ms: ts[0] }; };
+  return [stat(ta), stat(tb)];
 }
 
 const a = trainer(builtin), b = trainer(custom);
 a.step(); b.step();
 const agree = Math.abs(a.last - b.last);                              // same numbers after one SGD step each (float32)
-const tb = timed(a.step), tc = timed(b.step);
-const inferB = timed(() => { nn.dynamicRnn(builtin, x); }), inferC = timed(() => { nn.dynamicRnn(custom, x); });
+const [tb, tc] = timedPair(a.step, b.step);
+const [inferB, inferC] = timedPair(() => { nn.dynamicRnn(builtin, x); }, () => { nn.dynamicRnn(custom, x); });
 
 let profile: Record<string, number> | null = null;
 if (process.argv.includes("--profile")) {

@@ -36,6 +36,11 @@ export class GraphRun {
   private readonly owned: Owned;
   private w: Views = {};
   private dw: Views = {};
+  // views made once (a subarray of a wasm-arena array is not free): per node, per step
+  private readonly valAt: (Buf[] | null)[];
+  private readonly gradAt: (Buf[] | null)[];
+  private readonly auxAt: (Buf[] | null)[];
+  private readonly Yt: Buf[]; private readonly dYt: Buf[]; private readonly St: Buf[][];
 
   constructor(readonly k: Kernels, readonly cell: TracedCell & { droppable?: boolean[] }, readonly T: number, readonly B: number, readonly dtype: Dtype) {
     const { inputSize: D, outputSize: R, stateWidth } = cell.config, TB = T * B;
@@ -57,6 +62,24 @@ export class GraphRun {
       return { rows: n.shape.batch ? batchRows : n.shape.rows, inRows: ins.map((s) => (s.batch ? batchRows : s.rows)), ins, out: n.shape, attrs: n.attrs };
     };
     this.calls = plan.nodes.map((n) => [call(n, B), call(n, TB)]);
+    const steps = (buf: Buf, width: number, count = T) => Array.from({ length: count }, (_, t) => buf.subarray(t * B * width, (t + 1) * B * width));
+    this.valAt = plan.nodes.map((n) => {
+      if (n.leaf === "input") return steps(this.X, D);
+      if (n.leaf === "state") return steps(this.S[n.leafIndex], n.shape.cols);
+      const b = this.bufs[n.id];
+      return b && n.shape.batch ? steps(b.val, b.width) : null;
+    });
+    this.gradAt = plan.nodes.map((n) => {
+      if (n.leaf === "input") return steps(this.dXg, D);
+      const b = this.bufs[n.id];
+      return b && n.shape.batch ? steps(b.grad, b.width) : null;
+    });
+    this.auxAt = plan.nodes.map((n) => {
+      const b = this.bufs[n.id];
+      return b && n.shape.batch && b.auxW > 0 ? steps(b.aux, b.auxW) : null;
+    });
+    this.Yt = steps(this.Y, R); this.dYt = steps(this.dY, R);
+    this.St = cell.stateWidths.map((w, p) => steps(this.S[p], w, T + 1));
   }
 
   get outputs(): Buf { return this.Y; }
@@ -71,27 +94,23 @@ export class GraphRun {
   setMasks(masks: LayerMasks): void { this.masks = masks; }
 
   // ---- where each node's value and gradient live ----
-  private stepView(buf: Buf, width: number, t: number): Buf { return buf.subarray(t * this.B * width, (t + 1) * this.B * width); }
-
   /** value of node n as seen at step t (B rows), or over all steps (t = -1, T·B rows) */
   private val(n: GraphNode, t: number): Buf {
     if (n.leaf === "variable") return this.w[n.name];
-    if (n.leaf === "input") return t < 0 ? this.X : this.stepView(this.X, n.shape.cols, t);
-    if (n.leaf === "state") return t < 0 ? this.S[n.leafIndex].subarray(0, this.T * this.B * n.shape.cols) : this.stepView(this.S[n.leafIndex], n.shape.cols, t);
-    const b = this.bufs[n.id]!;
-    return t < 0 || !n.shape.batch ? b.val : this.stepView(b.val, b.width, t);
+    if (t >= 0 && this.valAt[n.id]) return this.valAt[n.id]![t];
+    if (n.leaf === "input") return this.X;
+    if (n.leaf === "state") return this.S[n.leafIndex].subarray(0, this.T * this.B * n.shape.cols);
+    return this.bufs[n.id]!.val;
   }
   private aux(n: GraphNode, t: number): Buf {
-    const b = this.bufs[n.id]!;
-    return t < 0 || !n.shape.batch || b.auxW === 0 ? b.aux : this.stepView(b.aux, b.auxW, t);
+    return t >= 0 && this.auxAt[n.id] ? this.auxAt[n.id]![t] : this.bufs[n.id]!.aux;
   }
   /** gradient buffer of node n for step t, or over all steps (t = -1); `cur` = the ping-pong index of s_t */
   private grad(n: GraphNode, t: number, cur: number): Buf {
     if (n.leaf === "variable") return this.dw[n.name];
-    if (n.leaf === "input") return t < 0 ? this.dXg : this.stepView(this.dXg, n.shape.cols, t);
     if (n.leaf === "state") return this.dS[n.leafIndex][cur];
-    const b = this.bufs[n.id]!;
-    return t < 0 || !n.shape.batch ? b.grad : this.stepView(b.grad, b.width, t);
+    if (t >= 0 && this.gradAt[n.id]) return this.gradAt[n.id]![t];
+    return n.leaf === "input" ? this.dXg : this.bufs[n.id]!.grad;
   }
 
   private run(n: GraphNode, t: number): void {
@@ -119,14 +138,14 @@ export class GraphRun {
   /** y_t and s_{t+1} from the step's values: dropout, and copy-through past a row's length. */
   private finishStep(t: number, out: Buf, newState: Buf[], R: number): void {
     const { B, lengths, masks, cell } = this, om = masks.output, sm = masks.state, base = t * B;
-    const y = this.stepView(this.Y, R, t);
+    const y = this.Yt[t];
     for (let b = 0; b < B; b++) {
       const done = lengths !== null && t >= lengths[b];
       for (let j = 0; j < R; j++) y[b * R + j] = done ? 0 : om ? out[b * R + j] * om[(base + b) * R + j] : out[b * R + j];
     }
     let dropAt = 0;
     cell.stateWidths.forEach((w, p) => {
-      const prev = this.stepView(this.S[p], w, t), next = this.stepView(this.S[p], w, t + 1), src = newState[p];
+      const prev = this.St[p][t], next = this.St[p][t + 1], src = newState[p];
       const dropped = sm !== null && (cell.droppable?.[p] ?? true);
       for (let b = 0; b < B; b++) {
         const done = lengths !== null && t >= lengths[b];
@@ -154,14 +173,14 @@ export class GraphRun {
       const nxt = cur, prv = 1 - cur;
       this.dS.forEach((pair) => pair[prv].fill(0));
       // cotangents of y_t and s_{t+1}: into the step's values, or straight to s_t for finished rows
-      const dOut = this.gradAt(outNode, t, prv), dYt = this.stepView(this.dY, R, t), base = t * B;
+      const dOut = this.grad(outNode, t, prv), dYt = this.dYt[t], base = t * B;
       for (let b = 0; b < B; b++) {
         if (lengths !== null && t >= lengths[b]) continue;
         for (let j = 0; j < R; j++) dOut[b * R + j] += om ? dYt[b * R + j] * om[(base + b) * R + j] : dYt[b * R + j];
       }
       let dropAt = 0;
       cell.stateWidths.forEach((wp, p) => {
-        const dNext = this.dS[p][nxt], dPrev = this.dS[p][prv], dNew = this.gradAt(stateNodes[p], t, prv);
+        const dNext = this.dS[p][nxt], dPrev = this.dS[p][prv], dNew = this.grad(stateNodes[p], t, prv);
         const dropped = sm !== null && (cell.droppable?.[p] ?? true);
         for (let b = 0; b < B; b++) {
           const done = lengths !== null && t >= lengths[b];
@@ -194,9 +213,6 @@ export class GraphRun {
       for (let i = 0; i < dX.length; i++) dX[i] += mask ? this.dXg[i] * mask[i] : this.dXg[i];   // backprop through input dropout
     }
   }
-
-  /** where the cotangent of a returned value goes at step t (its own gradient, or s_t's for a state leaf) */
-  private gradAt(n: GraphNode, t: number, prv: number): Buf { return this.grad(n, t, prv); }
 
   private backwardNode(n: GraphNode, dIns: (Buf | null)[], t: number): void {
     const nodes = this.cell.plan.nodes;
