@@ -17,7 +17,7 @@ import { fillGlorotUniform, fillOrthogonal } from "../params/init.ts";
 import { Rng } from "../params/rng.ts";
 import { Tensor, zeros } from "../tensor/tensor.ts";
 import { checkInt, checkKnownKeys, checkNumber, fail, fmtShape, RnnlabError } from "../errors.ts";
-import type { Value } from "../graph/graph.ts";
+import { Value as ValueClass, type Value } from "../graph/graph.ts";
 import { traceCell, type TracedCell } from "../graph/traced-cell.ts";
 import type { LayerState } from "../seq/uni-stack.ts";
 import type { RNNCellLike, SingleCell, StateSize } from "./cells.ts";
@@ -162,8 +162,13 @@ export class CustomCell implements SingleCell {
       step: (x, stateParts, vars) => {
         const state = buildStructure(this.stateSize, stateParts, (c, h) => ({ c, h }));
         const r = this.opts.step(x, state, vars);
-        if (!r || typeof r !== "object") throw new RnnlabError(`${this.className}: step must return { output, state }, got ${String(r)}`);
-        return { output: r.output, state: walkState(`${this.className} step`, this.stateSize, r.state, "returned state", (v) => v as Value) };
+        if (!r || typeof r !== "object" || !(r.output instanceof ValueClass)) {
+          throw new RnnlabError(`${this.className} step: the step must return { output, state } with output a value of the step, got ${r && typeof r === "object" ? `output ${String(r.output)}` : String(r)}`);
+        }
+        return { output: r.output, state: walkState(`${this.className} step`, this.stateSize, r.state, "returned state", (v, path) => {
+          if (!(v instanceof ValueClass)) fail(`${this.className} step`, path, "a value of the step", v);
+          return v;
+        }) };
       },
     });
     (traced as TracedCell & { droppable: boolean[] }).droppable = this.parts.map((p) => p.droppable);
@@ -190,6 +195,10 @@ export class CustomCell implements SingleCell {
       seen.add(d.name);
       const ok = Array.isArray(d.shape) && (d.shape.length === 1 || d.shape.length === 2) && d.shape.every((n) => Number.isInteger(n) && n >= 1);
       if (!ok) fail(fn, `variables[${i}].shape ("${d.name}")`, "[n] or [rows, cols] of positive integers", d.shape);
+      const init = d.initializer ?? "glorotUniform";
+      if (typeof init === "number" ? !Number.isFinite(init) : !["zeros", "ones", "glorotUniform", "orthogonal"].includes(init)) {
+        fail(fn, `${d.name}.initializer`, `"zeros", "ones", "glorotUniform", "orthogonal" or a finite number`, init);
+      }
     });
     return decls;
   }
