@@ -16,6 +16,7 @@ export { initCellParams, type InitScheme } from "./params/init-schemes.ts";
 export { defaultKernels, setDefaultKernels, loadKernels, refKernels, type Kernels, type BackendName } from "./kernels/index.ts";
 export { RnnlabError } from "./errors.ts";
 export { Dense, type DenseOptions } from "./layers/dense.ts";
+export { CellRNN, type CellRNNOptions } from "./layers/cell-rnn.ts";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.ts";
 export { SequenceModel, type ModelConfig, type StreamState } from "./train/model.ts";
 export { fit, evaluate, evaluateStream, type FitOptions, type StepInfo, type EpochInfo, type EvalResult } from "./train/fit.ts";

@@ -48,6 +48,12 @@ export class Tape {
     this.rec = rec;
   }
 
+  /** Give the recorded buffers back without computing gradients (the tape cannot be used afterwards). */
+  dispose(): void {
+    if (this.rec && !this.used) for (const run of this.rec.dirs) run.stack.dispose();
+    this.used = true;
+  }
+
   backward(cot: TapeCotangents = {}): TapeGradients {
     const fn = "tape.backward", rec = this.rec;
     if (!rec) throw new RnnlabError(`${fn}: nothing recorded; pass { tape } to an unrolling call first`);
