@@ -146,3 +146,23 @@ describe("cell.call", () => {
     assert.throws(() => cell.call(randomTensor([B, D], 1, "float32"), cell.zeroState(B + 1)), /state\.c has shape \[5,4\], expected \[4, 4\]/);
   });
 });
+
+describe("property: hand-written = built-in for any shape and lengths (float64, ref)", () => {
+  it("LSTM, GRU and reset-after GRU; B∈[1,4], T∈[1,5], D∈[1,4], N∈[1,5], lengths in [0,T]", async () => {
+    const { refKernels } = await import("../../src/kernels/ref/index.ts");
+    const fc = (await import("fast-check")).default;
+    fc.assert(fc.property(
+      fc.record({ kind: fc.constantFrom<Kind>("lstm", "gru", "gruAfter"), B: fc.integer({ min: 1, max: 4 }), T: fc.integer({ min: 1, max: 5 }),
+        D: fc.integer({ min: 1, max: 4 }), N: fc.integer({ min: 1, max: 5 }), seed: fc.integer({ min: 0, max: 1000 }) })
+        .chain((c) => fc.record({ c: fc.constant(c), lengths: fc.array(fc.integer({ min: 0, max: c.T }), { minLength: c.B, maxLength: c.B }) })),
+      ({ c, lengths }) => {
+        const make = (hand: boolean): nn.RNNCellLike => c.kind === "lstm"
+          ? hand ? handLstm(c.N, { inputSize: c.D, kernels: refKernels }) : new nn.BasicLSTMCell({ numUnits: c.N, inputSize: c.D, kernels: refKernels, seed: c.seed })
+          : hand ? handGru(c.N, { inputSize: c.D, resetAfter: c.kind === "gruAfter", kernels: refKernels })
+            : new nn.GRUCell({ numUnits: c.N, inputSize: c.D, resetAfter: c.kind === "gruAfter", kernels: refKernels, seed: c.seed });
+        const x = randomTensor([c.B, c.T, c.D], c.seed, "float64");
+        compare("property", [make(false)], [make(true)], ([cell], tape) => nn.dynamicRnn(cell, x, { sequenceLength: lengths, tape }),
+          (tape, r) => tape.backward({ outputs: cotangentLike(r.outputs, 5), state: cotangentLike(r.state, 9) }), 1e-12);
+      }), { seed: 15, numRuns: 60 });
+  });
+});
