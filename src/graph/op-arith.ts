@@ -9,9 +9,6 @@ import type { NodeCall, OpDef } from "./graph.ts";
 export type Broadcast = "none" | "a" | "b";
 export interface BinaryAttrs { broadcast: Broadcast }
 
-/** x (rows, n), or a row (1, n) repeated: element i of row r */
-const at = (x: Buf, row: boolean, n: number) => (row ? (i: number) => x[i % n] : (i: number) => x[i]);
-
 /** d (1, n) += Σ_rows g (rows, n) when d is a broadcast row, else d += g */
 function accumulate(k: Kernels, d: Buf, g: Buf, row: boolean, rows: number, n: number): void {
   if (row) k.sumRows(d, g, rows, n);
@@ -25,8 +22,7 @@ function sumOrDiff(sign: 1 | -1): OpDef<BinaryAttrs> {
       const n = c.out.cols, rows = c.rows;
       if (c.attrs.broadcast === "a") k.fillRows(out, a, rows, n); else out.set(a.subarray(0, rows * n));
       if (c.attrs.broadcast === "b") {
-        const bb = at(b, true, n);
-        for (let i = 0; i < rows * n; i++) out[i] += sign * bb(i);
+        for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < n; j++, i++) out[i] += sign * b[j];
       } else k.axpy(out, b, sign, rows * n);
     },
     backward(k, [da, db], dOut, _out, _ins, _aux, c) {
@@ -47,15 +43,23 @@ export const subOp = sumOrDiff(-1);
 export const mulOp: OpDef<BinaryAttrs> = {
   name: "mul",
   forward(_k, out, [a, b], _aux, c) {
-    const n = c.out.cols, total = c.rows * n, bc = c.attrs.broadcast;
-    const aa = at(a, bc === "a", n), bb = at(b, bc === "b", n);
-    for (let i = 0; i < total; i++) out[i] = aa(i) * bb(i);
+    const n = c.out.cols, rows = c.rows, bc = c.attrs.broadcast;
+    if (bc === "none") for (let i = 0; i < rows * n; i++) out[i] = a[i] * b[i];
+    else {
+      const row = bc === "a" ? a : b, full = bc === "a" ? b : a;          // a row (n) times every row of the other
+      for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < n; j++, i++) out[i] = full[i] * row[j];
+    }
   },
   backward(_k, [da, db], dOut, _out, [a, b], _aux, c) {
-    const n = c.out.cols, total = c.rows * n, bc = c.attrs.broadcast;
-    const aa = at(a, bc === "a", n), bb = at(b, bc === "b", n);
-    if (da) for (let i = 0; i < total; i++) da[bc === "a" ? i % n : i] += dOut[i] * bb(i);   // ∂(a⊙b)/∂a = b
-    if (db) for (let i = 0; i < total; i++) db[bc === "b" ? i % n : i] += dOut[i] * aa(i);   // ∂(a⊙b)/∂b = a
+    const n = c.out.cols, rows = c.rows, bc = c.attrs.broadcast;
+    if (bc === "none") {
+      if (da) for (let i = 0; i < rows * n; i++) da[i] += dOut[i] * b[i];   // ∂(a⊙b)/∂a = b
+      if (db) for (let i = 0; i < rows * n; i++) db[i] += dOut[i] * a[i];   // ∂(a⊙b)/∂b = a
+      return;
+    }
+    const row = bc === "a" ? a : b, full = bc === "a" ? b : a, dRow = bc === "a" ? da : db, dFull = bc === "a" ? db : da;
+    if (dFull) for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < n; j++, i++) dFull[i] += dOut[i] * row[j];
+    if (dRow) for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < n; j++, i++) dRow[j] += dOut[i] * full[i];   // summed over the rows it was repeated on
   },
 };
 

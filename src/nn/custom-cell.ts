@@ -150,7 +150,6 @@ export class CustomCell implements SingleCell {
       if (this.built.dtype !== dtype) {
         const fresh = allocFlat(this.k, this.built.params.layout, dtype);   // follow the inputs' dtype, keeping the values
         fresh.flat.set(this.built.params.flat);
-        this.k.free(this.built.params.flat);
         this.built = { ...this.built, params: fresh, dtype };
       }
       return;

@@ -139,7 +139,8 @@ export class GraphRun {
   private finishStep(t: number, out: Buf, newState: Buf[], R: number): void {
     const { B, lengths, masks, cell } = this, om = masks.output, sm = masks.state, base = t * B;
     const y = this.Yt[t];
-    for (let b = 0; b < B; b++) {
+    if (lengths === null && om === null) y.set(out.subarray(0, B * R));          // the common case: plain copies
+    else for (let b = 0; b < B; b++) {
       const done = lengths !== null && t >= lengths[b];
       for (let j = 0; j < R; j++) y[b * R + j] = done ? 0 : om ? out[b * R + j] * om[(base + b) * R + j] : out[b * R + j];
     }
@@ -147,7 +148,8 @@ export class GraphRun {
     cell.stateWidths.forEach((w, p) => {
       const prev = this.St[p][t], next = this.St[p][t + 1], src = newState[p];
       const dropped = sm !== null && (cell.droppable?.[p] ?? true);
-      for (let b = 0; b < B; b++) {
+      if (lengths === null && !dropped) next.set(src.subarray(0, B * w));
+      else for (let b = 0; b < B; b++) {
         const done = lengths !== null && t >= lengths[b];
         for (let j = 0; j < w; j++) {
           const i = b * w + j;
@@ -174,7 +176,8 @@ export class GraphRun {
       this.dS.forEach((pair) => pair[prv].fill(0));
       // cotangents of y_t and s_{t+1}: into the step's values, or straight to s_t for finished rows
       const dOut = this.grad(outNode, t, prv), dYt = this.dYt[t], base = t * B;
-      for (let b = 0; b < B; b++) {
+      if (lengths === null && om === null) this.k.axpy(dOut, dYt, 1, B * R);
+      else for (let b = 0; b < B; b++) {
         if (lengths !== null && t >= lengths[b]) continue;
         for (let j = 0; j < R; j++) dOut[b * R + j] += om ? dYt[b * R + j] * om[(base + b) * R + j] : dYt[b * R + j];
       }
@@ -182,6 +185,7 @@ export class GraphRun {
       cell.stateWidths.forEach((wp, p) => {
         const dNext = this.dS[p][nxt], dPrev = this.dS[p][prv], dNew = this.grad(stateNodes[p], t, prv);
         const dropped = sm !== null && (cell.droppable?.[p] ?? true);
+        if (lengths === null && !dropped) { this.k.axpy(dNew, dNext, 1, B * wp); return; }
         for (let b = 0; b < B; b++) {
           const done = lengths !== null && t >= lengths[b];
           for (let j = 0; j < wp; j++) {
