@@ -36,6 +36,7 @@ export class GraphRun {
   private readonly owned: Owned;
   private w: Views = {};
   private dw: Views = {};
+  private backwards = 0;
   // views made once (a subarray of a wasm-arena array is not free): per node, per step
   private readonly valAt: (Buf[] | null)[];
   private readonly gradAt: (Buf[] | null)[];
@@ -164,8 +165,10 @@ export class GraphRun {
   backward(w: unknown, dw: unknown, dYIn: Buf | null, dhN: Buf | null, _dcN: Buf | null, dX: Buf | null): void {
     const { T, B, cell, masks, lengths } = this, nodes = cell.plan.nodes, phase = cell.plan.phase, R = cell.config.outputSize;
     this.w = w as Views; this.dw = dw as Views;
-    for (const b of this.bufs) b?.grad.fill(0);
-    this.dXg.fill(0);
+    if (this.backwards++ > 0) {                              // fresh buffers come zeroed: clear only on a repeat
+      for (const b of this.bufs) b?.grad.fill(0);
+      this.dXg.fill(0);
+    }
     if (dYIn) this.dY.set(dYIn); else this.dY.fill(0);
     let cur = 0;                                              // dS[p][cur] = ∂L/∂s_{t+1}
     unpackParts(this.dS.map((pair) => pair[cur]), cell.stateWidths, dhN, B, -1);
