@@ -15,6 +15,8 @@ export interface StepDefinition {
   outputSize: number;
   /** widths of the state's parts, in the order the state structure is flattened */
   stateWidths: number[];
+  /** which parts a DropoutWrapper drops (TF-1: all but an LSTM tuple's c); default all */
+  droppable?: boolean[];
   variables: VariableSpec[];
   step(x: Value, state: Value[], vars: Record<string, Value>): { output: Value; state: Value[] };
 }
@@ -26,6 +28,7 @@ export interface TracedCell {
   readonly outputNode: number;
   readonly stateNodes: number[];
   readonly stateWidths: number[];
+  readonly droppable: boolean[];
   readonly specs: ParamSpec[];
 }
 
@@ -56,6 +59,7 @@ export function traceCell(def: StepDefinition): TracedCell {
   return {
     config: { kind: "custom", inputSize: D, outputSize: R, stateWidth: stateWidths.reduce((a, b) => a + b, 0) },
     graph: g, plan: planGraph(g), outputNode: result.output.id, stateNodes: result.state.map((v) => v.id), stateWidths,
+    droppable: def.droppable ?? stateWidths.map(() => true),
     specs: def.variables.map((v) => ({ name: v.name, shape: [...v.shape] })),
   };
 }

@@ -157,6 +157,7 @@ export class CustomCell implements SingleCell {
     const decls = this.declarations(fn, inputSize);
     const traced = traceCell({
       fn: `${this.className} step`, inputSize, outputSize: this.outputSize, stateWidths: this.parts.map((p) => p.width),
+      droppable: this.parts.map((p) => p.droppable),
       variables: decls.map((d) => ({ name: d.name, shape: d.shape })),
       step: (x, stateParts, vars) => {
         const state = buildStructure(this.stateSize, stateParts, (c, h) => ({ c, h }));
@@ -170,7 +171,6 @@ export class CustomCell implements SingleCell {
         }) };
       },
     });
-    (traced as TracedCell & { droppable: boolean[] }).droppable = this.parts.map((p) => p.droppable);
     const inner = this.sharesVariablesOf;
     if (inner) {
       inner.build(inputSize, dtype, fn);

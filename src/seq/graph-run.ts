@@ -43,14 +43,14 @@ export class GraphRun {
   private readonly auxAt: (Buf[] | null)[];
   private readonly Yt: Buf[]; private readonly dYt: Buf[]; private readonly St: Buf[][];
 
-  constructor(readonly k: Kernels, readonly cell: TracedCell & { droppable?: boolean[] }, readonly T: number, readonly B: number, readonly dtype: Dtype) {
+  constructor(readonly k: Kernels, readonly cell: TracedCell, readonly T: number, readonly B: number, readonly dtype: Dtype) {
     const { inputSize: D, outputSize: R, stateWidth } = cell.config, TB = T * B;
     const own = (this.owned = new Owned(k, dtype));
     this.X = own.alloc(TB * D); this.Y = own.alloc(TB * R); this.dY = own.alloc(TB * R); this.dXg = own.alloc(TB * D);
     this.S = cell.stateWidths.map((w) => own.alloc((TB + B) * w));
     this.dS = cell.stateWidths.map((w) => [own.alloc(B * w), own.alloc(B * w)]);
     this.hNBuf = own.alloc(B * stateWidth); this.dh0Buf = own.alloc(B * stateWidth);
-    this.dropWidth = cell.stateWidths.reduce((s, w, p) => s + (cell.droppable?.[p] ?? true ? w : 0), 0);
+    this.dropWidth = cell.stateWidths.reduce((s, w, p) => s + (cell.droppable[p] ? w : 0), 0);
     const { plan } = cell;
     this.bufs = plan.nodes.map((n) => {
       if (!n.op) return null;
@@ -148,7 +148,7 @@ export class GraphRun {
     let dropAt = 0;
     cell.stateWidths.forEach((w, p) => {
       const prev = this.St[p][t], next = this.St[p][t + 1], src = newState[p];
-      const dropped = sm !== null && (cell.droppable?.[p] ?? true);
+      const dropped = sm !== null && cell.droppable[p];
       if (lengths === null && !dropped) next.set(src.subarray(0, B * w));
       else for (let b = 0; b < B; b++) {
         const done = lengths !== null && t >= lengths[b];
@@ -187,7 +187,7 @@ export class GraphRun {
       let dropAt = 0;
       cell.stateWidths.forEach((wp, p) => {
         const dNext = this.dS[p][nxt], dPrev = this.dS[p][prv], dNew = this.grad(stateNodes[p], t, prv);
-        const dropped = sm !== null && (cell.droppable?.[p] ?? true);
+        const dropped = sm !== null && cell.droppable[p];
         if (lengths === null && !dropped) { this.k.axpy(dNew, dNext, 1, B * wp); return; }
         for (let b = 0; b < B; b++) {
           const done = lengths !== null && t >= lengths[b];
