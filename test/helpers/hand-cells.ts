@@ -53,3 +53,16 @@ export function handGru(numUnits: number, opts: { resetAfter?: boolean; inputSiz
 export function copyVariables(from: nn.RNNCellLike, to: nn.RNNCellLike): void {
   for (const v of from.variables()) to.assign(v.name, v.tensor);
 }
+
+/** A cell whose state has two parts of different widths (2 and 5) that read each other. */
+export function twoWidthCell(opts: { kernels?: Kernels } = {}): nn.CustomCell {
+  return new nn.CustomCell({
+    name: "two_widths", stateSize: [2, 5], outputSize: 3, kernels: opts.kernels,
+    variables: (d) => [{ name: "a/kernel", shape: [d + 5, 2] }, { name: "b/kernel", shape: [d + 2, 5] }, { name: "out/kernel", shape: [7, 3] }, { name: "b/bias", shape: [5] }],
+    step: (x: Value, [a, b]: Value[], v) => {
+      const aNew = ops.tanh(ops.matmul(ops.concat([x, b]), v["a/kernel"]));                        // the narrow part reads the wide one
+      const bNew = ops.add(ops.mul(ops.sigmoid(ops.add(ops.matmul(ops.concat([x, aNew]), v["b/kernel"]), v["b/bias"])), b), ops.scale(ops.sub(1, b), 0.1));
+      return { output: ops.tanh(ops.matmul(ops.concat([aNew, bNew]), v["out/kernel"])), state: [aNew, bNew] };
+    },
+  });
+}

@@ -11,7 +11,7 @@ import { Rng } from "../../src/params/rng.ts";
 import { refKernels } from "../../src/kernels/ref/index.ts";
 import { gradcheck } from "../../src/analysis/gradcheck.ts";
 import type { Value } from "../../src/graph/graph.ts";
-import { handGru } from "../helpers/hand-cells.ts";
+import { handGru, twoWidthCell } from "../helpers/hand-cells.ts";
 
 const { ops } = nn;
 const T = 3, B = 3, D = 3, S = 4, TOL = 1e-6, FLOOR = 1e-4;
@@ -113,16 +113,7 @@ describe("gradcheck of user-defined cells (float64)", () => {
     checkCell(new nn.LayerNormBasicLSTMCell({ numUnits: 3, kernels: refKernels }));
   });
   it("a cell whose state has two parts of different widths (2 and 5)", () => {
-    const cell = new nn.CustomCell({
-      name: "two_widths", stateSize: [2, 5], outputSize: 3, kernels: refKernels,
-      variables: (d) => [{ name: "a/kernel", shape: [d + 5, 2] }, { name: "b/kernel", shape: [d + 2, 5] }, { name: "out/kernel", shape: [7, 3] }, { name: "b/bias", shape: [5] }],
-      step: (x: Value, [a, b]: Value[], v) => {
-        const aNew = ops.tanh(ops.matmul(ops.concat([x, b]), v["a/kernel"]));                        // the narrow part reads the wide one
-        const bNew = ops.add(ops.mul(ops.sigmoid(ops.add(ops.matmul(ops.concat([x, aNew]), v["b/kernel"]), v["b/bias"])), b), ops.scale(ops.sub(1, b), 0.1));
-        return { output: ops.tanh(ops.matmul(ops.concat([aNew, bNew]), v["out/kernel"])), state: [aNew, bNew] };
-      },
-    });
-    checkCell(cell);
+    checkCell(twoWidthCell({ kernels: refKernels }));
   });
   it("ResidualWrapper around a hand-written GRU (inputs of the output width)", () => {
     checkCell(new nn.ResidualWrapper(handGru(3, { kernels: refKernels })), 3);
