@@ -1,7 +1,8 @@
 // Elementwise arithmetic with a broadcast row: add, sub, mul of two values of the same shape, or
 // of a value and a row vector [1, n] (a bias, a gain) repeated down its rows; and the scalar forms
 // a·x and x + s. Forward and backward side by side; a broadcast operand's gradient is the sum
-// over the rows it was repeated on.
+// over the rows it was repeated on. Whole-buffer work goes to the backend's kernels (axpy, mulAdd,
+// sumRows, fillRows); the broadcast loops stay here (a kernel call per row would cost more).
 import type { Buf, Kernels } from "../kernels/types.ts";
 import type { NodeCall, OpDef } from "./graph.ts";
 
@@ -42,19 +43,19 @@ export const subOp = sumOrDiff(-1);
 
 export const mulOp: OpDef<BinaryAttrs> = {
   name: "mul",
-  forward(_k, out, [a, b], _aux, c) {
+  forward(k, out, [a, b], _aux, c) {
     const n = c.out.cols, rows = c.rows, bc = c.attrs.broadcast;
-    if (bc === "none") for (let i = 0; i < rows * n; i++) out[i] = a[i] * b[i];
+    if (bc === "none") { out.fill(0, 0, rows * n); k.mulAdd(out, a, b, rows * n); }
     else {
       const row = bc === "a" ? a : b, full = bc === "a" ? b : a;          // a row (n) times every row of the other
       for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < n; j++, i++) out[i] = full[i] * row[j];
     }
   },
-  backward(_k, [da, db], dOut, _out, [a, b], _aux, c) {
+  backward(k, [da, db], dOut, _out, [a, b], _aux, c) {
     const n = c.out.cols, rows = c.rows, bc = c.attrs.broadcast;
     if (bc === "none") {
-      if (da) for (let i = 0; i < rows * n; i++) da[i] += dOut[i] * b[i];   // ∂(a⊙b)/∂a = b
-      if (db) for (let i = 0; i < rows * n; i++) db[i] += dOut[i] * a[i];   // ∂(a⊙b)/∂b = a
+      if (da) k.mulAdd(da, dOut, b, rows * n);                               // ∂(a⊙b)/∂a = b
+      if (db) k.mulAdd(db, dOut, a, rows * n);                               // ∂(a⊙b)/∂b = a
       return;
     }
     const row = bc === "a" ? a : b, full = bc === "a" ? b : a, dRow = bc === "a" ? da : db, dFull = bc === "a" ? db : da;

@@ -17,13 +17,13 @@ import type { GraphNode, NodeCall } from "../graph/graph.ts";
 import type { TracedCell } from "../graph/traced-cell.ts";
 import type { LayerMasks } from "./layer-run.ts";
 
-interface NodeBufs { val: Buf; grad: Buf; aux: Buf; width: number; auxW: number }
+interface NodeBufs { val: Buf; grad: Buf | null; aux: Buf; rows: number; width: number; auxW: number }
 
 export class GraphRun {
   readonly X: Buf;              // (T·B, D)
   private readonly Y: Buf;      // (T·B, R) outputs
   private readonly dY: Buf;     // (T·B, R)
-  private readonly dXg: Buf;    // (T·B, D) ∂L/∂(masked input)
+  private dXg: Buf | null = null; // (T·B, D) ∂L/∂(masked input), made by the first backward
   private readonly S: Buf[];    // per state part ((T+1)·B, w_p): S[p] rows t·B… = the state before step t
   private readonly dS: Buf[][]; // per part: ping-pong (B, w_p) cotangents of s_{t+1} / s_t
   private readonly hNBuf: Buf;  // (B, S) final state, parts side by side
@@ -39,14 +39,14 @@ export class GraphRun {
   private backwards = 0;
   // views made once (a subarray of a wasm-arena array is not free): per node, per step
   private readonly valAt: (Buf[] | null)[];
-  private readonly gradAt: (Buf[] | null)[];
+  private gradAt: (Buf[] | null)[] = [];
   private readonly auxAt: (Buf[] | null)[];
   private readonly Yt: Buf[]; private readonly dYt: Buf[]; private readonly St: Buf[][];
 
   constructor(readonly k: Kernels, readonly cell: TracedCell, readonly T: number, readonly B: number, readonly dtype: Dtype) {
     const { inputSize: D, outputSize: R, stateWidth } = cell.config, TB = T * B;
     const own = (this.owned = new Owned(k, dtype));
-    this.X = own.alloc(TB * D); this.Y = own.alloc(TB * R); this.dY = own.alloc(TB * R); this.dXg = own.alloc(TB * D);
+    this.X = own.alloc(TB * D); this.Y = own.alloc(TB * R); this.dY = own.alloc(TB * R);
     this.S = cell.stateWidths.map((w) => own.alloc((TB + B) * w));
     this.dS = cell.stateWidths.map((w) => [own.alloc(B * w), own.alloc(B * w)]);
     this.hNBuf = own.alloc(B * stateWidth); this.dh0Buf = own.alloc(B * stateWidth);
@@ -56,7 +56,7 @@ export class GraphRun {
       if (!n.op) return null;
       const rows = n.shape.batch ? TB : n.shape.rows, width = n.shape.cols;
       const auxW = n.op.auxCols?.(n.attrs, n.inputs.map((i) => plan.nodes[i].shape)) ?? 0;
-      return { val: own.alloc(rows * width), grad: own.alloc(rows * width), aux: own.alloc(Math.max(1, rows * auxW)), width, auxW };
+      return { val: own.alloc(rows * width), grad: null, aux: own.alloc(Math.max(1, rows * auxW)), rows, width, auxW };
     });
     const call = (n: GraphNode, batchRows: number): NodeCall => {
       const ins = n.inputs.map((i) => plan.nodes[i].shape);
@@ -69,11 +69,6 @@ export class GraphRun {
       if (n.leaf === "state") return steps(this.S[n.leafIndex], n.shape.cols);
       const b = this.bufs[n.id];
       return b && n.shape.batch ? steps(b.val, b.width) : null;
-    });
-    this.gradAt = plan.nodes.map((n) => {
-      if (n.leaf === "input") return steps(this.dXg, D);
-      const b = this.bufs[n.id];
-      return b && n.shape.batch ? steps(b.grad, b.width) : null;
     });
     this.auxAt = plan.nodes.map((n) => {
       const b = this.bufs[n.id];
@@ -111,7 +106,7 @@ export class GraphRun {
     if (n.leaf === "variable") return this.dw[n.name];
     if (n.leaf === "state") return this.dS[n.leafIndex][cur];
     if (t >= 0 && this.gradAt[n.id]) return this.gradAt[n.id]![t];
-    return n.leaf === "input" ? this.dXg : this.bufs[n.id]!.grad;
+    return n.leaf === "input" ? this.dXg! : this.bufs[n.id]!.grad!;
   }
 
   private run(n: GraphNode, t: number): void {
@@ -166,9 +161,9 @@ export class GraphRun {
     const { T, B, cell, masks, lengths } = this, nodes = cell.plan.nodes, phase = cell.plan.phase, R = cell.config.outputSize;
     this.w = w as Views; this.dw = dw as Views;
     if (this.backwards++ > 0) {                              // fresh buffers come zeroed: clear only on a repeat
-      for (const b of this.bufs) b?.grad.fill(0);
-      this.dXg.fill(0);
-    }
+      for (const b of this.bufs) b?.grad!.fill(0);
+      this.dXg!.fill(0);
+    } else this.planGradients();
     if (dYIn) this.dY.set(dYIn); else this.dY.fill(0);
     let cur = 0;                                              // dS[p][cur] = ∂L/∂s_{t+1}
     unpackParts(this.dS.map((pair) => pair[cur]), cell.stateWidths, dhN, B, -1);
@@ -217,8 +212,22 @@ export class GraphRun {
     }
     if (dX) {
       const mask = masks.input;
-      for (let i = 0; i < dX.length; i++) dX[i] += mask ? this.dXg[i] * mask[i] : this.dXg[i];   // backprop through input dropout
+      const dXg = this.dXg!;
+      for (let i = 0; i < dX.length; i++) dX[i] += mask ? dXg[i] * mask[i] : dXg[i];   // backprop through input dropout
     }
+  }
+
+  /** The gradient buffers and their per-step views (first backward only). */
+  private planGradients(): void {
+    const { T, B, cell } = this, own = this.owned;
+    this.dXg = own.alloc(T * B * cell.config.inputSize);
+    for (const b of this.bufs) if (b) b.grad = own.alloc(b.rows * b.width);
+    const steps = (buf: Buf, width: number) => Array.from({ length: T }, (_, t) => buf.subarray(t * B * width, (t + 1) * B * width));
+    this.gradAt = cell.plan.nodes.map((n) => {
+      if (n.leaf === "input") return steps(this.dXg!, n.shape.cols);
+      const b = this.bufs[n.id];
+      return b && n.shape.batch ? steps(b.grad!, b.width) : null;
+    });
   }
 
   private backwardNode(n: GraphNode, dIns: (Buf | null)[], t: number): void {
