@@ -9,6 +9,7 @@
 // forget_bias is a run-time option of the cell and is never in the variables (see tf1-torch.ts).
 import { RNNCell, type RNNCellLike, type SingleCell } from "../nn/cells.ts";
 import { CustomCell } from "../nn/custom-cell.ts";
+import { ResidualWrapper } from "../nn/library/residual-wrapper.ts";
 import { MultiRNNCell } from "../nn/multi.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { RnnlabError, fmtShape } from "../errors.ts";
@@ -24,6 +25,7 @@ const CELL_SCOPE: Record<string, string> = {
 
 /** The scope TF-1 gives a single cell of this class. */
 export function tf1CellScope(cell: SingleCell): string {
+  if (cell instanceof ResidualWrapper) return tf1CellScope(cell.cell);   // TF-1's wrappers add no scope
   if (cell instanceof CustomCell) return cell.scope;
   if (!(cell instanceof RNNCell)) throw new RnnlabError(`tf1CellScope: no TF-1 scope known for a ${cell.className}`);
   if (cell.kind === "gru" && cell.cell.config.resetAfter) return "cudnn_compatible_gru_cell";

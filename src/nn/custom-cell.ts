@@ -111,7 +111,7 @@ export class CustomCell implements SingleCell {
   private readonly parts: Part[];
   private readonly seed: number;
   /** a wrapper's inner cell: its variables are this cell's (TF-1 wrappers own none) */
-  protected sharesVariablesOf: CustomCell | null = null;
+  protected sharesVariablesOf: SingleCell | null = null;
   private built: { traced: TracedCell; params: FlatParams; dtype: Dtype; decls: VariableDeclaration[] } | null = null;
 
   constructor(private readonly opts: CustomCellOptions) {

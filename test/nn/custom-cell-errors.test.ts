@@ -88,7 +88,8 @@ describe("states and calls", () => {
     throwsNamed(() => cell.assign("kernel", zeros([4, 3])), /"kernel" has shape \[5,3\], got \[4,3\]/);
     throwsNamed(() => cell.assign("bias", zeros([3])), /name must be one of "kernel"/);
     throwsNamed(() => new nn.CustomCell(def()).variables(), /has no variables yet/);
-    throwsNamed(() => new nn.ResidualWrapper(new nn.BasicLSTMCell({ numUnits: 3 }) as never), /ResidualWrapper: cell must be a user-defined cell/);
+    throwsNamed(() => new nn.ResidualWrapper(new nn.MultiRNNCell([new nn.BasicLSTMCell({ numUnits: 3 })]) as never), /ResidualWrapper: cell must be a single cell/);
+    throwsNamed(() => nn.dynamicRnn(new nn.ResidualWrapper(new nn.LSTMCell({ numUnits: 2, usePeepholes: true })), zeros([2, 4, 2])), /peepholes, a projection or cell clipping cannot be wrapped/);
     throwsNamed(() => nn.dynamicRnn(new nn.ResidualWrapper(new nn.CustomCell(def())), zeros([2, 4, 2])), /inputs have depth 2, but the residual needs the cell's output width 3/);
   });
   it("user-defined cells do not convert to other frameworks' layouts", async () => {

@@ -118,6 +118,10 @@ describe("gradcheck of user-defined cells (float64)", () => {
   it("ResidualWrapper around a hand-written GRU (inputs of the output width)", () => {
     checkCell(new nn.ResidualWrapper(handGru(3, { kernels: refKernels })), 3);
   });
+  it("ResidualWrapper around built-in cells (GRU reset after, LSTM): their steps written with the operations", () => {
+    checkCell(new nn.ResidualWrapper(new nn.GRUCell({ numUnits: 3, resetAfter: true, kernels: refKernels })), 3);
+    checkCell(new nn.ResidualWrapper(new nn.BasicLSTMCell({ numUnits: 3, kernels: refKernels })), 3);
+  });
   it("in a MultiRNNCell with a built-in cell and a DropoutWrapper", () => {
     const masksFixed = () => new nn.DropoutWrapper(new nn.LayerNormBasicLSTMCell({ numUnits: 3, kernels: refKernels }), { stateKeepProb: 1, outputKeepProb: 1 });
     checkCell(new nn.MultiRNNCell([masksFixed(), new nn.GRUCell({ numUnits: 2, kernels: refKernels })]));
