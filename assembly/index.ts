@@ -3,7 +3,7 @@
 // i32 activation codes, the LSTM opts object flattened to forgetBias, cellClip, gateAct, cellAct).
 // Kernels never allocate; the caller (src/kernels/wasm/arena.ts) owns all memory above heapBase().
 export { gemmNN, gemmNT, gemmTN, gemmNNs, gemmNTs, gemmTNs, gemmWorkSize } from "./gemm";
-export { fillRows, sumRows, axpy, clipForward, clipBackward } from "./rows";
+export { fillRows, sumRows, axpy, mulAdd, clipForward, clipBackward } from "./rows";
 export { actForward, actBackward, expForward } from "./activations";
 export { lstmForward, lstmBackward } from "./lstm";
 export { gruGatesForward, gruCandidateForward, gruCandidateBackward, gruResetBackward } from "./gru";

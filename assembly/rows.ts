@@ -58,6 +58,20 @@ export function axpy(y: usize, x: usize, a: f64, n: i32): void {
   }
 }
 
+/** y (n) += a (n) ⊙ b (n): the elementwise product of user-defined cells' steps, forward (into a
+ *  zeroed y) and backward (∂(a⊙b)/∂a = b). Mirrors src/kernels/ref/rows.ts mulAdd. */
+export function mulAdd(y: usize, a: usize, b: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(v128.load(a + o), v128.load(b + o))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, load<f32>(y + o) + load<f32>(a + o) * load<f32>(b + o));
+  }
+}
+
 /** out (n) = clip(x, −limit, limit). With L = f32(limit), min(L, max(−L, x)) on f32 x equals the
  *  reference's double result rounded to f32 (rounding is monotonic). */
 export function clipForward(out: usize, x: usize, limit: f64, n: i32): void {

@@ -41,6 +41,7 @@ const results: Record<string, Record<string, Result>> = saved?.results ?? {};
 let profile: Result[] = saved?.profile ?? [];
 let scaling: Result[] = saved?.scaling ?? [];
 let threadSweep: Result[] = saved?.threads ?? [];
+let customCell: Result[] = saved?.customCell ?? [];
 const log: string[] = [];
 
 function runJsonLines(cmd: string, args: string[], label: string): Result[] {
@@ -73,6 +74,7 @@ if (!render) {
   }
   const train = workloads.split(",").filter((w) => w !== "W5").join(",");
   if (train && !process.argv.includes("--no-profile")) profile = runJsonLines(process.execPath, [...tsx, "bench/profile.ts", "--workloads", train], "profile");
+  if (workloads.split(",").includes("W1")) customCell = runJsonLines(process.execPath, [...tsx, "bench/custom-cell.ts", "--profile"], "custom cell W1");
   if (!process.argv.includes("--no-scaling") && !quick) scaling = runJsonLines(process.execPath, [...tsx, "bench/scaling.ts"], "scaling");
   if (!quick) threadSweep = runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--json"], "threads");
 }
@@ -173,6 +175,19 @@ if (profile.length) {
   lines.push(``);
 }
 
+for (const c of customCell) {
+  lines.push(`## W1 with the LSTM written by hand as a user-defined cell (TF-1 API, bench/custom-cell.ts, ${c.backend}, one thread)`, ``,
+    `Same variables, same numbers (last output after one SGD step differs by ${c.last_output_diff_after_one_step.toExponential(1)} in float32); dynamicRnn on a tape, tape.backward, SGD via nn.paramGroups.`, ``,
+    `| cell | train step ms (median) | best | inference ms (median) | best |`, `|---|---|---|---|---|`,
+    `| nn.BasicLSTMCell (fused kernels) | ${fmt(c.builtin_train.median_ms)} | ${fmt(c.builtin_train.min_ms)} | ${fmt(c.builtin_infer.median_ms)} | ${fmt(c.builtin_infer.min_ms)} |`,
+    `| nn.CustomCell, the note's equations | ${fmt(c.custom_train.median_ms)} | ${fmt(c.custom_train.min_ms)} | ${fmt(c.custom_infer.median_ms)} | ${fmt(c.custom_infer.min_ms)} |`,
+    `| user-defined / built-in | ${fmt(c.train_ratio)}× | ${fmt(c.custom_train.min_ms / c.builtin_train.min_ms)}× | ${fmt(c.infer_ratio)}× | ${fmt(c.custom_infer.min_ms / c.builtin_infer.min_ms)}× |`, ``);
+  if (c.profile) {
+    lines.push(`Where the user-defined cell's training step goes (10 steps, every operation timed):`, ``, `| part | ms per step |`, `|---|---|`,
+      ...Object.entries(c.profile as Record<string, number>).map(([k, v]) => `| ${k} | ${fmt(v)} |`), ``);
+  }
+}
+
 if (scaling.length) {
   for (const series of ["T", "H"]) {
     const rows = scaling.filter((r) => r.series === series);
@@ -201,6 +216,6 @@ for (const [name, byW] of Object.entries(results)) for (const r of Object.values
   if (r.stopped) notes.push(`- ${name} ${r.workload}: ${r.stopped} (${fmt(r.train_single_step_ms)} ms, ${fmt(r.train_single_step_ms / ms(wasm1[r.workload]))}× rnnlab-wasm)`);
 }
 if (notes.length || log.length) lines.push(`Notes:`, ...notes, ...log.map((l) => `- ${l}`), ``);
-if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, results, profile, scaling, threads: threadSweep }, null, 1) + "\n");
+if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, results, profile, scaling, threads: threadSweep, customCell }, null, 1) + "\n");
 writeFileSync("bench/RESULTS.md", lines.join("\n"));
 console.log(lines.join("\n"));

@@ -19,6 +19,7 @@ export { init, type InitOptions, type InitResult, type WasmSource } from "./init
 export { setWasmSource } from "./kernels/wasm/index.ts";
 export { detectFeatures, type Features } from "./kernels/features.ts";
 export { Dense, type DenseOptions } from "./layers/dense.ts";
+export { CellRNN, type CellRNNOptions } from "./layers/cell-rnn.ts";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.ts";
 export { SequenceModel, type ModelConfig, type StreamState } from "./train/model.ts";
 export { fit, evaluate, evaluateStream, type FitOptions, type StepInfo, type EpochInfo, type EvalResult } from "./train/fit.ts";

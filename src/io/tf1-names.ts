@@ -7,7 +7,9 @@
 // GRUCell -> gru_cell; contrib's CudnnCompatibleGRUCell -> cudnn_compatible_gru_cell). Wrappers
 // (DropoutWrapper) add no scope. Tensors keep TF-1 layouts (io/tf1-layout.ts); nothing is converted:
 // forget_bias is a run-time option of the cell and is never in the variables (see tf1-torch.ts).
-import type { RNNCell, RNNCellLike } from "../nn/cells.ts";
+import { RNNCell, type RNNCellLike, type SingleCell } from "../nn/cells.ts";
+import { CustomCell } from "../nn/custom-cell.ts";
+import { ResidualWrapper } from "../nn/library/residual-wrapper.ts";
 import { MultiRNNCell } from "../nn/multi.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { RnnlabError, checkKnownKeys, fail, fmtShape } from "../errors.ts";
@@ -22,7 +24,10 @@ const CELL_SCOPE: Record<string, string> = {
 };
 
 /** The scope TF-1 gives a single cell of this class. */
-export function tf1CellScope(cell: RNNCell): string {
+export function tf1CellScope(cell: SingleCell): string {
+  if (cell instanceof ResidualWrapper) return tf1CellScope(cell.cell);   // TF-1's wrappers add no scope
+  if (cell instanceof CustomCell) return cell.scope;
+  if (!(cell instanceof RNNCell)) throw new RnnlabError(`tf1CellScope: no TF-1 scope known for a ${cell.className}`);
   if (cell.kind === "gru" && cell.cell.config.resetAfter) return "cudnn_compatible_gru_cell";
   const scope = CELL_SCOPE[cell.className];
   if (!scope) throw new RnnlabError(`tf1CellScope: no TF-1 scope known for a ${cell.className}`);
@@ -30,7 +35,7 @@ export function tf1CellScope(cell: RNNCell): string {
 }
 
 /** [scope prefix, single cell] for every cell of the structure, in TF-1's naming. */
-function scopedCells(cell: RNNCellLike, prefix: string): [string, RNNCell][] {
+function scopedCells(cell: RNNCellLike, prefix: string): [string, SingleCell][] {
   const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
   if (cell instanceof MultiRNNCell) {
     return cell.cells.flatMap((c, l) => scopedCells(c, join(prefix, `multi_rnn_cell/cell_${l}`)));
@@ -63,7 +68,7 @@ export function importTf1Variables(cell: RNNCellLike, vars: Record<string, { sha
   if (opts.scope !== undefined && typeof opts.scope !== "string") fail(fn, "scope", "a string", opts.scope);
   const scope = opts.scope ?? "rnn", where = opts.source ? ` in ${opts.source}` : "";
   const cells = scopedCells(cell, scope);
-  const expected = new Map<string, { single: RNNCell; local: string; shape: number[] }>();
+  const expected = new Map<string, { single: SingleCell; local: string; shape: number[] }>();
   for (const [prefix, single] of cells) {
     for (const v of single.variables()) expected.set(`${prefix}/${v.name}`, { single, local: v.name, shape: [...v.tensor.shape] });
   }

@@ -10,7 +10,7 @@
 // (CudnnCompatibleGRUCell = nn.GRUCell({ resetAfter: true }) is PyTorch's formula and converts).
 import type { Buf } from "../kernels/types.ts";
 import type { Recurrent } from "../layers/recurrent.ts";
-import type { RNNCell, RNNCellLike } from "../nn/cells.ts";
+import { builtinLayer, type RNNCell, type RNNCellLike } from "../nn/cells.ts";
 import { torchKey } from "./torch-names.ts";
 import { RnnlabError } from "../errors.ts";
 
@@ -36,7 +36,7 @@ function unsupported(cell: RNNCell, layer: Recurrent): string | null {
 }
 
 function pairs(fn: string, cell: RNNCellLike, layer: Recurrent): RNNCell[] {
-  const cells = cell.layers();
+  const cells = cell.layers().map((c) => builtinLayer(fn, c));
   if (layer.bidirectional) throw new RnnlabError(`${fn}: layer must be unidirectional (convert each direction's cells separately), got bidirectional`);
   if (!layer.bias) throw new RnnlabError(`${fn}: layer must have biases (TF-1 cells always have one), got bias=false`);
   if (cells.length !== layer.numLayers) {

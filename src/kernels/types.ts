@@ -62,6 +62,8 @@ export interface Kernels {
   sumRows(dRow: Buf, A: Buf, M: number, N: number): void;
   /** y (n) += a · x (n) */
   axpy(y: Buf, x: Buf, a: number, n: number): void;
+  /** y (n) += a (n) ⊙ b (n) */
+  mulAdd(y: Buf, a: Buf, b: Buf, n: number): void;
   /** out (n) = clip(x, −limit, limit) */
   clipForward(out: Buf, x: Buf, limit: number, n: number): void;
   /** dx (n) += dy where −limit ≤ x ≤ limit (TF's clip_by_value gradient: inclusive bounds) */

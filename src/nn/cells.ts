@@ -2,15 +2,18 @@
 // cells with TF-1's defaults (one bias, forget_bias 1 added at run time, GRU resetting before
 // the matmul) and shows its variables in TF-1 names and layouts. Like TF-1, a cell builds its
 // variables on first use from the input depth (or at once, given inputSize).
-import type { Dtype, Kernels } from "../kernels/types.ts";
+import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
 import { defaultKernels } from "../kernels/index.ts";
 import { createCell, type Cell, type CellKind, type CellOptions, type CellWeights, type ActivationName } from "../cells/index.ts";
 import { allocFlat, planLayout, type FlatParams } from "../params/layout.ts";
 import { initCellParams } from "../params/init-schemes.ts";
+import type { Views } from "../params/layout.ts";
 import { fromTf1Variables, toTf1Variables } from "../io/tf1-layout.ts";
 import { Tensor, zeros } from "../tensor/tensor.ts";
 import { checkInt, checkKnownKeys, checkNumber, fail, fmtShape, RnnlabError } from "../errors.ts";
+import type { LayerState, StackCell, StackWeights } from "../seq/uni-stack.ts";
 import { LSTMStateTuple, type RnnState } from "./state.ts";
+import { callCell, type CallOptions } from "./call.ts";
 
 export interface CommonCellOptions {
   numUnits: number;
@@ -32,10 +35,39 @@ export interface RNNCellLike {
   variables(): { name: string; tensor: Tensor }[];
   assign(name: string, value: Tensor): void;
   /** the single cells of this structure, bottom to top */
-  layers(): RNNCell[];
+  layers(): SingleCell[];
+  /** One step (TF-1 `cell(inputs, state)`): { output, state }, recordable on a tape. */
+  call(inputs: Tensor, state: RnnState, opts?: CallOptions): { output: Tensor; state: RnnState };
 }
 
-export class RNNCell implements RNNCellLike {
+/**
+ * One layer: a built-in cell (RNNCell) or a user-defined one (CustomCell). What the unrolling
+ * calls and the tape need of it: its step for the time loop, its weights, and its state
+ * structure <-> one LayerState.
+ */
+export interface SingleCell extends RNNCellLike {
+  readonly k: Kernels;
+  readonly className: string;
+  readonly isBuilt: boolean;
+  /** input depth once built */
+  readonly inputDepth: number | null;
+  /** width of the state a DropoutWrapper drops (TF-1: an LSTM tuple's h, every other part) */
+  readonly stateDropWidth: number;
+  build(inputSize: number, dtype: Dtype, fn: string): void;
+  readonly stackCell: StackCell;
+  readonly stackWeights: StackWeights;
+  readonly params: FlatParams;
+  /** typed weights over gradient views of params.layout */
+  gradWeights(views: Views): StackWeights;
+  /** gradient views -> gradients under the names of variables() */
+  gradientVariables(views: Views): { name: string; tensor: Tensor }[];
+  /** gradients under the names of variables() -> views in params.layout (for an optimizer over params.flat) */
+  gradientsInto(views: Views, vars: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>): void;
+  stateToParts(fn: string, arg: string, state: unknown, B: number, dtype: Dtype): LayerState;
+  stateFromParts(part: LayerState, B: number, dtype: Dtype): RnnState;
+}
+
+export class RNNCell implements SingleCell {
   readonly k: Kernels;
   private built: { cell: Cell; params: FlatParams; weights: CellWeights; dtype: Dtype } | null = null;
   private readonly seed: number;
@@ -56,7 +88,9 @@ export class RNNCell implements RNNCellLike {
     return this.kind === "lstm" ? { c: this.numUnits, h: this.outputSize } : this.numUnits;
   }
   get isBuilt(): boolean { return this.built !== null; }
-  layers(): RNNCell[] { return [this]; }
+  get inputDepth(): number | null { return this.built ? this.built.cell.config.inputSize : null; }
+  get stateDropWidth(): number { return this.outputSize; }
+  layers(): SingleCell[] { return [this]; }
 
   /** Create the variables for inputs of depth `inputSize` (first use), or check that they match. */
   build(inputSize: number, dtype: Dtype, fn: string): void {
@@ -84,6 +118,40 @@ export class RNNCell implements RNNCellLike {
   get cell(): Cell { return this.need(this.className).cell; }
   get weights(): CellWeights { return this.need(this.className).weights; }
   get params(): FlatParams { return this.need(this.className).params; }
+  get stackCell(): StackCell { return this.cell; }
+  get stackWeights(): StackWeights { return this.weights; }
+  gradWeights(views: Views): StackWeights { return this.cell.weights(views); }
+  gradientVariables(views: Views): { name: string; tensor: Tensor }[] {
+    return toTf1Variables(this.cell.config, views, "gradients").map((v) => ({ name: v.name, tensor: new Tensor(v.shape, v.data) }));
+  }
+  gradientsInto(views: Views, vars: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>): void {
+    // the adjoint of toTf1Variables(…, "gradients") is the value mapping, except for the cuDNN GRU's r/z bias
+    const named = Object.fromEntries(Object.entries(vars).map(([n, v]) => [n, { shape: [...v.shape], data: v.data }]));
+    fromTf1Variables(this.cell.config, views, named);
+    if (this.cell.config.kind === "gru" && this.cell.config.resetAfter && views.biasHh) {
+      views.biasHh.set(views.biasIh.subarray(0, 2 * this.numUnits), 0);
+    }
+  }
+
+  stateToParts(fn: string, arg: string, state: unknown, B: number, dtype: Dtype): LayerState {
+    if (this.kind === "lstm") {
+      if (!(state instanceof LSTMStateTuple)) fail(fn, arg, `an LSTMStateTuple { c, h } for the ${this.className}`, state);
+      return { c: statePart(fn, `${arg}.c`, state.c, B, this.numUnits, dtype), h: statePart(fn, `${arg}.h`, state.h, B, this.outputSize, dtype) };
+    }
+    if (state instanceof LSTMStateTuple || Array.isArray(state)) fail(fn, arg, `a Tensor [batch, ${this.numUnits}] for the ${this.className}`, state);
+    return { h: statePart(fn, arg, state, B, this.numUnits, dtype), c: null };
+  }
+
+  stateFromParts(p: LayerState, B: number, dtype: Dtype): RnnState {
+    const copy = (buf: Buf | null, width: number) =>
+      new Tensor([B, width], buf ? buf.slice() : dtype === "float64" ? new Float64Array(B * width) : new Float32Array(B * width));
+    return this.kind === "lstm" ? new LSTMStateTuple(copy(p.c, this.numUnits), copy(p.h, this.outputSize)) : copy(p.h, this.numUnits);
+  }
+
+  /** One step (TF-1 `cell(inputs, state)`): { output, state }, recordable on a tape. */
+  call(inputs: Tensor, state: RnnState, opts: CallOptions = {}): { output: Tensor; state: RnnState } {
+    return callCell(this, inputs, state, opts);
+  }
 
   zeroState(batchSize: number, dtype: Dtype = "float32"): RnnState {
     checkInt(`${this.className}.zeroState`, "batchSize", batchSize, 1);
@@ -109,6 +177,21 @@ export class RNNCell implements RNNCellLike {
     const vars = Object.fromEntries(current.map((v) => [v.name, v.name === name ? { shape: [...value.shape], data: value.data } : v]));
     fromTf1Variables(b.cell.config, b.params.views, vars);
   }
+}
+
+/** The built-in cell behind a layer, for code that reads its config (interop); a CustomCell has none. */
+export function builtinLayer(fn: string, layer: SingleCell): RNNCell {
+  if (!(layer instanceof RNNCell)) throw new RnnlabError(`${fn}: a ${layer.className} is user-defined; only the built-in cells (BasicRNNCell, BasicLSTMCell, LSTMCell, GRUCell) convert to other frameworks' layouts`);
+  return layer;
+}
+
+function statePart(fn: string, arg: string, t: unknown, B: number, width: number, dtype: Dtype): Buf {
+  if (!(t instanceof Tensor)) fail(fn, arg, "a Tensor", t);
+  if (t.rank !== 2 || t.shape[0] !== B || t.shape[1] !== width) {
+    throw new RnnlabError(`${fn}: ${arg} has shape ${fmtShape(t.shape)}, expected [${B}, ${width}] (batch ${B})`);
+  }
+  if (t.dtype !== dtype) throw new RnnlabError(`${fn}: ${arg} has dtype ${t.dtype}, expected ${dtype} like the inputs`);
+  return t.data;
 }
 
 const commonKeys = ["numUnits", "activation", "inputSize", "seed", "kernels"];

@@ -8,7 +8,9 @@ import { Rng } from "../params/rng.ts";
 import type { LayerMasks } from "../seq/layer-run.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { checkBool, checkKnownKeys, checkNumber, fail } from "../errors.ts";
-import { RNNCell, type RNNCellLike, type StateSize } from "./cells.ts";
+import { RNNCell, type RNNCellLike, type SingleCell, type StateSize } from "./cells.ts";
+import { CustomCell } from "./custom-cell.ts";
+import { callCell, type CallOptions } from "./call.ts";
 import type { RnnState } from "./state.ts";
 
 export interface DropoutWrapperOptions {
@@ -22,9 +24,9 @@ export class DropoutWrapper implements RNNCellLike {
   readonly seed: number;
   private readonly rng: Rng;
 
-  constructor(readonly cell: RNNCell, opts: DropoutWrapperOptions = {}) {
+  constructor(readonly cell: SingleCell, opts: DropoutWrapperOptions = {}) {
     const fn = "DropoutWrapper";
-    if (!(cell instanceof RNNCell)) fail(fn, "cell", "a single cell (wrap each layer, then stack them in a MultiRNNCell)", cell);
+    if (!(cell instanceof RNNCell || cell instanceof CustomCell)) fail(fn, "cell", "a single cell (wrap each layer, then stack them in a MultiRNNCell)", cell);
     checkKnownKeys(fn, opts, ["inputKeepProb", "outputKeepProb", "stateKeepProb", "variationalRecurrent", "seed"]);
     const prob = (arg: string, v: unknown) => {
       const p = checkNumber(fn, arg, v ?? 1);
@@ -44,15 +46,16 @@ export class DropoutWrapper implements RNNCellLike {
   zeroState(batchSize: number, dtype?: Dtype): RnnState { return this.cell.zeroState(batchSize, dtype); }
   variables(): { name: string; tensor: Tensor }[] { return this.cell.variables(); }
   assign(name: string, value: Tensor): void { this.cell.assign(name, value); }
-  layers(): RNNCell[] { return [this.cell]; }
+  layers(): SingleCell[] { return [this.cell]; }
+  call(inputs: Tensor, state: RnnState, opts: CallOptions = {}): { output: Tensor; state: RnnState } { return callCell(this, inputs, state, opts); }
 
   /** Fresh masks for one call over T steps of B rows (null where the keep probability is 1). */
   masks(T: number, B: number, dtype: Dtype): LayerMasks {
-    const D = this.cell.cell.config.inputSize, R = this.cell.outputSize;
+    const D = this.cell.inputDepth ?? 0, R = this.cell.outputSize;
     return {
       input: this.draw(this.inputKeepProb, T, B, D, dtype),
       output: this.draw(this.outputKeepProb, T, B, R, dtype),
-      state: this.draw(this.stateKeepProb, T, B, R, dtype),
+      state: this.draw(this.stateKeepProb, T, B, this.cell.stateDropWidth, dtype),
     };
   }
 
@@ -70,7 +73,7 @@ export class DropoutWrapper implements RNNCellLike {
 /** The DropoutWrapper (or null) of each single cell of a structure, parallel to cell.layers(). */
 export function dropoutsOf(cell: RNNCellLike): (DropoutWrapper | null)[] {
   if (cell instanceof DropoutWrapper) return [cell];
-  if (cell instanceof RNNCell) return [null];
+  if (cell instanceof RNNCell || cell instanceof CustomCell) return [null];
   const multi = cell as RNNCellLike & { cells?: RNNCellLike[] };
   return multi.cells ? multi.cells.flatMap(dropoutsOf) : cell.layers().map(() => null);
 }

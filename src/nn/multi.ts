@@ -4,7 +4,8 @@
 import type { Dtype } from "../kernels/types.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { fail, RnnlabError } from "../errors.ts";
-import { RNNCell, type RNNCellLike, type StateSize } from "./cells.ts";
+import type { RNNCellLike, SingleCell, StateSize } from "./cells.ts";
+import { callCell, type CallOptions } from "./call.ts";
 import type { RnnState } from "./state.ts";
 
 export class MultiRNNCell implements RNNCellLike {
@@ -20,7 +21,9 @@ export class MultiRNNCell implements RNNCellLike {
 
   get outputSize(): number { return this.cells[this.cells.length - 1].outputSize; }
   get stateSize(): StateSize[] { return this.cells.map((c) => c.stateSize); }
-  layers(): RNNCell[] { return this.cells.flatMap((c) => c.layers()); }
+  layers(): SingleCell[] { return this.cells.flatMap((c) => c.layers()); }
+  /** One step of the whole stack: { output of the top layer, [state per layer] }. */
+  call(inputs: Tensor, state: RnnState, opts: CallOptions = {}): { output: Tensor; state: RnnState } { return callCell(this, inputs, state, opts); }
 
   zeroState(batchSize: number, dtype: Dtype = "float32"): RnnState[] {
     return this.cells.map((c) => c.zeroState(batchSize, dtype));

@@ -10,10 +10,9 @@ import { Tensor, like } from "../tensor/tensor.ts";
 import { stack as stackTensors, transpose, unstack } from "../tensor/ops.ts";
 import { checkKnownKeys, fail, fmtShape, RnnlabError } from "../errors.ts";
 import { allocFlat, type FlatParams } from "../params/layout.ts";
-import { toTf1Variables } from "../io/tf1-layout.ts";
 import { takeColumns } from "../seq/time-rows.ts";
 import type { LayerState } from "../seq/uni-stack.ts";
-import type { RNNCell } from "./cells.ts";
+import type { SingleCell } from "./cells.ts";
 import type { RnnState } from "./state.ts";
 import { buildState, flattenState, namedLayers } from "./structure.ts";
 import type { DirectionRun, Recording } from "./unroll.ts";
@@ -21,6 +20,8 @@ import type { DirectionRun, Recording } from "./unroll.ts";
 export interface TapeCotangents {
   /** dynamicRnn: Tensor; staticRnn / staticBidirectionalRnn: Tensor[]; bidirectionalDynamicRnn: [fw, bw] */
   outputs?: Tensor | Tensor[] | [Tensor | undefined, Tensor | undefined];
+  /** cell.call: the output's cotangent [B, R] */
+  output?: Tensor;
   state?: RnnState;
   stateFw?: RnnState;
   stateBw?: RnnState;
@@ -47,13 +48,20 @@ export class Tape {
     this.rec = rec;
   }
 
+  /** Give the recorded buffers back without computing gradients (the tape cannot be used afterwards). */
+  dispose(): void {
+    if (this.rec && !this.used) for (const run of this.rec.dirs) run.stack.dispose();
+    this.used = true;
+  }
+
   backward(cot: TapeCotangents = {}): TapeGradients {
     const fn = "tape.backward", rec = this.rec;
     if (!rec) throw new RnnlabError(`${fn}: nothing recorded; pass { tape } to an unrolling call first`);
     if (this.used) throw new RnnlabError(`${fn}: this tape was already used; record the call again with a new nn.tape()`);
     if (typeof cot !== "object" || cot === null) fail(fn, "cotangents", "an object", cot);
     const bidi = rec.dirs.length === 2;
-    checkKnownKeys(fn, cot, rec.fn === "bidirectionalDynamicRnn" ? ["outputs", "states"] : bidi ? ["outputs", "stateFw", "stateBw"] : ["outputs", "state"]);
+    checkKnownKeys(fn, cot, rec.fn === "bidirectionalDynamicRnn" ? ["outputs", "states"] : bidi ? ["outputs", "stateFw", "stateBw"]
+      : rec.fn === "call" ? ["output", "state"] : ["outputs", "state"]);
     const { T, B, D, dtype } = rec, TB = T * B;
     const dOuts = this.outputCotangents(fn, cot);
     const dStates = bidi
@@ -61,27 +69,28 @@ export class Tape {
       : [cot.state];
     const names = bidi ? ["stateFw", "stateBw"] : ["state"];
     const k = rec.dirs[0].layers[0].k;
-    const grads = new Map<RNNCell, FlatParams>();
-    const gradOf = (layer: RNNCell) => {
+    const grads = new Map<SingleCell, FlatParams>();
+    const gradOf = (layer: SingleCell) => {
       if (!grads.has(layer)) grads.set(layer, allocFlat(k, layer.params.layout, dtype));
       return grads.get(layer)!;
     };
     const dX = k.alloc(TB * D, dtype);
     const initial = rec.dirs.map((run, i) => {
       const dFinal: LayerState[] = flattenState(fn, rec.fn === "bidirectionalDynamicRnn" ? `states[${i}]` : names[i], run.cell, dStates[i], B, dtype);
-      const dws = run.layers.map((layer) => layer.cell.weights(gradOf(layer).views));
-      run.stack.backward(run.layers.map((l) => l.weights), dws, dOuts[i], dFinal, dX);
+      const dws = run.layers.map((layer) => layer.gradWeights(gradOf(layer).views));
+      run.stack.backward(run.layers.map((l) => l.stackWeights), dws, dOuts[i], dFinal, dX);
       return buildState(run.cell, run.layers.map((_, l) => run.stack.dInitial(l)), B, dtype);
     });
     const variables = rec.dirs.flatMap((run, i) => namedLayers(run.cell, bidi ? (i === 0 ? "fw/" : "bw/") : "").flatMap(({ prefix, layer }) =>
-      toTf1Variables(layer.cell.config, gradOf(layer).views, "gradients").map((v) => ({ name: prefix + v.name, tensor: new Tensor(v.shape, v.data) }))));
+      layer.gradientVariables(gradOf(layer).views).map((v) => ({ name: prefix + v.name, tensor: v.tensor }))));
     const ref = { dtype }, dxTime = like(ref, [T, B, D], dX.slice());
     k.free(dX);
     for (const buf of dOuts) if (buf) k.free(buf);
     for (const run of rec.dirs) run.stack.dispose();   // the recorded buffers are no longer needed
     for (const g of grads.values()) k.free(g.flat);     // copied into the TF-1 tensors above
     this.used = true;
-    const inputs = rec.fn === "dynamicRnn" || rec.fn === "bidirectionalDynamicRnn"
+    const inputs = rec.fn === "call" ? like(ref, [B, D], dxTime.data)
+      : rec.fn === "dynamicRnn" || rec.fn === "bidirectionalDynamicRnn"
       ? (rec.timeMajor ? dxTime : transpose(dxTime, [1, 0, 2]))
       : unstack(dxTime, 0);
     return bidi ? { inputs, initialStateFw: initial[0], initialStateBw: initial[1], variables } : { inputs, initialState: initial[0], variables };
@@ -107,6 +116,7 @@ export class Tape {
       t.forEach((s, i) => check(`outputs[${i}]`, s, [B, R]));
       return stackTensors(t as Tensor[], 0);
     };
+    if (rec.fn === "call") return [cot.output === undefined ? null : toRows(dirs[0], check("output", cot.output, [B, widths[0]]))];
     const out = cot.outputs;
     if (out === undefined) return dirs.map(() => null);
     switch (rec.fn) {

@@ -12,16 +12,16 @@ import { Tensor, like } from "../tensor/tensor.ts";
 import { checkLengths, concat, stack as stackTensors, transpose, unstack } from "../tensor/ops.ts";
 import { checkFinite, checkKnownKeys, fail, fmtShape, RnnlabError } from "../errors.ts";
 import { UniStack } from "../seq/uni-stack.ts";
-import type { RNNCell, RNNCellLike } from "./cells.ts";
+import type { RNNCellLike, SingleCell } from "./cells.ts";
 import type { RnnState } from "./state.ts";
 import { buildState, flattenState } from "./structure.ts";
 import type { Tape } from "./tape.ts";
 import { dropoutsOf } from "./dropout-wrapper.ts";
 
-export interface DirectionRun { cell: RNNCellLike; layers: RNNCell[]; stack: UniStack; reverse: boolean }
+export interface DirectionRun { cell: RNNCellLike; layers: SingleCell[]; stack: UniStack; reverse: boolean }
 
 export interface Recording {
-  fn: "staticRnn" | "dynamicRnn" | "staticBidirectionalRnn" | "bidirectionalDynamicRnn";
+  fn: "staticRnn" | "dynamicRnn" | "staticBidirectionalRnn" | "bidirectionalDynamicRnn" | "call";
   dirs: DirectionRun[];
   T: number; B: number; D: number; dtype: Dtype; timeMajor: boolean; lengths: Int32Array | null;
 }
@@ -38,7 +38,7 @@ function planDirection(fn: string, cell: RNNCellLike, D: number, T: number, B: n
   for (const layer of layers) { layer.build(depth, dtype, fn); depth = layer.outputSize; }
   const k = layers[0].k;
   if (layers.some((l) => l.k !== k)) throw new RnnlabError(`${fn}: all cells of one RNN must use the same kernels backend`);
-  return { cell, layers, reverse, stack: new UniStack(k, layers.map((l) => l.cell), T, B, dtype, reverse) };
+  return { cell, layers, reverse, stack: new UniStack(k, layers.map((l) => l.stackCell), T, B, dtype, reverse) };
 }
 
 function runDirection(fn: string, run: DirectionRun, x: Buf, initialState: unknown, arg: string, B: number, dtype: Dtype, lengths: Int32Array | null) {
@@ -47,7 +47,7 @@ function runDirection(fn: string, run: DirectionRun, x: Buf, initialState: unkno
     const layerRun = run.stack.runs[l];
     layerRun.setMasks(wrapper ? wrapper.masks(layerRun.T, B, dtype) : { input: null, output: null, state: null });
   });
-  run.stack.forward(x, run.layers.map((l) => l.weights), initial, lengths);
+  run.stack.forward(x, run.layers.map((l) => l.stackWeights), initial, lengths);
   return buildState(run.cell, run.layers.map((_, l) => run.stack.final(l)), B, dtype);
 }
 
@@ -55,7 +55,7 @@ function runDirection(fn: string, run: DirectionRun, x: Buf, initialState: unkno
 function sequenceShape(fn: string, inputs: unknown, timeMajor: boolean, cell: RNNCellLike) {
   if (!(inputs instanceof Tensor)) fail(fn, "inputs", "a Tensor", inputs);
   const first = cell.layers()[0];
-  const depth = first.isBuilt ? first.cell.config.inputSize : null;
+  const depth = first.inputDepth;
   const pattern = timeMajor ? `[time, batch, ${depth ?? "depth"}]` : `[batch, time, ${depth ?? "depth"}]`;
   const [a, b, D] = inputs.shape;
   if (inputs.rank !== 3 || a < 1 || b < 1 || D < 1 || (depth !== null && D !== depth)) {
@@ -120,6 +120,26 @@ export function staticRnn(cell: RNNCellLike, inputs: Tensor[], opts: UnrollOptio
   const outputs = unstack(timeMajorOut(run, T, B, x), 0);
   keepOrRelease(opts.tape, { fn, dirs: [run], T, B, D, dtype: x.dtype, timeMajor: true, lengths });
   return { outputs, state };
+}
+
+/** One step of any cell: cell.call(inputs [B, D], state) -> { output [B, R], state }. */
+export function stepOnce(cell: RNNCellLike, inputs: Tensor, state: RnnState, opts: { tape?: Tape } = {}): { output: Tensor; state: RnnState } {
+  const fn = `${cell.constructor.name}.call`;
+  checkCell(fn, "cell", cell);
+  if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object", opts);
+  checkKnownKeys(fn, opts, ["tape"]);
+  if (!(inputs instanceof Tensor)) fail(fn, "inputs", "a Tensor [batch, depth]", inputs);
+  const first = cell.layers()[0], depth = first.inputDepth;
+  const [B, D] = inputs.shape;
+  if (inputs.rank !== 2 || B < 1 || D < 1 || (depth !== null && D !== depth)) {
+    throw new RnnlabError(`${fn}: inputs has shape ${fmtShape(inputs.shape)}, expected [batch, ${depth ?? "depth"}]`);
+  }
+  if (state === undefined || state === null) fail(fn, "state", "the cell's state (cell.zeroState(batch, dtype) for zeros)", state);
+  const run = planDirection(fn, cell, D, 1, B, inputs.dtype, false);
+  const next = runDirection(fn, run, inputs.data, state, "state", B, inputs.dtype, null);
+  const output = like(inputs, [B, run.stack.outputSize], run.stack.outputs.slice());
+  keepOrRelease(opts.tape, { fn: "call", dirs: [run], T: 1, B, D, dtype: inputs.dtype, timeMajor: true, lengths: null });
+  return { output, state: next };
 }
 
 export interface BidirectionalOptions {

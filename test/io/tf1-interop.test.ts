@@ -136,7 +136,7 @@ describe("forget bias: TF-1 cells <-> PyTorch-style layers", () => {
     const naive = new LSTM({ inputSize: c.D, hiddenSize: 5, numLayers: 2, batchFirst: true, dtype: "float64" });
     tf1ToTorchLayer(cell, naive);
     for (const l of [0, 1]) {
-      const b = naive.params.views[`bias_ih_l${l}`], fb = cell.layers()[l].cell.config.forgetBias;
+      const b = naive.params.views[`bias_ih_l${l}`], fb = (cell.layers()[l] as nn.RNNCell).cell.config.forgetBias;
       for (let r = 5; r < 10; r++) b[r] -= fb;
     }
     assert.ok(maxRelErr(naive.forward(T64(c.tensors.x), { lengths: c.lengths! }).output.data, c.tensors.out_fw.data).err > 1e-2);
@@ -145,7 +145,7 @@ describe("forget bias: TF-1 cells <-> PyTorch-style layers", () => {
   it("PyTorch LSTM -> TF-1 BasicLSTMCell (forget_bias 1) -> PyTorch is exact in float64 up to the fold's rounding, same outputs", () => {
     const layer = new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, dtype: "float64", seed: 9 });
     const cell = new nn.MultiRNNCell([new nn.BasicLSTMCell({ numUnits: 4, inputSize: 3 }), new nn.BasicLSTMCell({ numUnits: 4, inputSize: 4, forgetBias: 0.5 })]);
-    for (const l of cell.layers()) l.build(l.cell.config.inputSize, "float64", "test");
+    for (const l of cell.layers()) l.build(l.inputDepth!, "float64", "test");
     torchLayerToTf1(layer, cell);
     const x = new Tensor([2, 5, 3], Float64Array.from({ length: 30 }, (_, i) => Math.sin(i)));
     const viaTf1 = nn.dynamicRnn(cell, x).outputs as Tensor;

@@ -73,6 +73,13 @@ describe("rows", () => {
       twin: (b0) => ({ y: Float64Array.from(b0.y!, (y, i) => Math.abs(y) + Math.abs(a * b0.x![i]!)) }),
     }))), 200);
 
+  property("mulAdd", fc.record({ n: dimOf(0, 41), R: range })
+    .chain(({ n, R }) => fc.record({ y: vec(n, R), a: vec(n, R), b: vec(n, R) }).map((v): Case => ({
+      what: `n=${n}`, bufs: v, outs: ["y"],
+      call: (k, x) => k.mulAdd(x.y!, x.a!, x.b!, n),
+      twin: (b0) => ({ y: Float64Array.from(b0.y!, (y, i) => Math.abs(y) + Math.abs(b0.a![i]! * b0.b![i]!)) }),
+    }))), 200);
+
   // limits: ordinary doubles, f32-unrepresentable ones (0.1), 0, negative, and exact element values
   const limitOf = (x: Float32Array) => fc.oneof(
     fc.double({ min: -1, max: 40, noNaN: true }), fc.constantFrom(0, 0.1, 1 / 3, 1e-3),

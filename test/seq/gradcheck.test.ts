@@ -10,6 +10,7 @@ import { gradcheck } from "../../src/analysis/gradcheck.ts";
 import { Rng } from "../../src/params/rng.ts";
 import { refKernels } from "../../src/kernels/ref/index.ts";
 import type { RnnState } from "../../src/nn/index.ts";
+import { handLstm, twoWidthCell } from "../helpers/hand-cells.ts";
 
 // Entries below 1e-4 are judged by absolute error (< 1e-10): over a whole sequence the loss is
 // O(10), so the difference quotient carries ~1e-11 of roundoff whatever the entry's size.
@@ -119,6 +120,13 @@ describe("gradcheck through the TF-1 API", () => {
     () => new nn.MultiRNNCell([
       new nn.DropoutWrapper(new nn.LSTMCell({ numUnits: 3 }), { inputKeepProb: 0.7, outputKeepProb: 0.8, stateKeepProb: 0.6, seed: 1 }),
       new nn.DropoutWrapper(new nn.GRUCell({ numUnits: 3 }), { inputKeepProb: 0.7, stateKeepProb: 0.5, variationalRecurrent: true, seed: 2 })]), null, null);
+  check("user-defined cells: bidirectional [two-width state, LayerNormBasicLSTMCell] / [hand LSTM, built-in GRU], lengths [2,6,0]",
+    () => new nn.MultiRNNCell([twoWidthCell({ kernels: refKernels }), new nn.LayerNormBasicLSTMCell({ numUnits: 3, kernels: refKernels })]),
+    () => new nn.MultiRNNCell([handLstm(3, { kernels: refKernels }), new nn.GRUCell({ numUnits: 2, kernels: refKernels })]), [2, 6, 0]);
+  check("DropoutWrapper around user-defined cells (all masks; an LSTM tuple drops only h), lengths [6,0,3]",
+    () => new nn.MultiRNNCell([
+      new nn.DropoutWrapper(twoWidthCell({ kernels: refKernels }), { inputKeepProb: 0.7, outputKeepProb: 0.8, stateKeepProb: 0.6, seed: 3 }),
+      new nn.DropoutWrapper(handLstm(3, { kernels: refKernels }), { inputKeepProb: 0.8, stateKeepProb: 0.5, variationalRecurrent: true, seed: 4 })]), null, [6, 0, 3]);
 });
 
 /** The same structure with fresh DropoutWrappers of the same seeds: identical masks on every call. */
@@ -133,5 +141,5 @@ function rewrap(cell: nn.RNNCellLike): nn.RNNCellLike {
 
 function namedCells(cell: nn.RNNCellLike, prefix: string): { prefix: string; cell: nn.RNNCell }[] {
   if (cell instanceof nn.MultiRNNCell) return cell.cells.flatMap((c, l) => namedCells(c, `${prefix}cell_${l}/`));
-  return [{ prefix, cell: cell.layers()[0] }];
+  return [{ prefix, cell: cell.layers()[0] as nn.RNNCell }];
 }

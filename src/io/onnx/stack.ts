@@ -5,7 +5,7 @@
 import type { CellConfig } from "../../cells/config.ts";
 import type { Views } from "../../params/layout.ts";
 import { Recurrent } from "../../layers/recurrent.ts";
-import type { RNNCellLike } from "../../nn/cells.ts";
+import { builtinLayer, type RNNCellLike } from "../../nn/cells.ts";
 import { torchKey } from "../torch-names.ts";
 import { RnnlabError } from "../../errors.ts";
 
@@ -46,7 +46,8 @@ export function stackOfLayer(fn: string, layer: Recurrent): OnnxStack {
 }
 
 export function stackOfCells(fn: string, cell: RNNCellLike): OnnxStack {
-  const layers = cell.layers().map((c, l) => {
+  const layers = cell.layers().map((single, l) => {
+    const c = builtinLayer(fn, single);
     if (!c.isBuilt) throw new RnnlabError(`${fn}: cell ${l} (${c.className}) has no variables yet; give it inputSize or run it once`);
     checkExportable(fn, `cell ${l} (${c.className})`, c.cell.config);
     return { config: c.cell.config, directions: [c.params.views] };

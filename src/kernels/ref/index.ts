@@ -3,7 +3,7 @@
 import type { Dtype, Kernels } from "../types.ts";
 import { gemmNN, gemmNT, gemmTN } from "./gemm.ts";
 import { actBackward, actForward } from "./activations.ts";
-import { axpy, clipBackward, clipForward, fillRows, sumRows } from "./rows.ts";
+import { axpy, clipBackward, clipForward, fillRows, mulAdd, sumRows } from "./rows.ts";
 import { lstmBackward, lstmForward } from "./lstm-pointwise.ts";
 import { gruCandidateBackward, gruCandidateForward, gruGatesForward, gruResetBackward } from "./gru-pointwise.ts";
 import { adagradStep, adamStep, rmspropStep, scale, sgdStep, softmaxXent, sumSquares } from "./train.ts";
@@ -14,7 +14,7 @@ export const refKernels: Kernels = {
     dtype === "float64" ? new Float64Array(length) : new Float32Array(length),
   free: () => {},                                       // plain arrays: the collector reclaims them
   gemmNN, gemmNT, gemmTN,
-  fillRows, sumRows, axpy, clipForward, clipBackward,
+  fillRows, sumRows, axpy, mulAdd, clipForward, clipBackward,
   actForward, actBackward,
   lstmForward, lstmBackward,
   gruGatesForward, gruCandidateForward, gruCandidateBackward, gruResetBackward,

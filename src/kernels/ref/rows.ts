@@ -20,6 +20,11 @@ export function axpy(y: Buf, x: Buf, a: number, n: number): void {
   for (let i = 0; i < n; i++) y[i] += a * x[i];
 }
 
+/** y (n) += a (n) ⊙ b (n) */
+export function mulAdd(y: Buf, a: Buf, b: Buf, n: number): void {
+  for (let i = 0; i < n; i++) y[i] += a[i] * b[i];
+}
+
 /** out (n) = clip(x, −limit, limit); TF-1 clip_by_value */
 export function clipForward(out: Buf, x: Buf, limit: number, n: number): void {
   for (let i = 0; i < n; i++) out[i] = Math.min(limit, Math.max(-limit, x[i]));

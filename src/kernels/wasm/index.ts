@@ -216,6 +216,15 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
       io.end();
     },
 
+    mulAdd(y, a, b, n) {
+      if (is64(y, a, b)) return ref.mulAdd(y, a, b, n);
+      dim("mulAdd", "n", n);
+      io.begin();
+      const py = io.out(y, n, "mulAdd", "y");
+      raw.mulAdd(py, io.in(a, n, "mulAdd", "a"), io.in(b, n, "mulAdd", "b"), n);
+      io.end();
+    },
+
     clipForward(out, x, limit, n) {
       if (is64(out, x)) return ref.clipForward(out, x, limit, n);
       dim("clipForward", "n", n);
