@@ -3,13 +3,16 @@
 // printed as one JSON line per workload in the peers' format.
 // Also, for the efficiency figures: PEAK (the f32x4 mul+add ceiling, assembly/peak.ts, measured
 // in this process before and after the workloads) and GEMM512 (512³ GEMMs, all transposes).
-// Usage: node --import tsx bench/rnnlab.ts --backend wasm|ref [--threads 1|2] --workloads PEAK,GEMM512,W1,W2,W3,W4,W5
+// For the native backend PEAK is its own multiply-add ceiling (native/impl.h peak(): independent
+// FMA chains in the widest registers the CPU has), measured the same way.
+// Usage: node --import tsx bench/rnnlab.ts --backend native|wasm|ref [--threads N] --workloads PEAK,GEMM512,W1,W2,W3,W4,W5
 import { LSTM, loadKernels, Tensor, Rng, type Kernels } from "../src/index.ts";
 import type { WasmKernels } from "../src/kernels/wasm/index.ts";
+import type { NativeKernels } from "../src/kernels/native/index.ts";
 import { WL, buildWorkload, randn, rnnFwdFlops, type Workload } from "./workloads.ts";
 
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] : def; };
-const backend = arg("backend", "wasm") as "wasm" | "ref";
+const backend = arg("backend", "wasm") as "native" | "wasm" | "ref";
 const workloads = arg("workloads", "W1,W2,W3,W4,W5").split(",");
 const minIters = Number(arg("min-iters", "10")), minTimeS = Number(arg("min-time", "3")), maxIters = Number(arg("max-iters", "40"));
 const threads = Number(arg("threads", "1"));
@@ -65,6 +68,12 @@ function benchW5() {
 /** The f32x4 mul+add ceiling on one thread: the best of 12 runs of two loops (assembly/peak.ts: 7 mul
  *  chains feeding 7 add chains, and the GEMM's 4 × 8 register tile on L1 data). */
 function benchPeak() {
+  if (k.name === "native") {
+    const nk = k as NativeKernels;
+    let b = 0;
+    for (let r = 0; r < 12; r++) b = Math.max(b, nk.peakGflops(0.05));
+    return { workload: "PEAK", gflops: b, isa: nk.isa };
+  }
   const raw = (k as WasmKernels).raw, iters = 1 << 21, buf = k.alloc(2048);
   buf.fill(1e-3);
   const best = (run: () => void, flops: number) => {
@@ -97,5 +106,5 @@ for (const name of workloads) {
   r.wall_s = (performance.now() - t0) / 1e3;
   console.log(JSON.stringify(r));
 }
-if (k.name === "wasm" && workloads.includes("PEAK")) console.log(JSON.stringify({ ...benchPeak(), workload: "PEAK_END" }));
-console.log(JSON.stringify({ backend: k.name, threads: k.name === "wasm" ? (k as WasmKernels).threads : 1, node: process.version }));
+if (k.name !== "ref" && workloads.includes("PEAK")) console.log(JSON.stringify({ ...benchPeak(), workload: "PEAK_END" }));
+console.log(JSON.stringify({ backend: k.name, threads: (k as { threads?: number }).threads ?? 1, isa: (k as { isa?: string }).isa, node: process.version }));

@@ -26,7 +26,7 @@ Pool pool;
 double gemmParallelMacs = 1 << 15;                   // below: one thread (measured, bench/threads.ts --backend native)
 double pointwiseParallel = 1 << 12;                  // B·H from which a cell step is shared
 long elementwiseParallel = 1 << 15;                  // n from which an elementwise kernel is shared
-int smallRows = 32;                                   // GEMMs with M ≤ this read B in place (no packing)
+int smallRows = 8;                                    // A·Bᵀ with M ≤ this: dot products on B in place (no packing)
 
 struct JsError { enum Kind { Range, Type, Plain } kind; std::string msg; };
 [[noreturn]] void fail(JsError::Kind k, std::string m) { throw JsError{k, std::move(m)}; }
@@ -140,7 +140,11 @@ napi_value gemm(napi_env env, napi_callback_info info, Which w, const char* name
     const float* A = a.f32(1, "A", mk);
     const float* B = a.f32(2, "B", kn);
     if (mn == 0) return undefined(env);
-    GemmJob j{C, A, B, M, N, Kd, 0, 0, 0, 0, N, M <= smallRows ? 1 : 0, false, 0};
+    // the path from the whole call's shape (never a chunk's): B read in place when its rows are
+    // contiguous (NN, TN: measured faster than packing at every shape of the workloads) unless the
+    // product is big in every direction; A·Bᵀ by dot products only for few rows
+    const bool big = M >= 256 && N >= 256 && Kd >= 256;
+    GemmJob j{C, A, B, M, N, Kd, 0, 0, 0, 0, N, (w == NT ? M <= smallRows : !big) ? 1 : 0, false, 0};
     if (w == NN) { j.rsa = Kd; j.csa = 1; j.rsb = N; j.csb = 1; }
     if (w == NT) { j.rsa = Kd; j.csa = 1; j.rsb = 1; j.csb = Kd; }
     if (w == TN) { j.rsa = 1; j.csa = M; j.rsb = N; j.csb = 1; }

@@ -71,6 +71,16 @@ static void packB(float* dst, const float* B, int kc, int nc, long rsb, long csb
 static void packA(float* dst, const float* A, int mc, int kc, long rsa, long csa) {
   for (int i0 = 0; i0 < mc; i0 += MR, dst += (size_t)kc * MR) {
     const int mr = imin(MR, mc - i0);
+    if (rsa == 1) {                                   // A given transposed (K,M): rows of the panel contiguous
+      for (int k = 0; k < kc; k++) {
+        const float* src = A + i0 + k * csa;
+        float* d = dst + (size_t)k * MR;
+        int i = 0;
+        for (; i < mr; i++) d[i] = src[i];
+        for (; i < MR; i++) d[i] = 0;
+      }
+      continue;
+    }
     for (int i = 0; i < MR; i++) {
       if (i < mr) { const float* src = A + (i0 + i) * rsa; for (int k = 0; k < kc; k++) dst[(size_t)k * MR + i] = src[k * csa]; }
       else for (int k = 0; k < kc; k++) dst[(size_t)k * MR + i] = 0;
@@ -78,36 +88,44 @@ static void packA(float* dst, const float* A, int mc, int kc, long rsa, long csa
   }
 }
 
-/** C tile (mr ≤ MR, nr ≤ NR) += Σ_k a(i,k)·b(k,j) over kc. a(i,k) = a[i·ai + k·ak];
- *  row k of b starts at b + k·bk. Rows of A past mr repeat row mr−1 (computed, never stored). */
-static inline void tile(int kc, const float* a, long ai, long ak, const float* b, long bk,
-                        float* C, long ldc, int mr, int nr) {
-  vf acc[MR][NV];
-  const float* rows[MR];
+/** C tile (R rows, nr ≤ NR columns) += Σ_k a(i,k)·b(k,j) over kc. a(i,k) = a[i·ai + k·ak];
+ *  row k of b starts at b + k·bk. One instantiation per row count, so a short edge tile (or a
+ *  one-row product) does only its own rows' work; every element is the same chain of multiply-adds
+ *  over k whichever R computes it. */
+template <int R>
+static inline void tile(int kc, const float* a, long ai, long ak, const float* b, long bk, float* C, long ldc, int nr) {
+  vf acc[R][NV];
+  const float* rows[R];
 #pragma GCC unroll 16
-  for (int i = 0; i < MR; i++) { rows[i] = a + (i < mr ? i : mr - 1) * ai; for (int v = 0; v < NV; v++) acc[i][v] = (vf){}; }
+  for (int i = 0; i < R; i++) { rows[i] = a + i * ai; for (int v = 0; v < NV; v++) acc[i][v] = (vf){}; }
   for (int k = 0; k < kc; k++) {
     vf bv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; v++) bv[v] = loadu(b + v * VL);
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < R; i++) {
       const vf av = splat(rows[i][k * ak]);
 #pragma GCC unroll 4
       for (int v = 0; v < NV; v++) acc[i][v] += av * bv[v];
     }
     b += bk;
   }
-  if (mr == MR && nr == NR) {
+  if (nr == NR) {
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++)
+    for (int i = 0; i < R; i++)
 #pragma GCC unroll 4
       for (int v = 0; v < NV; v++) storeu(C + i * ldc + v * VL, loadu(C + i * ldc + v * VL) + acc[i][v]);
   } else {
-    float t[MR * NR];
-    for (int i = 0; i < MR; i++) for (int v = 0; v < NV; v++) storeu(t + i * NR + v * VL, acc[i][v]);
-    for (int i = 0; i < mr; i++) for (int j = 0; j < nr; j++) C[i * ldc + j] += t[i * NR + j];
+    float t[R * NR];
+    for (int i = 0; i < R; i++) for (int v = 0; v < NV; v++) storeu(t + i * NR + v * VL, acc[i][v]);
+    for (int i = 0; i < R; i++) for (int j = 0; j < nr; j++) C[i * ldc + j] += t[i * NR + j];
   }
+}
+
+template <int R>
+static inline void tileUpTo(int rows, int kc, const float* a, long ai, long ak, const float* b, long bk, float* C, long ldc, int nr) {
+  if constexpr (R > 1) { if (rows < R) { tileUpTo<R - 1>(rows, kc, a, ai, ak, b, bk, C, ldc, nr); return; } }
+  tile<R>(kc, a, ai, ak, b, bk, C, ldc, nr);
 }
 
 /** Packed tile for a packed A panel: a(i,k) = a[k·MR + i] (a special case the compiler sees). */
@@ -161,39 +179,48 @@ static void gemmPacked(float* C, const float* A, const float* B, int M, int N, i
 }
 
 /** C (M,N) += A·Bᵀ for few rows, both read along K in place (no packing: a time step's h·W_hhᵀ
- *  would otherwise re-pack the whole weight every step). 4 × 4 dot products at a time, VL lanes of
- *  K per register, lanes summed in a fixed order, then the K tail. Rows/columns past the edge
- *  repeat the last valid one and are not stored. */
-static void gemmDotNT(float* C, const float* A, const float* B, int M, int N, int K, long lda, long ldb, long ldc) {
+ *  would otherwise re-pack the whole weight every step). RI × CJ dot products at a time, VL lanes
+ *  of K per register, the lanes summed in a fixed order, then the K tail: every element the same
+ *  operations whichever block computes it. Columns past the edge repeat the last valid one and are
+ *  not stored. */
+template <int RI, int CJ>
+static inline void dotBlock(float* C, const float* A, const float* B, int i0, int N, int K, long lda, long ldb, long ldc) {
   const int K0 = K - K % VL;
-  for (int i0 = 0; i0 < M; i0 += 4) {
-    const float* a[4];
-    for (int i = 0; i < 4; i++) a[i] = A + imin(i0 + i, M - 1) * lda;
-    for (int j0 = 0; j0 < N; j0 += 4) {
-      const float* b[4];
-      for (int j = 0; j < 4; j++) b[j] = B + imin(j0 + j, N - 1) * ldb;
-      vf acc[4][4];
-      for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = (vf){};
-      for (int k = 0; k < K0; k += VL) {
-        const vf b0 = loadu(b[0] + k), b1 = loadu(b[1] + k), b2 = loadu(b[2] + k), b3 = loadu(b[3] + k);
+  const float* a[RI];
+  for (int i = 0; i < RI; i++) a[i] = A + (i0 + i) * lda;
+  for (int j0 = 0; j0 < N; j0 += CJ) {
+    const float* b[CJ];
+    for (int j = 0; j < CJ; j++) b[j] = B + imin(j0 + j, N - 1) * ldb;
+    vf acc[RI][CJ];
+    for (int i = 0; i < RI; i++) for (int j = 0; j < CJ; j++) acc[i][j] = (vf){};
+    for (int k = 0; k < K0; k += VL) {
+      vf bv[CJ];
+#pragma GCC unroll 8
+      for (int j = 0; j < CJ; j++) bv[j] = loadu(b[j] + k);
 #pragma GCC unroll 4
-        for (int i = 0; i < 4; i++) {
-          const vf av = loadu(a[i] + k);
-          acc[i][0] += av * b0; acc[i][1] += av * b1; acc[i][2] += av * b2; acc[i][3] += av * b3;
-        }
+      for (int i = 0; i < RI; i++) {
+        const vf av = loadu(a[i] + k);
+#pragma GCC unroll 8
+        for (int j = 0; j < CJ; j++) acc[i][j] += av * bv[j];
       }
-      for (int i = 0; i < 4 && i0 + i < M; i++) {
-        for (int j = 0; j < 4 && j0 + j < N; j++) {
-          float lanes[VL];
-          storeu(lanes, acc[i][j]);
-          float s = 0;
-          for (int l = 0; l < VL; l++) s += lanes[l];
-          for (int k = K0; k < K; k++) s += a[i][k] * b[j][k];
-          C[(i0 + i) * ldc + j0 + j] += s;
-        }
+    }
+    for (int i = 0; i < RI; i++) {
+      for (int j = 0; j < CJ && j0 + j < N; j++) {
+        float lanes[VL];
+        storeu(lanes, acc[i][j]);
+        float s = 0;
+        for (int l = 0; l < VL; l++) s += lanes[l];
+        for (int k = K0; k < K; k++) s += a[i][k] * b[j][k];
+        C[(i0 + i) * ldc + j0 + j] += s;
       }
     }
   }
+}
+
+static void gemmDotNT(float* C, const float* A, const float* B, int M, int N, int K, long lda, long ldb, long ldc) {
+  int i0 = 0;
+  for (; i0 + 4 <= M; i0 += 4) dotBlock<4, 4>(C, A, B, i0, N, K, lda, ldb, ldc);
+  for (; i0 < M; i0++) dotBlock<1, 8>(C, A, B, i0, N, K, lda, ldb, ldc);
 }
 
 /** Few rows, B's rows contiguous (NN, TN): B read in place, only a ragged last panel copied. */
@@ -208,7 +235,7 @@ static void gemmSmallRows(float* C, const float* A, const float* B, int M, int N
       long bk = rsb;
       if (nr < NR) { packB(w.tail, b, kc, nr, rsb, 1); b = w.tail; bk = NR; }
       for (int ir = 0; ir < M; ir += MR)
-        tile(kc, A + ir * rsa + pc * csa, rsa, csa, b, bk, C + ir * ldc + jr, ldc, imin(MR, M - ir), nr);
+        tileUpTo<MR>(imin(MR, M - ir), kc, A + ir * rsa + pc * csa, rsa, csa, b, bk, C + ir * ldc + jr, ldc, nr);
     }
   }
 }
@@ -309,6 +336,7 @@ static void lstmForwardT(float* gates, float* c, float* m, const float* z, const
   for (int b = 0; b < B; b++) {
     const float* zr = z + (size_t)b * 4 * H; float* gr = gates + (size_t)b * 4 * H;
     const float* cp = cPrev + (size_t)b * H; float* cr = c + (size_t)b * H; float* mr = m + (size_t)b * H;
+    #pragma GCC ivdep
     for (int j = 0; j < H; j++) {
       const float cpj = cp[j];
       float zi = zr[j], zf = zr[H + j] + fb;
@@ -343,6 +371,7 @@ static void lstmForwardAny(float* gates, float* c, float* m, const float* z, con
   for (int b = 0; b < B; b++) {
     const float* zr = z + (size_t)b * 4 * H; float* gr = gates + (size_t)b * 4 * H;
     const float* cp = cPrev + (size_t)b * H; float* cr = c + (size_t)b * H; float* mr = m + (size_t)b * H;
+    #pragma GCC ivdep
     for (int j = 0; j < H; j++) {
       const float cpj = cp[j];
       float zi = zr[j], zf = zr[H + j] + fb;
@@ -370,6 +399,7 @@ static void lstmForward(float* gates, float* c, float* m, const float* z, const 
 template <bool PEEP, bool CLIP>
 static inline void lstmBackwardRow(float* dz, float* dcp_, float* dPeep, const float* dm, const float* dc, const float* gr,
                                    const float* c, const float* cp, const float* peep, int H, double clip, int ga, int ca) {
+  #pragma GCC ivdep
   for (int j = 0; j < H; j++) {
     const float i = gr[j], f = gr[H + j], g = gr[2 * H + j], og = gr[3 * H + j];
     const float ct = c[j], cpj = cp[j], dmj = dm[j];
@@ -431,8 +461,10 @@ template <int GA>
 static void gruGatesForwardT(float* gates, float* rh, const float* xz, const float* hRZ, const float* hPrev, int B, int H, int ga) {
   for (int b = 0; b < B; b++) {
     float* g = gates + (size_t)b * 3 * H; const float* x = xz + (size_t)b * 3 * H; const float* r = hRZ + (size_t)b * 2 * H;
+    #pragma GCC ivdep
     for (int j = 0; j < 2 * H; j++) g[j] = act1(x[j] + r[j], GA < 0 ? ga : GA);
     const float* hp = hPrev + (size_t)b * H; float* o = rh + (size_t)b * H;
+    #pragma GCC ivdep
     for (int j = 0; j < H; j++) o[j] = g[j] * hp[j];
   }
 }
@@ -446,6 +478,7 @@ static void gruCandidateForwardT(float* gates, float* h, const float* xz, const 
   for (int b = 0; b < B; b++) {
     float* g = gates + (size_t)b * 3 * H; const float* x = xz + (size_t)b * 3 * H;
     const float* hn = hN + (size_t)b * H; const float* hp = hPrev + (size_t)b * H; float* ho = h + (size_t)b * H;
+    #pragma GCC ivdep
     for (int j = 0; j < H; j++) {
       const float r = g[j], zg = g[H + j];
       const float n = act1(x[2 * H + j] + (RA ? r * hn[j] : hn[j]), CA < 0 ? ca : CA);
@@ -469,6 +502,7 @@ static void gruCandidateBackwardT(float* dxz, float* dhRZ, float* dhN, float* dh
   for (int b = 0; b < B; b++) {
     const float* g = gates + (size_t)b * 3 * H; float* dx = dxz + (size_t)b * 3 * H; float* drz = dhRZ + (size_t)b * 2 * H;
     const size_t s = (size_t)b * H;
+    #pragma GCC ivdep
     for (int j = 0; j < H; j++) {
       const float r = g[j], zg = g[H + j], n = g[2 * H + j];
       const float d = dh[s + j], hp = hPrev[s + j];
@@ -503,6 +537,7 @@ static void gruResetBackward(float* dxz, float* dhRZ, float* dhPrev, const float
   for (int b = 0; b < B; b++) {
     const float* g = gates + (size_t)b * 3 * H; float* dx = dxz + (size_t)b * 3 * H; float* drz = dhRZ + (size_t)b * 2 * H;
     const size_t s = (size_t)b * H;
+    #pragma GCC ivdep
     for (int j = 0; j < H; j++) {
       const float r = g[j], d = dRh[s + j];
       const float dr = d * hPrev[s + j] * actGrad1(r, ga);
