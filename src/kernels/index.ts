@@ -12,6 +12,7 @@ import { ArenaFloat32Array } from "./wasm/arena.ts";
 import { NativeFloat32Array, createNativeKernels } from "./native/index.ts";
 import type { Buf } from "./types.ts";
 import { checkOneOf } from "../errors.ts";
+import { configuredThreads } from "./threads-config.ts";
 
 export type BackendName = "auto" | "native" | "ref" | "wasm";
 const NAMES = ["auto", "native", "ref", "wasm"] as const;
@@ -30,6 +31,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 function pickSync(name: BackendName): Kernels {
   if (name === "ref") return refKernels;
+  configuredThreads();                                 // a bad RNNLAB_THREADS is an error, not a reason to fall back
   if (name === "native" || name === "auto") {
     try {
       return createNativeKernels();

@@ -12,7 +12,6 @@ import fc from "fast-check";
 import { refKernels } from "../../src/kernels/ref/index.ts";
 import { act1, actGrad1 } from "../../src/kernels/ref/activations.ts";
 import { Act, type Kernels } from "../../src/kernels/types.ts";
-import type { WasmKernels } from "../../src/kernels/wasm/index.ts";
 import type { ArenaFloat32Array } from "../../src/kernels/wasm/arena.ts";
 
 export const EPS32 = 2 ** -24;

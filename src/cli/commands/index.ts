@@ -15,4 +15,5 @@ export const commands: Array<() => Promise<{ command: CommandSpec }>> = [
   () => import("./ablate.ts"),
   () => import("./report.ts"),
   () => import("./serve.ts"),
+  () => import("./backend.ts"),
 ];
