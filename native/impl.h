@@ -24,6 +24,18 @@ static inline void storeu(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
 static inline vf splat(float s) { return (vf){} + s; }
 static inline int imin(int a, int b) { return a < b ? a : b; }
 
+/** Σ of the lanes by halving (lo + hi, then again): a fixed order, log2(VL) vector adds. */
+template <int W> struct Vec { typedef float type __attribute__((vector_size(W * 4))); };
+template <int W> static inline float hsumW(typename Vec<W>::type v) {
+  if constexpr (W == 2) return v[0] + v[1];
+  else {
+    typename Vec<W / 2>::type lo, hi;
+    std::memcpy(&lo, &v, W * 2); std::memcpy(&hi, reinterpret_cast<const char*>(&v) + W * 2, W * 2);
+    return hsumW<W / 2>(lo + hi);
+  }
+}
+static inline float hsum(vf v) { return hsumW<VL>(v); }
+
 // ================================ GEMM ================================
 // Goto/BLIS blocking (Goto & van de Geijn, "Anatomy of high-performance matrix multiplication",
 // 2008): B is packed into KC × NR panels, A into MR × KC panels, and an MR × NR tile of C lives in
@@ -206,10 +218,7 @@ static inline void dotBlock(float* C, const float* A, const float* B, int i0, in
     }
     for (int i = 0; i < RI; i++) {
       for (int j = 0; j < CJ && j0 + j < N; j++) {
-        float lanes[VL];
-        storeu(lanes, acc[i][j]);
-        float s = 0;
-        for (int l = 0; l < VL; l++) s += lanes[l];
+        float s = hsum(acc[i][j]);
         for (int k = K0; k < K; k++) s += a[i][k] * b[j][k];
         C[(i0 + i) * ldc + j0 + j] += s;
       }

@@ -9,7 +9,7 @@ import type { Kernels } from "./types.ts";
 import { refKernels } from "./ref/index.ts";
 import { createWasmKernels, createWasmKernelsSync, type WasmKernelsOptions } from "./wasm/index.ts";
 import { ArenaFloat32Array } from "./wasm/arena.ts";
-import { NativeFloat32Array, createNativeKernels } from "./native/index.ts";
+import { createNativeKernels, isNativeBuffer } from "./native/index.ts";
 import type { Buf } from "./types.ts";
 import { checkOneOf } from "../errors.ts";
 import { configuredThreads } from "./threads-config.ts";
@@ -65,7 +65,7 @@ export function setDefaultKernels(k: Kernels | BackendName): Kernels {
  *  parameters — runs on the model's backend. */
 export function kernelsFor(buf: Buf): Kernels {
   if (buf instanceof ArenaFloat32Array) return (buf.owner?.kernels as Kernels | undefined) ?? refKernels;
-  if (buf instanceof NativeFloat32Array) return createNativeKernels();
+  if (isNativeBuffer(buf)) return createNativeKernels();
   return refKernels;
 }
 

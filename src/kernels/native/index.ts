@@ -1,9 +1,10 @@
 // The native backend: the Kernels interface over native/*.cc (C++ against Node-API, AVX-512 /
 // AVX2+FMA / portable builds chosen from the CPU at load time, its own threads on every core).
 //
-// - Buffers are ordinary Float32Arrays (alloc returns a NativeFloat32Array, a plain subclass, so
-//   kernelsFor() can route an optimizer over a model's parameters here); any Float32Array works,
-//   with no copies: the addon reads the typed array's memory directly.
+// - Buffers are ordinary Float32Arrays; any Float32Array works, with no copies: the addon reads the
+//   typed array's memory directly. alloc() remembers the ArrayBuffers it made (isNativeBuffer), so
+//   kernelsFor() can route an optimizer over a model's parameters here. (Not a subclass: V8
+//   constructs a subclass — on every subarray() — far more slowly than a Float32Array.)
 // - float32 only. Any call that gets a Float64Array runs the reference kernel (f64 gradient checks).
 // - The addon checks every buffer against its dimensions (RangeError, as the wasm backend does),
 //   dimensions, activation codes and argument types; this file only flattens option objects and
@@ -18,8 +19,12 @@ import { is64 } from "../wasm/marshal.ts";
 import { loadNativeAddon, type NativeAddon } from "./load.ts";
 import { configuredThreads } from "../threads-config.ts";
 
-/** A Float32Array allocated by the native backend (kernelsFor() recognises it; subarrays stay one). */
-export class NativeFloat32Array extends Float32Array {}
+const allocated = new WeakSet<ArrayBufferLike>();
+
+/** Whether `buf` (or the array it is a subarray of) was made by the native backend's alloc(). */
+export function isNativeBuffer(buf: ArrayBufferView): boolean {
+  return allocated.has(buf.buffer);
+}
 
 export type NativeIsa = "avx512" | "avx2" | "base";
 
@@ -85,7 +90,9 @@ function makeKernels(raw: NativeAddon): NativeKernels {
       if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length = ${length} is not a dimension`);
       if (dtype === "float64") return new Float64Array(length);
       if (dtype !== "float32") throw new Error(`alloc: unknown dtype ${String(dtype)}`);
-      return new NativeFloat32Array(length);
+      const v = new Float32Array(length);
+      allocated.add(v.buffer);
+      return v;
     },
     free: () => {},                                   // ordinary arrays: the collector reclaims them
 
