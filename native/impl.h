@@ -289,7 +289,7 @@ static void axpy(float* __restrict y, const float* __restrict x, float a, long n
 
 static void clipForward(float* out, const float* x, double limit, long n) {
   const float hi = (float)limit, lo = -hi;
-  for (long i = 0; i < n; i++) out[i] = minf(hi, maxf(lo, x[i]));
+  for (long i = 0; i < n; i++) out[i] = minf(maxf(x[i], lo), hi);
 }
 
 /** The largest f32 ≤ v: `x ≤ hi` ⟺ `x ≤ v` for every f32 x (assembly/rows.ts f32AtMost). */
@@ -352,7 +352,7 @@ static void lstmForwardT(float* gates, float* c, float* m, const float* z, const
       if (PEEP) { zi += peep[j] * cpj; zf += peep[H + j] * cpj; }
       const float i = act1(zi, GA), f = act1(zf, GA), g = act1(zr[2 * H + j], CA);
       float ct = f * cpj + i * g;
-      if (CLIP) ct = minf(L, maxf(-L, ct));
+      if (CLIP) ct = minf(maxf(ct, -L), L);
       cr[j] = ct;
       float zo = zr[3 * H + j];
       if (PEEP) zo += peep[2 * H + j] * ct;          // o peeks at the clipped c_t
@@ -387,7 +387,7 @@ static void lstmForwardAny(float* gates, float* c, float* m, const float* z, con
       if (peep) { zi += peep[j] * cpj; zf += peep[H + j] * cpj; }
       const float i = act1(zi, ga), f = act1(zf, ga), g = act1(zr[2 * H + j], ca);
       float ct = f * cpj + i * g;
-      if (clip >= 0) ct = minf(L, maxf(-L, ct));
+      if (clip >= 0) ct = minf(maxf(ct, -L), L);
       cr[j] = ct;
       float zo = zr[3 * H + j];
       if (peep) zo += peep[2 * H + j] * ct;
@@ -562,7 +562,7 @@ static void gruResetBackward(float* dxz, float* dhRZ, float* dhPrev, const float
  *  with scale·(softmax − onehot). The caller handles label −1 rows. */
 static double softmaxXentRow(float* d, const float* row, int y, int C, float scale) {
   float mx = -INFINITY;
-  for (int j = 0; j < C; j++) mx = maxf(mx, row[j]);
+  for (int j = 0; j < C; j++) mx = (row[j] > mx || row[j] != row[j]) ? row[j] : mx;   // a NaN logit makes the loss NaN
   double s = 0;
   for (int j = 0; j < C; j++) s += (double)exp1(row[j] - mx);
   const double logSum = (double)mx + std::log(s);

@@ -9,8 +9,10 @@
 
 static inline float bitsToFloat(int32_t b) { float f; std::memcpy(&f, &b, 4); return f; }
 static inline int32_t floatToBits(float f) { int32_t b; std::memcpy(&b, &f, 4); return b; }
-static inline float minf(float a, float b) { return a < b ? a : b; }
-static inline float maxf(float a, float b) { return a > b ? a : b; }
+// min/max of a value x and a bound b that keep a NaN x (as wasm's f32x4.min/max and JavaScript's
+// Math.min/max do): a NaN must reach the output, not be clamped to a finite bound.
+static inline float minf(float x, float b) { return b < x ? b : x; }
+static inline float maxf(float x, float b) { return b > x ? b : x; }
 
 // ---- constants (Cephes expf.c / tanhf.c, single precision; see assembly/math.ts) ----
 constexpr float LOG2E = 1.44269504088896341f;
@@ -78,8 +80,8 @@ static inline float act1(float x, int act) {
     case SIGMOID: return sigmoid1(x);
     case RELU: return x > 0 ? x : 0.0f;
     case SOFTSIGN: return x / (1.0f + (x < 0 ? -x : x));
-    case HARD_SIGMOID: return minf(1.0f, maxf(0.0f, HS_SLOPE * x + 0.5f));
-    case HARD_SIGMOID_V3: return minf(1.0f, maxf(0.0f, x * HS3_SLOPE + 0.5f));
+    case HARD_SIGMOID: return minf(maxf(HS_SLOPE * x + 0.5f, 0.0f), 1.0f);
+    case HARD_SIGMOID_V3: return minf(maxf(x * HS3_SLOPE + 0.5f, 0.0f), 1.0f);
     case ELU: { const float e = expm1_1(x); return x > 0 ? x : e; }
     default: return x;
   }

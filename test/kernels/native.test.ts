@@ -135,6 +135,21 @@ describe("native argument checks", { skip }, () => {
     assert.throws(() => k.setThreads(0), RangeError);
   });
 
+  it("NaN and ±Inf propagate as in ref (activations, cell clip, value clip, loss)", () => {
+    const k = native!, x = Float32Array.from([NaN, Infinity, -Infinity, 0, -0.5]);
+    for (let act = 0; act <= 7; act++) {
+      const a = new Float32Array(5), b = new Float32Array(5);
+      k.actForward(a, x, 5, act); refKernels.actForward(b, x, 5, act);
+      for (let i = 0; i < 5; i++) assert.ok(Object.is(Number.isNaN(a[i]), Number.isNaN(b[i])) && (Number.isNaN(b[i]) || a[i] === b[i] || Math.abs(a[i]! - b[i]!) < 1e-6), `act ${act} of ${x[i]}: ${a[i]} vs ref ${b[i]}`);
+    }
+    const out = new Float32Array(5); k.clipForward(out, x, 2, 5);
+    assert.ok(Number.isNaN(out[0]) && out[1] === 2 && out[2] === -2);
+    const g = new Float32Array(4), c = new Float32Array(1), m = new Float32Array(1);
+    k.lstmForward(g, c, m, Float32Array.from([0, 0, NaN, 0]), new Float32Array(1), null, 1, 1, { forgetBias: 0, cellClip: 1, gateAct: 2, cellAct: 1 });
+    assert.ok(Number.isNaN(c[0]) && Number.isNaN(m[0]), "a NaN candidate survives the cell clip");
+    assert.ok(Number.isNaN(k.softmaxXent(null, Float32Array.from([1, NaN, 2]), Int32Array.from([0]), 1, 3, 1)), "a NaN logit makes the loss NaN");
+  });
+
   it("float64 buffers run the reference kernels", () => {
     const C = new Float64Array(4), A = Float64Array.from([1, 2, 3, 4]), B = Float64Array.from([1, 1e-10, 0, 1]);
     native!.gemmNN(C, A, B, 2, 2, 2);
