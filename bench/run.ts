@@ -99,7 +99,10 @@ if (!render) {
   const train = workloads.split(",").filter((w) => w !== "W5").join(",");
   if (train && !process.argv.includes("--no-profile")) profile = runJsonLines(process.execPath, [...tsx, "bench/profile.ts", "--workloads", train], "profile");
   if (!process.argv.includes("--no-scaling") && !quick) scaling = runJsonLines(process.execPath, [...tsx, "bench/scaling.ts"], "scaling");
-  if (!quick) threadSweep = runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--json"], "threads");
+  if (!quick) {
+    threadSweep = [...runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--json"], "threads wasm"),
+      ...runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--backend", "native", "--json"], "threads native")];
+  }
   if (!quick && !process.argv.includes("--no-scaling")) {
     threadScaling = [];
     for (const b of ["native", "wasm"]) {
@@ -283,11 +286,11 @@ if (scaling.length) {
 
 if (threadSweep.length) {
   lines.push(`## When two threads pay (bench/threads.ts: one time step's GEMM B × 4H × H and LSTM pointwise step, always shared)`, ``,
-    `| B | H | GEMM multiply-adds | 1 thread µs | 2 threads µs | speed-up | pointwise B·H | 1 thread µs | 2 threads µs | speed-up |`, `|---|---|---|---|---|---|---|---|---|---|`);
+    `| backend | B | H | GEMM multiply-adds | 1 thread µs | 2 threads µs | speed-up | pointwise B·H | 1 thread µs | 2 threads µs | speed-up |`, `|---|---|---|---|---|---|---|---|---|---|---|`);
   for (const r of threadSweep) {
-    lines.push(`| ${r.B} | ${r.H} | ${r.macs.toLocaleString("en")} | ${fmt(r.gemm_us[0])} | ${fmt(r.gemm_us[1])} | ${fmt(r.gemm_us[0] / r.gemm_us[1])} | ${r.pointwise} | ${fmt(r.pointwise_us[0])} | ${fmt(r.pointwise_us[1])} | ${fmt(r.pointwise_us[0] / r.pointwise_us[1])} |`);
+    lines.push(`| ${r.backend ?? "wasm"} | ${r.B} | ${r.H} | ${r.macs.toLocaleString("en")} | ${fmt(r.gemm_us[0])} | ${fmt(r.gemm_us[1])} | ${fmt(r.gemm_us[0] / r.gemm_us[1])} | ${r.pointwise} | ${fmt(r.pointwise_us[0])} | ${fmt(r.pointwise_us[1])} | ${fmt(r.pointwise_us[0] / r.pointwise_us[1])} |`);
   }
-  lines.push(``, `The thresholds in src/kernels/wasm/index.ts (GEMM from 2^17 multiply-adds, pointwise from B·H = 1,024) sit where the speed-up crosses 1.`, ``);
+  lines.push(``, `The thresholds in src/kernels/wasm/index.ts (GEMM from 2^17 multiply-adds, pointwise from B·H = 1,024) and native/addon.cc (GEMM from 2^15, pointwise from B·H = 4,096) sit where the speed-up crosses 1.`, ``);
 }
 
 const notes = CONTENDERS.filter((c) => c.note && results[c.name]).map((c) => `- ${c.name}: ${c.note}`);
