@@ -290,7 +290,7 @@ if (threadSweep.length) {
   for (const r of threadSweep) {
     lines.push(`| ${r.backend ?? "wasm"} | ${r.B} | ${r.H} | ${r.macs.toLocaleString("en")} | ${fmt(r.gemm_us[0])} | ${fmt(r.gemm_us[1])} | ${fmt(r.gemm_us[0] / r.gemm_us[1])} | ${r.pointwise} | ${fmt(r.pointwise_us[0])} | ${fmt(r.pointwise_us[1])} | ${fmt(r.pointwise_us[0] / r.pointwise_us[1])} |`);
   }
-  lines.push(``, `The thresholds in src/kernels/wasm/index.ts (GEMM from 2^17 multiply-adds, pointwise from B·H = 1,024) and native/addon.cc (GEMM from 2^15, pointwise from B·H = 4,096) sit where the speed-up crosses 1.`, ``);
+  lines.push(``, `The thresholds in src/kernels/wasm/index.ts (GEMM from 2^17 multiply-adds, pointwise from B·H = 1,024) and native/addon.cc (GEMM from 2^19, pointwise from B·H = 8,192) sit where the speed-up crosses 1.`, ``);
 }
 
 const notes = CONTENDERS.filter((c) => c.note && results[c.name]).map((c) => `- ${c.name}: ${c.note}`);

@@ -23,8 +23,11 @@ namespace {
 
 const KernelTable* K = &kernels_base;
 Pool pool;
-double gemmParallelMacs = 1 << 15;                   // below: one thread (measured, bench/threads.ts --backend native)
-double pointwiseParallel = 1 << 12;                  // B·H from which a cell step is shared
+// Where sharing starts to pay (bench/threads.ts --backend native on 2 cores: a time step's GEMM
+// runs 1.0× as fast on two threads at 2^19 multiply-adds, 1.6–1.9× from 2^22; an LSTM step 0.98×
+// at B·H = 4,096, 1.3–1.5× at 8,192)
+double gemmParallelMacs = 1 << 19;                   // multiply-adds from which a GEMM is shared
+double pointwiseParallel = 1 << 13;                  // B·H from which a cell step is shared
 long elementwiseParallel = 1 << 15;                  // n from which an elementwise kernel is shared
 int smallRows = 8;                                    // A·Bᵀ with M ≤ this: dot products on B in place (no packing)
 
@@ -104,11 +107,11 @@ template <typename F> napi_value guarded(napi_env env, F&& body) {
 
 // ---- cutting calls into chunks ----
 
-/** Chunks for `units` units in multiples of `align`: about 4 per thread (claimed dynamically, so
- *  a descheduled thread's share is taken by the others), never below `minUnits` units each. */
-int chunkSize(long units, int align, long minUnits) {
-  const int t = pool.threads();
-  long want = (units + 4L * t - 1) / (4L * t);
+/** Chunks for `units` units in multiples of `align`: `perThread` per thread (claimed dynamically,
+ *  so a descheduled thread's share is taken by the others), never below `minUnits` units each. */
+int chunkSize(long units, int align, long minUnits, int perThread = 4) {
+  const long t = (long)pool.threads() * perThread;
+  long want = (units + t - 1) / t;
   if (want < minUnits) want = minUnits;
   want = (want + align - 1) / align * align;
   return int(want < units ? want : units);
@@ -157,7 +160,9 @@ napi_value gemm(napi_env env, napi_callback_info info, Which w, const char* name
     const long units = j.byN ? N : M;
     const int align = j.byN ? K->nr : K->mr;
     const long perUnit = (long)(macs / units) + 1;
-    j.chunk = chunkSize(units, align, (long)(gemmParallelMacs / 2 / perUnit) + 1);
+    // one chunk per thread: every chunk of the packed path packs the whole other operand again
+    // (B for a cut along M, A along N), so more chunks would multiply that work
+    j.chunk = chunkSize(units, align, (long)(gemmParallelMacs / 2 / perUnit) + 1, 1);
     pool.run(int((units + j.chunk - 1) / j.chunk), gemmChunk, &j);
     return undefined(env);
   });

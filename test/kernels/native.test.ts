@@ -48,7 +48,7 @@ describe("native GEMM paths against ref", { skip }, () => {
 });
 
 describe("native threads: bit-identical for 1…8 threads", { skip }, () => {
-  after(() => { native?.setThreads(1); native?.setThresholds({ gemmMacs: 1 << 15, pointwise: 1 << 12, elementwise: 1 << 15, smallRows: 8 }); });
+  after(() => { native?.setThreads(1); native?.setThresholds({ gemmMacs: 1 << 19, pointwise: 1 << 13, elementwise: 1 << 15, smallRows: 8 }); });
 
   /** Runs fn once per thread count with every call shared (thresholds 0) and returns the outputs. */
   function perThreads(fn: () => Float32Array[]): Float32Array[][] {
