@@ -4,7 +4,9 @@
 //
 // It never fails the install: with no compiler, no Node headers, an unsupported platform, or a
 // compile error it prints one line saying the WebAssembly kernels will be used, and exits 0.
-// (`--strict` makes a failed build exit 1, for CI and for working on the kernels.)
+// (`--strict` makes a failed build exit 1, for CI and for working on the kernels; `--prebuild`
+// also copies the result to prebuilds/<platform>-<arch>/rnnlab.node, the binary a package made on
+// this platform ships for machines without a compiler.)
 //
 // Why a plain compiler call and not node-gyp: node-gyp needs Python and make, and without
 // `--nodedir` it downloads Node's headers — which an offline install cannot do — while every Node
@@ -15,7 +17,7 @@
 // Environment: CXX (compiler, default c++ then g++ then clang++), RNNLAB_SKIP_NATIVE=1 (do nothing),
 // RNNLAB_NODE_HEADERS (a directory holding node_api.h, default: the running Node's include/node).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -86,6 +88,12 @@ async function main() {
     if (check.status !== 0) skip("the built module does not load");
     renameSync(out, target);                           // atomic: a reader sees the old file or the new one
     if (!quiet) console.error(`rnnlab: native kernels built (${target})`);
+    if (process.argv.includes("--prebuild")) {
+      const dir = join(root, "prebuilds", `${process.platform}-${process.arch}`);
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(target, join(dir, "rnnlab.node"));
+      if (!quiet) console.error(`rnnlab: copied to ${join(dir, "rnnlab.node")}`);
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
