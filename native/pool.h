@@ -6,6 +6,9 @@
 // worker the OS has not scheduled costs nothing, the caller takes its chunks.
 // Between jobs a worker spins ~100 µs (the next kernel call usually follows within microseconds),
 // then sleeps on a condition variable.
+// One pool per process, shared by every JavaScript thread that loads the addon (worker_threads):
+// a job posted while another thread's job runs is run by its caller alone (try_lock), so two
+// callers never mix their jobs and neither waits for the other.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -27,6 +30,7 @@ class Pool {
 
   void resize(int n) {
     if (n < 1) n = 1;
+    std::lock_guard<std::mutex> owner(runMu_);         // not while a job runs
     if (n == threads()) return;
     {
       std::lock_guard<std::mutex> lk(mu_);
@@ -42,7 +46,8 @@ class Pool {
   /** Runs fn(ctx, c) for c in [0, nChunks) on all threads; returns when every chunk is done. */
   void run(int nChunks, ChunkFn fn, const void* ctx) {
     if (nChunks <= 0) return;
-    if (workers_.empty() || nChunks == 1) { for (int c = 0; c < nChunks; c++) fn(ctx, c); return; }
+    std::unique_lock<std::mutex> owner(runMu_, std::try_to_lock);
+    if (!owner.owns_lock() || workers_.empty() || nChunks == 1) { for (int c = 0; c < nChunks; c++) fn(ctx, c); return; }
     const uint64_t job = ++job_;
     claim_.store(job << 32 | 0xffffffffu);          // invalidate before rewriting the job
     fn_ = fn; ctx_ = ctx; nChunks_ = nChunks;
@@ -105,6 +110,7 @@ class Pool {
   }
 
   std::vector<std::thread> workers_;
+  std::mutex runMu_;                                  // held by the thread whose job the workers run
   std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<bool> quit_{false};

@@ -122,6 +122,37 @@ describe("native threads: bit-identical for 1…8 threads", { skip }, () => {
   });
 });
 
+describe("native kernels from two JavaScript threads at once", { skip }, () => {
+  it("a worker_threads worker and the main thread share the addon's pool without mixing jobs", { timeout: 60_000 }, async () => {
+    const { Worker } = await import("node:worker_threads");
+    const { nativeCandidates } = await import("../../src/kernels/native/load.ts");
+    const k = native!;
+    k.setThreads(2);
+    const M = 64, N = 256, K = 300;                     // above the sharing threshold: pool jobs on both sides
+    const A = rand(M * K, 41), B = rand(K * N, 42), want = new Float32Array(M * N);
+    k.setThreads(1); k.gemmNN(want, A, B, M, N, K); k.setThreads(2);
+    const worker = new Worker(`
+      const { parentPort, workerData: w } = require("node:worker_threads");
+      const m = { exports: {} }; process.dlopen(m, w.path);
+      let bad = 0;
+      for (let i = 0; i < 300; i++) {
+        const C = new Float32Array(w.M * w.N); m.exports.gemmNN(C, w.A, w.B, w.M, w.N, w.K);
+        for (let j = 0; j < C.length; j++) if (C[j] !== w.want[j]) { bad++; break; }
+      }
+      parentPort.postMessage(bad);`, { eval: true, workerData: { path: nativeCandidates()[0], A, B, want, M, N, K } });
+    const done = new Promise<number>((resolve, reject) => { worker.on("message", resolve); worker.on("error", reject); });
+    let bad = 0;
+    for (let i = 0; i < 300; i++) {
+      const C = new Float32Array(M * N); k.gemmNN(C, A, B, M, N, K);
+      if (!C.every((v, j) => v === want[j])) bad++;
+    }
+    assert.equal(bad, 0, "main thread results changed");
+    assert.equal(await done, 0, "worker thread results changed");
+    await worker.terminate();
+    k.setThreads(1);
+  });
+});
+
 describe("native argument checks", { skip }, () => {
   it("short buffers, bad dimensions, activation codes and wrong array types are refused before any write", () => {
     const k = native!;
