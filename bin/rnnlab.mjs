@@ -1,12 +1,21 @@
 #!/usr/bin/env node
-// The `rnnlab` command. The library ships as TypeScript, so the bin registers tsx's ESM loader
-// (a runtime dependency) and then imports the CLI entry point from src/. Anything that escapes
-// main() (it should not) is still reported as one line, with the stack only under RNNLAB_DEBUG.
-import { register } from "tsx/esm/api";
+// The `rnnlab` command. The installed package runs the compiled CLI (dist/esm/cli/main.js); a
+// repository checkout (src/ present) runs the TypeScript sources through tsx, a devDependency, so
+// edits need no rebuild. Anything that escapes main() (it should not) is still reported as one
+// line, with the stack only under RNNLAB_DEBUG.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-register();
+const checkout = existsSync(fileURLToPath(new URL("../src/cli/main.ts", import.meta.url)));
 try {
-  const { main } = await import("../src/cli/main.ts");
+  let main;
+  if (checkout) {
+    const { register } = await import("tsx/esm/api");
+    register();
+    ({ main } = await import("../src/cli/main.ts"));
+  } else {
+    ({ main } = await import("../dist/esm/cli/main.js"));
+  }
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   process.stderr.write(`rnnlab: internal error: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);

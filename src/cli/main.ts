@@ -9,6 +9,7 @@ import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.ts";
 import { UsageError, type CommandContext, type CommandSpec } from "./command.ts";
 import { terminalProgress } from "./progress.ts";
+import { enableDataFetch } from "./data-fetch.ts";
 import type { WorkerMessage } from "./worker-main.ts";
 
 export const EXIT_USAGE = 2;
@@ -27,6 +28,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.err("\nrnnlab: interrupted: stopping after the current step (Ctrl-C again to quit at once)\n");
   };
   process.on("SIGINT", onSigint);
+  enableDataFetch();
   const progress = terminalProgress();
   const ctx: CommandContext = { stopped: () => Atomics.load(flag, 0) === 1, log: (line) => io.out(`${line}\n`), progress };
   let code = 0;
@@ -44,7 +46,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     sub.action(async (...params: unknown[]) => {
       // commander passes the positional arguments, then the options object, then the Command
       const cmd = params[params.length - 1] as Command;
-      const args = params.slice(0, -2).filter((a): a is string => typeof a === "string");
+      const args = params.slice(0, -2).flat().filter((a): a is string => typeof a === "string");
       code = spec.worker ? await runInWorker(spec, cmd.opts(), args, flag, ctx, progress) : (await spec.run(cmd.opts(), ctx, args)) ?? 0;
       if (ctx.stopped() && code === 0) code = EXIT_INTERRUPTED;
     });

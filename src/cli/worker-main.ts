@@ -3,6 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { commands } from "./commands/index.ts";
 import { UsageError, type CommandContext } from "./command.ts";
+import { enableDataFetch } from "./data-fetch.ts";
 
 export type WorkerMessage =
   | { type: "log"; line: string }
@@ -11,6 +12,7 @@ export type WorkerMessage =
   | { type: "error"; message: string; usage: boolean; stack?: string };
 
 const { name, opts, args, flag } = workerData as { name: string; opts: Record<string, unknown>; args: string[]; flag: Int32Array };
+enableDataFetch();
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 let lastUpdate = 0;                                       // updates are throttled: a step can take microseconds
 const ctx: CommandContext = {

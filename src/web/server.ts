@@ -9,10 +9,10 @@
 import { createServer, type Server } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { dirname, extname, join, normalize, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { packageFile } from "../assets.ts";
 
-export const DEFAULT_WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "web");
+export const DEFAULT_WEB_ROOT = packageFile("dist", "web");
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { PlaygroundNet, type NetConfig } from "../../src/web/net.ts";
 import { namesDataset } from "../../src/web/data.ts";
 import { SequenceModel, refKernels, data, type Batch, type SeqDataset } from "../../src/index.ts";
-import { simdProbe } from "../../src/web/features.ts";
+import { simdProbe } from "../../src/kernels/features.ts";
 
 const TORCH: Record<string, string> = { weightIh: "weight_ih_l0", weightHh: "weight_hh_l0", biasIh: "bias_ih_l0", biasHh: "bias_hh_l0" };
 
@@ -74,7 +74,7 @@ test("PlaygroundNet: one step at a time (gate traces, sampling) equals the unrol
 test("the SIMD probe validates in Node (V8 has SIMD) and stops validating when its SIMD opcode is broken", () => {
   const probe = simdProbe();
   assert.equal(WebAssembly.validate(probe), true);
-  const broken = probe.slice();
+  const broken = new Uint8Array(probe.slice(0));
   broken[broken.length - 3] = 0xfc;                        // 0xFD prefix (SIMD) → 0xFC (another prefix, no 0x0F there)
   assert.equal(WebAssembly.validate(broken), false);
 });

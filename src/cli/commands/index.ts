@@ -15,5 +15,6 @@ export const commands: Array<() => Promise<{ command: CommandSpec }>> = [
   () => import("./ablate.ts"),
   () => import("./report.ts"),
   () => import("./serve.ts"),
+  () => import("./data.ts"),
   () => import("./backend.ts"),
 ];

@@ -3,13 +3,11 @@
 // Runs until Ctrl-C.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { isCheckout, packageRoot } from "../../assets.ts";
 import { DEFAULT_WEB_ROOT, servePlayground } from "../../web/server.ts";
 import { UsageError, type CommandSpec } from "../command.ts";
 import { int } from "../options.ts";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 export const command: CommandSpec = {
   name: "serve",
@@ -24,7 +22,10 @@ export const command: CommandSpec = {
     const root = o.root === undefined ? DEFAULT_WEB_ROOT : resolve(o.root as string);
     if (o.root !== undefined && !existsSync(join(root, "index.html"))) throw new UsageError(`serve: ${join(root, "index.html")} does not exist`);
     if (o.root === undefined && (o.build || !existsSync(join(root, "index.html")))) {
+      // the installed package ships the built playground; only a repository checkout can rebuild it
+      if (!isCheckout()) throw new UsageError(`serve: the playground is missing from ${root} (reinstall rnnlab)${o.build ? "; --build works only in a repository checkout" : ""}`);
       ctx.log("building the playground (npm run build:web)…");
+      const ROOT = packageRoot();
       const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "build-web.mjs")], { cwd: ROOT, stdio: "inherit" });
       if (r.status !== 0) throw new UsageError("serve: building the playground failed (see above)");
     }

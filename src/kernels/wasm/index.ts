@@ -22,6 +22,7 @@ import { refKernels as ref } from "../ref/index.ts";
 import type { Buf, Dtype, Kernels, LstmPointwiseOpts } from "../types.ts";
 import { Arena, ArenaFloat32Array, MAX_PAGES } from "./arena.ts";
 import { loadWasmModule, loadWasmModuleSync } from "./load.ts";
+export { setWasmSource, type WasmSource } from "./load.ts";
 import { ThreadPool, defaultThreadCount, type WorkerOp } from "./threads.ts";
 import { Marshal, actCode, dim, is64 } from "./marshal.ts";
 import { trainKernels } from "./train-kernels.ts";

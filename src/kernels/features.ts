@@ -1,4 +1,4 @@
-// Feature detection for the browser build: can this browser run build/rnnlab.wasm?
+// Feature detection: can this JavaScript engine run build/rnnlab.wasm? (Used by init() in Node and the browser.)
 // The binary needs fixed-width SIMD (v128) and imports a *shared* memory (scripts/build-wasm.mjs
 // builds it with --enable simd --enable threads --sharedMemory). Both are probed directly rather
 // than guessed from the user agent.
@@ -33,4 +33,4 @@ export function detectFeatures(): Features {
 }
 
 /** For tests: the probe bytes (a test checks that they validate in Node, whose V8 has SIMD). */
-export const simdProbe = (): Uint8Array<ArrayBuffer> => SIMD_PROBE.slice();
+export const simdProbe = (): ArrayBuffer => SIMD_PROBE.slice().buffer;

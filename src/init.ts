@@ -1,0 +1,64 @@
+// init(): choose and load the default kernels — the same call in Node and in the browser.
+//   const { backend } = await init();              // "wasm" (SIMD kernels) or "ref" (TypeScript)
+//   await init({ wasm: wasmUrl });                  // a bundler's URL for rnnlab/rnnlab.wasm
+// In Node the kernels also load on first use without init() (the binary is read synchronously from
+// the package); in the browser they can only be fetched asynchronously, so until init() resolves
+// layers made without `kernels` get the reference kernels. Falling back to them is never silent:
+// the TypeScript kernels are ~20–100× slower, so init() warns with the reason.
+import type { Kernels } from "./kernels/types.ts";
+import { refKernels, setDefaultKernels } from "./kernels/index.ts";
+import { createWasmKernels, setWasmSource, type WasmSource } from "./kernels/wasm/index.ts";
+import { detectFeatures, type Features } from "./kernels/features.ts";
+import { RnnlabError } from "./errors.ts";
+
+export type { WasmSource };
+
+export interface InitOptions {
+  /** "auto" (default): wasm when this engine can run it, else ref with a warning; "wasm": fail instead of falling back */
+  backend?: "auto" | "ref" | "wasm";
+  /** where rnnlab.wasm is: a URL (browser), a path or file: URL (Node), the bytes, or a compiled WebAssembly.Module.
+   *  Default: Node reads the package's own file; the browser bundle fetches rnnlab.wasm next to itself. */
+  wasm?: WasmSource;
+  /** false: no console warning when "auto" falls back to the reference kernels (the reason is still returned) */
+  warn?: boolean;
+}
+
+export interface InitResult {
+  backend: "wasm" | "ref";
+  /** why "auto" chose ref (null when it chose wasm or ref was asked for) */
+  reason: string | null;
+  features: Features;
+  kernels: Kernels;
+}
+
+/** Chooses and loads the default kernels (see the file comment). */
+export async function init(opts: InitOptions = {}): Promise<InitResult> {
+  if (opts === null || typeof opts !== "object") throw new RnnlabError(`init: options must be an object, got ${String(opts)}`);
+  for (const k of Object.keys(opts)) {
+    if (!["backend", "wasm", "warn"].includes(k)) throw new RnnlabError(`init: unknown option "${k}" (expected backend, wasm or warn)`);
+  }
+  const backend = opts.backend ?? "auto";
+  if (!["auto", "ref", "wasm"].includes(backend)) throw new RnnlabError(`init: backend must be "auto", "ref" or "wasm", got ${JSON.stringify(backend)}`);
+  const features = detectFeatures();
+  const useRef = (reason: string | null): InitResult => {
+    if (reason !== null && opts.warn !== false) {
+      console.warn(`rnnlab: using the TypeScript reference kernels (~20-100x slower): the WebAssembly SIMD kernels could not be loaded: ${reason}`);
+    }
+    return { backend: "ref", reason, features, kernels: setDefaultKernels(refKernels) };
+  };
+  if (backend === "ref") return useRef(null);
+  const missing = !features.webAssembly ? "this engine has no WebAssembly"
+    : !features.simd ? "this engine's WebAssembly has no SIMD (fixed-width 128-bit)"
+    : !features.sharedMemory ? "this engine cannot create shared WebAssembly memory" : null;
+  if (missing) {
+    if (backend === "wasm") throw new RnnlabError(`init: backend "wasm" is not available: ${missing}`);
+    return useRef(missing);
+  }
+  try {
+    if (opts.wasm !== undefined) setWasmSource(opts.wasm);
+    return { backend: "wasm", reason: null, features, kernels: setDefaultKernels(await createWasmKernels()) };
+  } catch (err) {
+    if (backend === "wasm") throw err;
+    return useRef(err instanceof Error ? err.message : String(err));
+  }
+}
