@@ -3,13 +3,15 @@
 // JavaScript around them (bookkeeping, copies, the head's glue). Timing each call adds ~0.1 µs per
 // call, so the step here is slightly slower than in the benchmark. The GEMM share and its achieved
 // GFLOP/s say how much of the remaining gap to PyTorch is GEMM throughput (SIMD128 vs AVX-512).
-// Usage: node --import tsx bench/profile.ts [--workloads W1,W2,W3,W4] → JSON lines on stdout
+// Usage: node --import tsx bench/profile.ts [--backend wasm|native] [--workloads W1,W2,W3,W4] → JSON lines on stdout
 import { loadKernels, type Kernels } from "../src/index.ts";
 import type { WasmKernels } from "../src/kernels/wasm/index.ts";
 import { WL, buildWorkload, rnnFwdFlops } from "./workloads.ts";
 
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] : def; };
-const base = await loadKernels("wasm", { threads: 1 });
+const backendName = arg("backend", "wasm") as "wasm" | "native";
+const base = await loadKernels(backendName, { threads: Number(arg("threads", "1")) });
+if (base.name !== backendName) throw new Error(`profile: backend ${backendName} unavailable`);
 const KIND: Record<string, string> = {
   gemmNN: "gemm", gemmNT: "gemm", gemmTN: "gemm",
   lstmForward: "pointwise", lstmBackward: "pointwise", gruGatesForward: "pointwise", gruCandidateForward: "pointwise",
@@ -33,7 +35,8 @@ const timedKernels = new Proxy(base as unknown as Record<string, unknown>, {
   },
 }) as unknown as Kernels;
 // the loss and the optimizer find their kernels through the buffers' arena: point it at the timer
-(base as WasmKernels).arena.kernels = timedKernels;
+// (native buffers are plain arrays: kernelsFor() finds the native backend itself, untimed)
+if (base.name === "wasm") (base as WasmKernels).arena.kernels = timedKernels;
 
 for (const name of arg("workloads", "W1,W2,W3,W4").split(",") as (keyof typeof WL)[]) {
   const w = WL[name], { train } = buildWorkload(w, timedKernels);

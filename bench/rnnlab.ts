@@ -3,13 +3,17 @@
 // printed as one JSON line per workload in the peers' format.
 // Also, for the efficiency figures: PEAK (the f32x4 mul+add ceiling, assembly/peak.ts, measured
 // in this process before and after the workloads) and GEMM512 (512³ GEMMs, all transposes).
-// Usage: node --import tsx bench/rnnlab.ts --backend wasm|ref [--threads 1|2] --workloads PEAK,GEMM512,W1,W2,W3,W4,W5
-import { LSTM, loadKernels, Tensor, Rng, type Kernels } from "../src/index.ts";
+// For the native backend PEAK is its own multiply-add ceiling (native/impl.h peak(): independent
+// FMA chains in the widest registers the CPU has), measured the same way.
+// Usage: node --import tsx bench/rnnlab.ts --backend native|wasm|ref [--threads N] --workloads PEAK,GEMM512,W1,W2,W3,W4,W5
+import { LSTM, CellStep, loadKernels, Tensor, Rng, type Kernels } from "../src/index.ts";
+import { createCell } from "../src/cells/index.ts";
 import type { WasmKernels } from "../src/kernels/wasm/index.ts";
+import type { NativeKernels } from "../src/kernels/native/index.ts";
 import { WL, buildWorkload, randn, rnnFwdFlops, type Workload } from "./workloads.ts";
 
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] : def; };
-const backend = arg("backend", "wasm") as "wasm" | "ref";
+const backend = arg("backend", "wasm") as "native" | "wasm" | "ref";
 const workloads = arg("workloads", "W1,W2,W3,W4,W5").split(",");
 const minIters = Number(arg("min-iters", "10")), minTimeS = Number(arg("min-time", "3")), maxIters = Number(arg("max-iters", "40"));
 const threads = Number(arg("threads", "1"));
@@ -55,16 +59,30 @@ function benchW5() {
     for (let t = 0; t < T; t++) { const o = layer.forward(steps[t], h0 ? { h0, c0 } : {}); h0 = o.hN; c0 = o.cN!; }
   };
   const whole = () => { layer.forward(new Tensor([T, 1, I], xs)); };
-  const a = timed(stream, 1), b = timed(whole);
+  // CellStep.forward: the checked one-step API (PyTorch's nn.LSTMCell call is its peer)
+  const cell = new CellStep(k, createCell("lstm", { inputSize: I, hiddenSize: H }), 1).init("torch", 1);
+  const xsteps = Array.from({ length: T }, (_, t) => xs.subarray(t * I, (t + 1) * I));
+  const cellStream = () => {
+    let h: Float32Array | undefined, c: Float32Array | undefined;
+    for (let t = 0; t < T; t++) { const o = cell.forward({ x: xsteps[t]!, h, c }); h = o.h as Float32Array; c = o.c as Float32Array; }
+  };
+  const a = timed(stream, 1), b = timed(whole), cs = timed(cellStream, 1);
   const per = (s: { median_ms: number; min_ms: number }) => ({ us_per_step_median: (s.median_ms * 1e3) / T, us_per_step_best: (s.min_ms * 1e3) / T,
     gflops_median: flops / ((s.median_ms * 1e-3) / T) / 1e9 });
   return { workload: "W5", desc: "streaming inference", I, H, T, B: 1, flops_per_step: flops,
-    stream_stateful_predict: { total: a.s, ...per(a.s) }, whole_sequence: { total: b.s, ...per(b.s) } };
+    stream_stateful_predict: { total: a.s, ...per(a.s) }, whole_sequence: { total: b.s, ...per(b.s) },
+    stream_cellstep: { total: cs.s, ...per(cs.s) } };
 }
 
 /** The f32x4 mul+add ceiling on one thread: the best of 12 runs of two loops (assembly/peak.ts: 7 mul
  *  chains feeding 7 add chains, and the GEMM's 4 × 8 register tile on L1 data). */
 function benchPeak() {
+  if (k.name === "native") {
+    const nk = k as NativeKernels;
+    let b = 0;
+    for (let r = 0; r < 12; r++) b = Math.max(b, nk.peakGflops(0.05));
+    return { workload: "PEAK", gflops: b, isa: nk.isa };
+  }
   const raw = (k as WasmKernels).raw, iters = 1 << 21, buf = k.alloc(2048);
   buf.fill(1e-3);
   const best = (run: () => void, flops: number) => {
@@ -97,5 +115,5 @@ for (const name of workloads) {
   r.wall_s = (performance.now() - t0) / 1e3;
   console.log(JSON.stringify(r));
 }
-if (k.name === "wasm" && workloads.includes("PEAK")) console.log(JSON.stringify({ ...benchPeak(), workload: "PEAK_END" }));
-console.log(JSON.stringify({ backend: k.name, threads: k.name === "wasm" ? (k as WasmKernels).threads : 1, node: process.version }));
+if (k.name !== "ref" && workloads.includes("PEAK")) console.log(JSON.stringify({ ...benchPeak(), workload: "PEAK_END" }));
+console.log(JSON.stringify({ backend: k.name, threads: (k as { threads?: number }).threads ?? 1, isa: (k as { isa?: string }).isa, node: process.version }));

@@ -1,11 +1,16 @@
-// `npm run bench [-- --workloads W1,W5] [--peers rnnlab-wasm,tfjs-wasm,...] [--quick] [--no-scaling]`:
-// rnnlab (wasm on 1 and 2 threads, ref) and its peers (TF.js wasm and cpu, brain.js, PyTorch on 1
+// `npm run bench [-- --workloads W1,W5] [--peers rnnlab-native,rnnlab-wasm,tfjs-wasm,...] [--reps N] [--quick] [--no-scaling]`:
+// rnnlab (native and wasm on 1 and 2 threads, ref) and its peers (TF.js wasm and cpu, brain.js, PyTorch on 1
 // and 2 threads when present) on the same workloads, side by side in ONE run (this machine's speed
 // drifts by tens of per cent between runs, so only ratios measured together mean something). The
 // rnnlab-wasm process also measures the f32x4 mul+add ceiling (PEAK, before and after) and 512³
 // GEMMs, so achieved GFLOP/s are printed as a fraction of the ceiling measured in the same run.
 // Then: where rnnlab's step time goes (bench/profile.ts) and how it scales in T and H
 // (bench/scaling.ts). Each contender runs each workload in a process of its own, with a time limit.
+// --reps N runs the whole list N times, interleaved (every contender and workload once, then again),
+// and keeps for each the repetition with the median time: on a machine shared with other work,
+// load bursts then spread over all contenders instead of landing on one.
+// The native processes also measure the FMA ceiling of the widest vectors the CPU has (PEAK), and
+// bench/thread-scaling.ts times a W3 training step on 1…N threads for native and wasm.
 // Output: bench/results.json and bench/RESULTS.md (`--render` rebuilds the .md from the .json).
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -22,6 +27,8 @@ const fast = quick ? ["--min-iters", "5", "--min-time", "1"] : [];
 const torchArgs = (threads: number) => ["bench/peers/torch_rnn.py", "--threads", String(threads), "--workloads", "", ...(quick ? ["--min-iters", "5", "--min-time", "1"] : [])];
 interface Contender { name: string; cmd: string; args: string[]; only?: string[]; extra?: string[]; note?: string }
 const CONTENDERS: Contender[] = [
+  { name: "rnnlab-native", cmd: process.execPath, args: [...tsx, "bench/rnnlab.ts", "--backend", "native", "--threads", "1", ...fast], extra: ["PEAK", "GEMM512"], note: "C++ kernels (native/, AVX-512 / AVX2 chosen at run time), one thread" },
+  { name: "rnnlab-native-2t", cmd: process.execPath, args: [...tsx, "bench/rnnlab.ts", "--backend", "native", "--threads", "2", ...fast], extra: ["GEMM512"], only: ["W1", "W2", "W3", "W4"], note: "the same, two threads (its own thread pool)" },
   { name: "rnnlab-wasm", cmd: process.execPath, args: [...tsx, "bench/rnnlab.ts", "--backend", "wasm", "--threads", "1", ...fast], extra: ["PEAK", "GEMM512"], note: "one thread" },
   { name: "rnnlab-wasm-2t", cmd: process.execPath, args: [...tsx, "bench/rnnlab.ts", "--backend", "wasm", "--threads", "2", ...fast], extra: ["GEMM512"], only: ["W1", "W2", "W3", "W4"], note: "two threads (worker_threads on the shared wasm memory)" },
   { name: "rnnlab-ref", cmd: process.execPath, args: [...tsx, "bench/rnnlab.ts", "--backend", "ref", ...slow], only: ["W1", "W5"], note: "plain TypeScript kernels; W1 and W5 only (the others take minutes per step)" },
@@ -42,6 +49,8 @@ let profile: Result[] = saved?.profile ?? [];
 let scaling: Result[] = saved?.scaling ?? [];
 let threadSweep: Result[] = saved?.threads ?? [];
 let customCell: Result[] = saved?.customCell ?? [];
+let threadScaling: Result[] = saved?.threadScaling ?? [];
+const reps = Number(arg("reps", "1"));
 const log: string[] = [];
 
 function runJsonLines(cmd: string, args: string[], label: string): Result[] {
@@ -63,20 +72,45 @@ if (!render) {
   // One process per workload (the extras together in one): what a program that trains one model
   // sees. In one long process a workload measured after others ran up to 40 % slower for rnnlab
   // (V8 had not yet moved some kernels to its optimizing compiler), so order would decide.
-  for (const c of CONTENDERS.filter((c) => selected.includes(c.name))) {
-    const groups = [...(c.extra?.length ? [c.extra.join(",")] : []), ...workloads.split(",").filter((w) => !c.only || c.only.includes(w))];
-    results[c.name] = {};
-    for (const wl of groups) {
-      const args = c.args.map((a) => (a === "" ? wl : a));
-      if (!args.includes("--workloads")) args.push("--workloads", wl);
-      for (const r of runJsonLines(c.cmd, args, `${c.name} ${wl}`)) if (r.workload) results[c.name]![r.workload] = r;
+  const all: Record<string, Record<string, Result[]>> = {};
+  for (let rep = 0; rep < reps; rep++) {
+    for (const c of CONTENDERS.filter((c) => selected.includes(c.name))) {
+      const groups = [...(c.extra?.length ? [c.extra.join(",")] : []), ...workloads.split(",").filter((w) => !c.only || c.only.includes(w))];
+      all[c.name] ??= {};
+      for (const wl of groups) {
+        const args = c.args.map((a) => (a === "" ? wl : a));
+        if (!args.includes("--workloads")) args.push("--workloads", wl);
+        for (const r of runJsonLines(c.cmd, args, `${c.name} ${wl}${reps > 1 ? ` (${rep + 1}/${reps})` : ""}`)) {
+          if (r.workload) (all[c.name]![r.workload] ??= []).push(r);
+        }
+      }
+    }
+  }
+  // per contender and workload: the repetition with the median time (the best ceiling for PEAK)
+  const timeOf = (r: Result): number => r.train?.median_ms ?? r.stream_cellstep?.us_per_step_median ?? r.stream_lstmcell?.us_per_step_median
+    ?? r.stream_stateful_predict?.us_per_step_median ?? r.train_batch_equiv_ms_median ?? r.train_single_step_ms ?? 0;
+  for (const [name, byW] of Object.entries(all)) {
+    results[name] = {};
+    for (const [w, rs] of Object.entries(byW)) {
+      if (w.startsWith("PEAK")) { results[name]![w] = rs.reduce((a, b) => ((b.gflops ?? 0) > (a.gflops ?? 0) ? b : a)); continue; }
+      const sorted = [...rs].sort((a, b) => timeOf(a) - timeOf(b));
+      results[name]![w] = { ...sorted[(sorted.length - 1) >> 1], reps_times: rs.map(timeOf) };
     }
   }
   const train = workloads.split(",").filter((w) => w !== "W5").join(",");
   if (train && !process.argv.includes("--no-profile")) profile = runJsonLines(process.execPath, [...tsx, "bench/profile.ts", "--workloads", train], "profile");
   if (workloads.split(",").includes("W1")) customCell = runJsonLines(process.execPath, [...tsx, "bench/custom-cell.ts", "--profile"], "custom cell W1");
   if (!process.argv.includes("--no-scaling") && !quick) scaling = runJsonLines(process.execPath, [...tsx, "bench/scaling.ts"], "scaling");
-  if (!quick) threadSweep = runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--json"], "threads");
+  if (!quick) {
+    threadSweep = [...runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--json"], "threads wasm"),
+      ...runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--backend", "native", "--json"], "threads native")];
+  }
+  if (!quick && !process.argv.includes("--no-scaling")) {
+    threadScaling = [];
+    for (const b of ["native", "wasm"]) {
+      threadScaling.push(...runJsonLines(process.execPath, [...tsx, "bench/thread-scaling.ts", "--backend", b, "--workload", "W3", "--reps", String(Math.max(5, reps))], `thread scaling ${b}`));
+    }
+  }
 }
 
 // ---- rendering
@@ -88,6 +122,10 @@ const wasm1 = results["rnnlab-wasm"] ?? {}, wasm2 = results["rnnlab-wasm-2t"] ??
 const peakStart = wasm1.PEAK?.gflops, peakEnd = wasm1.PEAK_END?.gflops;
 const peak = peakStart !== undefined && peakEnd !== undefined ? Math.max(peakStart, peakEnd) : peakStart ?? peakEnd;
 const threadsOf = (name: string) => (name.endsWith("-2t") || name.endsWith("-t2") ? 2 : 1);
+const nat1 = results["rnnlab-native"] ?? {}, nat2 = results["rnnlab-native-2t"] ?? {};
+const nPeak = Math.max(nat1.PEAK?.gflops ?? NaN, nat1.PEAK_END?.gflops ?? NaN);
+const nativePeak = Number.isFinite(nPeak) ? nPeak : (nat1.PEAK?.gflops ?? nat1.PEAK_END?.gflops);
+const ceilingOf = (name: string) => (name.startsWith("rnnlab-native") ? nativePeak : peak);
 const flopsOf = (w: string) => Object.values(results).map((byW) => byW[w]?.rnn_train_flops).find((v) => v !== undefined)
   ?? Object.values(results).map((byW) => byW[w]?.rnn_fwd_flops).find((v) => v !== undefined) * 3;
 
@@ -99,10 +137,12 @@ const lines = [`# Benchmarks`, ``, `\`npm run bench\` on ${cpus().length} × ${c
 
 lines.push(`## The ceiling`, ``);
 lines.push(`WebAssembly SIMD mul+add ceiling, one thread (assembly/peak.ts): **${fmt(peak)} GFLOP/s** (the better of two measurements: ${fmt(peakStart)}, ${fmt(peakEnd)}).`, ``);
+if (nativePeak) lines.push(`Native FMA ceiling, one thread, ${nat1.PEAK?.isa ?? "?"} (native/impl.h peak(): independent fused multiply-add chains): **${fmt(nativePeak)} GFLOP/s**. ` +
+  `"of ceiling" for rnnlab-native rows divides by this one.`, ``);
 const gemmRows: string[] = [];
 for (const [name, byW] of Object.entries(results)) {
   const g = byW.GEMM512;
-  if (g) for (const t of ["gemmNN", "gemmNT", "gemmTN"]) gemmRows.push(`| ${name} ${t} | ${fmt(g[t]?.gflops_median)} | ${pct(g[t]?.gflops_median / ((peak ?? NaN) * threadsOf(name)))} |`);
+  if (g) for (const t of ["gemmNN", "gemmNT", "gemmTN"]) gemmRows.push(`| ${name} ${t} | ${fmt(g[t]?.gflops_median)} | ${pct(g[t]?.gflops_median / ((ceilingOf(name) ?? NaN) * threadsOf(name)))} |`);
   const mm = byW.MM?.matmul?.find((m: Result) => m.n === 512);
   if (mm) gemmRows.push(`| ${name} torch.mm (native) | ${fmt(mm.gflops_median)} | ${pct(mm.gflops_median / ((peak ?? NaN) * threadsOf(name)))} |`);
 }
@@ -116,23 +156,80 @@ for (const w of workloads.split(",").filter((w) => w !== "W5")) {
     const r = results[name]![w];
     if (!r) continue;
     const t = ms(r, "train"), i = ms(r, "infer"), gf = flops / (t * 1e-3) / 1e9;
-    const isRnnlab = name.startsWith("rnnlab-wasm");
-    lines.push(`| ${name} | ${fmt(t)} | ${name === "rnnlab-wasm" ? "1" : fmt(t / ms(base, "train"))} | ${fmt(gf)} | ${isRnnlab ? pct(gf / ((peak ?? NaN) * threadsOf(name))) : ""} | ${fmt(i)} | ${name === "rnnlab-wasm" ? "1" : fmt(i / ms(base, "infer"))} |`);
+    const isRnnlab = name.startsWith("rnnlab-wasm") || name.startsWith("rnnlab-native");
+    lines.push(`| ${name} | ${fmt(t)} | ${name === "rnnlab-wasm" ? "1" : fmt(t / ms(base, "train"))} | ${fmt(gf)} | ${isRnnlab ? pct(gf / ((ceilingOf(name) ?? NaN) * threadsOf(name))) : ""} | ${fmt(i)} | ${name === "rnnlab-wasm" ? "1" : fmt(i / ms(base, "infer"))} |`);
   }
   lines.push(``);
 }
 
 if (workloads.includes("W5")) {
-  lines.push(`## W5 streaming (LSTM D 32, H 128, B 1, 1,000 steps): µs per step`, ``, `| contender | one step per call | × | whole sequence in one call | × |`, `|---|---|---|---|---|`);
+  lines.push(`## W5 streaming (LSTM D 32, H 128, B 1, 1,000 steps): µs per step`, ``,
+    `"one step per call": rnnlab \`LSTM.forward\` with T = 1 (PyTorch: \`nn.LSTMCell\`); "CellStep.forward": rnnlab's checked one-step cell API (PyTorch: \`nn.LSTMCell\`, its peer).`, ``,
+    `| contender | one step per call | × | CellStep.forward | whole sequence in one call | × |`, `|---|---|---|---|---|---|`);
   const base = wasm1.W5;
   for (const name of Object.keys(results)) {
     const r = results[name]!.W5;
     if (!r) continue;
     const s = r.stream_stateful_predict?.us_per_step_median ?? r.stream_lstmcell?.us_per_step_median, wh = r.whole_sequence?.us_per_step_median ?? r.whole?.us_per_step_median;
     const bs = base?.stream_stateful_predict?.us_per_step_median, bw = base?.whole_sequence?.us_per_step_median;
-    lines.push(`| ${name}${r.stream_lstmcell ? " (LSTMCell per step)" : ""} | ${fmt(s)} | ${name === "rnnlab-wasm" ? "1" : fmt(s / bs)} | ${fmt(wh)} | ${name === "rnnlab-wasm" ? "1" : fmt(wh / bw)} |`);
+    const cs = r.stream_cellstep?.us_per_step_median ?? r.stream_lstmcell?.us_per_step_median;
+    lines.push(`| ${name}${r.stream_lstmcell ? " (LSTMCell per step)" : ""} | ${fmt(s)} | ${name === "rnnlab-wasm" ? "1" : fmt(s / bs)} | ${fmt(cs)} | ${fmt(wh)} | ${name === "rnnlab-wasm" ? "1" : fmt(wh / bw)} |`);
   }
   lines.push(``);
+}
+
+// ---- the native backend against PyTorch (issue: native faster than PyTorch + OpenBLAS at 1 and 2 threads)
+const nativeChecks: [string, boolean | undefined, string][] = [];
+if (Object.keys(nat1).length) {
+  lines.push(`## Native kernels against PyTorch, training step (ratio = rnnlab-native / PyTorch at the same thread count; < 1 is faster)`, ``,
+    `| workload | native 1 thread ms | PyTorch 1 thread ms | ratio | native 2 threads ms | PyTorch 2 threads ms | ratio |`, `|---|---|---|---|---|---|---|`);
+  for (const w of workloads.split(",").filter((w) => w !== "W5" && nat1[w])) {
+    const a = ms(nat1[w]), b = ms(results["torch-t1"]?.[w]), c = ms(nat2[w]), d = ms(results["torch-t2"]?.[w]);
+    lines.push(`| ${w} | ${fmt(a)} | ${fmt(b)} | ${fmt(a / b)} | ${fmt(c)} | ${fmt(d)} | ${fmt(c / d)} |`);
+    nativeChecks.push([`${w}: native faster than PyTorch, 1 thread`, Number.isFinite(a / b) ? a / b < 1 : undefined, `ratio ${fmt(a / b)}`]);
+    nativeChecks.push([`${w}: native faster than PyTorch, 2 threads`, Number.isFinite(c / d) ? c / d < 1 : undefined, `ratio ${fmt(c / d)}`]);
+  }
+  lines.push(``);
+  if (nat1.GEMM512 && nativePeak) {
+    const worstNat = Math.min(...["gemmNN", "gemmNT", "gemmTN"].map((g) => nat1.GEMM512[g]?.gflops_median ?? 0)) / nativePeak;
+    nativeChecks.push([`native GEMM 512³ ≥ 80 % of the FMA ceiling (worst of NN, NT, TN)`, worstNat >= 0.8, pct(worstNat)]);
+  }
+  const t5n = results["torch-t1"]?.W5?.stream_lstmcell?.us_per_step_median;
+  for (const name of ["rnnlab-native", "rnnlab-wasm", "rnnlab-ref"]) {
+    const r = results[name]?.W5;
+    if (!r || !t5n) continue;
+    for (const [label, v] of [["CellStep.forward", r.stream_cellstep?.us_per_step_median], ["LSTM.forward T = 1", r.stream_stateful_predict?.us_per_step_median]] as const) {
+      nativeChecks.push([`W5 ${name.replace("rnnlab-", "")}: ${label} faster than PyTorch nn.LSTMCell per call`, v !== undefined ? v < t5n : undefined, `${fmt(v)} µs vs ${fmt(t5n)} µs`]);
+    }
+  }
+}
+if (threadScaling.length) {
+  const byB = (b: string) => threadScaling.filter((r) => r.backend === b).sort((x, y) => x.threads - y.threads);
+  lines.push(`## Threads: W3 training step (LSTM I 512, H 512, T 50, B 64) on 1…N threads (bench/thread-scaling.ts, ${threadScaling[0]?.cores} cores; interleaved repetitions, medians)`, ``,
+    `| backend | threads | step ms | speed-up | GEMM ms | pointwise ms | loss+optimizer ms | other kernels ms | outside kernels ms |`, `|---|---|---|---|---|---|---|---|---|`);
+  const projections: string[] = [];
+  for (const b of ["native", "wasm"]) {
+    const rows = byB(b);
+    if (!rows.length) continue;
+    for (const r of rows) {
+      const p = r.parts_ms;
+      lines.push(`| ${b} | ${r.threads} | ${fmt(r.step_ms_median)} | ${fmt(rows[0].step_ms_median / r.step_ms_median)} | ${fmt(p.gemm)} | ${fmt(p.pointwise)} | ${fmt(p["loss+optimizer"])} | ${fmt(p["other kernels"])} | ${fmt(p["outside kernels"])} |`);
+    }
+    // Amdahl per kind from 1 → 2 threads: t₂ = t₁((1 − p) + p/2) ⇒ p = 2(1 − t₂/t₁), clipped to [0, 1]
+    const one = rows.find((r) => r.threads === 1), two = rows.find((r) => r.threads === 2);
+    if (one && two) {
+      const kinds = Object.keys(one.parts_ms);
+      const frac = Object.fromEntries(kinds.map((kd) => [kd, Math.min(1, Math.max(0, 2 * (1 - (two.parts_ms[kd] ?? 0) / (one.parts_ms[kd] || 1))))]));
+      const at = (n: number) => kinds.reduce((t, kd) => t + one.parts_ms[kd] * ((1 - frac[kd]!) + frac[kd]! / n), 0);
+      const t1 = kinds.reduce((t, kd) => t + one.parts_ms[kd], 0);
+      projections.push(`${b}: parallel fractions ${kinds.map((kd) => `${kd} ${pct(frac[kd])}`).join(", ")} → projected speed-up ${fmt(t1 / at(16))}× on 16 cores, ${fmt(t1 / at(64))}× on 64`);
+    }
+  }
+  lines.push(``, `Projection (Amdahl per kernel kind, fractions measured from 1 → 2 threads on this run; to be checked on a larger machine):`, ``, ...projections.map((p) => `- ${p}`), ``);
+}
+if (nativeChecks.length) {
+  lines.push(`## The native backend's minimum, on this run`, ``, `| claim | holds | measured |`, `|---|---|---|`,
+    ...nativeChecks.map(([c, ok, v]) => `| ${c} | ${ok === undefined ? "not measured" : ok ? "yes" : "**no**"} | ${v} |`), ``);
 }
 
 // ---- the issue's minimum, checked on this run's numbers
@@ -204,11 +301,11 @@ if (scaling.length) {
 
 if (threadSweep.length) {
   lines.push(`## When two threads pay (bench/threads.ts: one time step's GEMM B × 4H × H and LSTM pointwise step, always shared)`, ``,
-    `| B | H | GEMM multiply-adds | 1 thread µs | 2 threads µs | speed-up | pointwise B·H | 1 thread µs | 2 threads µs | speed-up |`, `|---|---|---|---|---|---|---|---|---|---|`);
+    `| backend | B | H | GEMM multiply-adds | 1 thread µs | 2 threads µs | speed-up | pointwise B·H | 1 thread µs | 2 threads µs | speed-up |`, `|---|---|---|---|---|---|---|---|---|---|---|`);
   for (const r of threadSweep) {
-    lines.push(`| ${r.B} | ${r.H} | ${r.macs.toLocaleString("en")} | ${fmt(r.gemm_us[0])} | ${fmt(r.gemm_us[1])} | ${fmt(r.gemm_us[0] / r.gemm_us[1])} | ${r.pointwise} | ${fmt(r.pointwise_us[0])} | ${fmt(r.pointwise_us[1])} | ${fmt(r.pointwise_us[0] / r.pointwise_us[1])} |`);
+    lines.push(`| ${r.backend ?? "wasm"} | ${r.B} | ${r.H} | ${r.macs.toLocaleString("en")} | ${fmt(r.gemm_us[0])} | ${fmt(r.gemm_us[1])} | ${fmt(r.gemm_us[0] / r.gemm_us[1])} | ${r.pointwise} | ${fmt(r.pointwise_us[0])} | ${fmt(r.pointwise_us[1])} | ${fmt(r.pointwise_us[0] / r.pointwise_us[1])} |`);
   }
-  lines.push(``, `The thresholds in src/kernels/wasm/index.ts (GEMM from 2^17 multiply-adds, pointwise from B·H = 1,024) sit where the speed-up crosses 1.`, ``);
+  lines.push(``, `The thresholds in src/kernels/wasm/index.ts (GEMM from 2^17 multiply-adds, pointwise from B·H = 1,024) and native/addon.cc (GEMM from 2^19, pointwise from B·H = 8,192) sit where the speed-up crosses 1.`, ``);
 }
 
 const notes = CONTENDERS.filter((c) => c.note && results[c.name]).map((c) => `- ${c.name}: ${c.note}`);
@@ -216,6 +313,6 @@ for (const [name, byW] of Object.entries(results)) for (const r of Object.values
   if (r.stopped) notes.push(`- ${name} ${r.workload}: ${r.stopped} (${fmt(r.train_single_step_ms)} ms, ${fmt(r.train_single_step_ms / ms(wasm1[r.workload]))}× rnnlab-wasm)`);
 }
 if (notes.length || log.length) lines.push(`Notes:`, ...notes, ...log.map((l) => `- ${l}`), ``);
-if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, results, profile, scaling, threads: threadSweep, customCell }, null, 1) + "\n");
+if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, reps, results, profile, scaling, threads: threadSweep, threadScaling, customCell }, null, 1) + "\n");
 writeFileSync("bench/RESULTS.md", lines.join("\n"));
 console.log(lines.join("\n"));

@@ -13,7 +13,7 @@ export { paramTableText } from "./analysis/render/param-table-text.ts";
 export { gradcheck, numericGrad, type GradcheckResult } from "./analysis/gradcheck.ts";
 export { Rng } from "./params/rng.ts";
 export { initCellParams, type InitScheme } from "./params/init-schemes.ts";
-export { defaultKernels, setDefaultKernels, loadKernels, refKernels, type Kernels, type BackendName } from "./kernels/index.ts";
+export { defaultKernels, setDefaultKernels, loadKernels, refKernels, backendInfo, type Kernels, type BackendName, type BackendInfo } from "./kernels/index.ts";
 export { RnnlabError } from "./errors.ts";
 export { init, type InitOptions, type InitResult, type WasmSource } from "./init.ts";
 export { setWasmSource } from "./kernels/wasm/index.ts";

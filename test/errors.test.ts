@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createCell } from "../src/cells/index.ts";
 import { CellStep } from "../src/cells/step.ts";
 import { refKernels } from "../src/kernels/ref/index.ts";
+import { sgd } from "../src/train/optim.ts";
 
 const lstm = (opts: object = {}) => createCell("lstm", { inputSize: 3, hiddenSize: 4, ...opts });
 
@@ -45,10 +46,19 @@ describe("CellStep inputs", () => {
     assert.throws(() => step().forward({ x: new Float32Array(6) }), /x must be Float64Array\(6\) \(shape \[2,3\]\), got Float32Array\(6\)/);
     assert.throws(() => step().forward({ x: [1, 2, 3, 4, 5, 6] as never }), /x must be Float64Array\(6\).*got \[1,2,3,4,5,6\]/);
   });
-  it("non-finite parameters are found and named", () => {
+  it("non-finite parameters are found and named, when the weights change (not on every call)", () => {
     const s = step();
+    s.forward({ x: f64(6) });                                       // checked once: finite
     s.params.views.weightHh[5] = NaN;
+    s.weightsChanged();                                             // a direct write says so
     assert.throws(() => s.forward({ x: f64(6) }), /CellStep.forward: weightHh\[5\] must be finite, got NaN/);
+    s.params.views.weightHh[5] = 0.5;
+    s.weightsChanged();
+    s.forward({ x: f64(6) });
+    // an optimizer step that writes Inf is seen by the next call without weightsChanged()
+    const g = new Float64Array(s.params.flat.length); g[7] = Infinity;
+    sgd({ lr: 1 }).step([{ name: "cell", params: s.params.flat, grads: g }]);
+    assert.throws(() => s.forward({ x: f64(6) }), /CellStep.forward: \w+\[\d+\] must be finite, got -Infinity/);
   });
   it("c for a cell without a cell state; backward before forward; bad batch or dtype", () => {
     const gru = new CellStep(refKernels, createCell("gru", { inputSize: 3, hiddenSize: 4 }), 2, "float64");

@@ -1,10 +1,15 @@
 // CellStep: one cell, one batch size, its own buffers. The checked, user-facing way to run a
 // single time step forward and backward; the time loop in src/seq/ drives the phases directly.
+// The weights are checked for NaN/Inf when they change, not on every call: after init(), after an
+// optimizer step on `params.flat` (params/versions.ts), and after weightsChanged() — which code
+// that writes `params.views` directly must call. A call then costs one step (µs for small cells),
+// not a scan of every weight.
 import type { Buf, Dtype, Kernels } from "../kernels/types.ts";
 import { allocFlat, planLayout, type FlatParams } from "../params/layout.ts";
 import { initCellParams, type InitScheme } from "../params/init-schemes.ts";
 import { checkBuf, checkFinite, checkInt, checkOneOf } from "../errors.ts";
 import { allocStep, type Cell, type CellWeights, type StepGrads, type StepSaved } from "./cell.ts";
+import { markChanged, versionOf } from "../params/versions.ts";
 
 export interface StepInput { x: Buf; h?: Buf; c?: Buf }
 export interface StepOutput { h: Buf; c: Buf | null }
@@ -20,6 +25,8 @@ export class CellStep {
   private readonly dx: Buf;
   private readonly ctor: Float32ArrayConstructor | Float64ArrayConstructor;
   private ran = false;
+  /** versionOf(params.flat) when the weights were last found finite (−1: never) */
+  private checkedVersion = -1;
 
   constructor(readonly k: Kernels, readonly cell: Cell, readonly batchSize: number, readonly dtype: Dtype = "float32") {
     checkInt("CellStep", "batchSize", batchSize, 1);
@@ -36,8 +43,13 @@ export class CellStep {
 
   init(scheme: InitScheme = "torch", seed = 0): this {
     initCellParams(this.cell.config, this.params.views, scheme, seed, "CellStep.init");
+    this.weightsChanged();
     return this;
   }
+
+  /** Say that `params` were written directly (not by init() or an optimizer step): the next forward
+   *  checks every weight for NaN/Inf again. */
+  weightsChanged(): void { markChanged(this.params.flat); }
 
   zeroGrads(): void { this.grads.flat.fill(0); }
 
@@ -51,7 +63,11 @@ export class CellStep {
       if (kind !== "lstm") throw new Error(`${fn}: c is only for LSTM cells, got c for a ${kind} cell`);
       this.check(fn, "c", c, [B, H]);
     }
-    for (const spec of this.params.layout.specs) checkFinite(fn, spec.name, this.params.views[spec.name]);
+    const version = versionOf(this.params.flat);
+    if (version !== this.checkedVersion) {
+      for (const spec of this.params.layout.specs) checkFinite(fn, spec.name, this.params.views[spec.name]);
+      this.checkedVersion = version;
+    }
     s.x.set(x);
     if (h) s.hPrev.set(h); else s.hPrev.fill(0);
     if (c) s.cPrev.set(c); else s.cPrev.fill(0);

@@ -37,7 +37,7 @@ export interface LstmPointwiseOpts {
 }
 
 export interface Kernels {
-  readonly name: "ref" | "wasm";
+  readonly name: "ref" | "wasm" | "native";
   /** A zeroed buffer that this backend can address directly (for wasm: inside its memory). */
   alloc(length: number, dtype?: Dtype): Buf;
   /**

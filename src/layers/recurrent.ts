@@ -219,6 +219,7 @@ export class Recurrent {
 
   /** The buffers for (T, B), kept for the 8 most recent shapes (e.g. training T, streaming T = 1, a last smaller batch). */
   private planFor(T: number, B: number): RecurrentPlan {
+    if (this.plan && this.plan.T === T && this.plan.B === B) return this.plan;   // the same shape as last time (streaming)
     const key = `${T}x${B}`;
     let plan = this.plans.get(key);
     if (plan) this.plans.delete(key);

@@ -95,6 +95,8 @@ export class SequenceModel {
   readonly fc: Dense;
   private last: { batch: Batch; headIn: Buf; rows: number; preds: Buf; scratch: Scratch } | null = null;
   private readonly scratches = new Map<string, Scratch>();   // per (T, B): planned once, reused every batch
+  private lastScratch: { T: number; B: number; sc: Scratch } | null = null;   // scratchFor's fast path
+  private stepLabels: Int32Array | null = null;                               // step()'s placeholder labels
 
   constructor(config: ModelConfig, kernels?: Kernels) {
     const fn = "SequenceModel";
@@ -238,9 +240,11 @@ export class SequenceModel {
     if (c.bidirectional) throw new RnnlabError(`${fn}: a bidirectional model reads the future; it cannot run one step at a time`);
     const B = c.inputKind === "tokens" ? x.length : x.length / c.inputSize;
     if (!Number.isInteger(B) || B < 1) fail(fn, "x", `a multiple of ${c.inputSize} values (B × inputSize)`, x.length);
+    // no copies of x where it already has the type forward() reads (forward copies it into the layer)
+    const target = { kind: "class" as const, labels: (this.stepLabels?.length === B ? this.stepLabels : (this.stepLabels = new Int32Array(B))) };
     const batch: Batch = c.inputKind === "tokens"
-      ? { input: { kind: "tokens", ids: Int32Array.from(x), T: 1, B }, target: { kind: "class", labels: new Int32Array(B) }, lengths: null }
-      : { input: { kind: "features", x: Float32Array.from(x), T: 1, B, D: c.inputSize }, target: { kind: "class", labels: new Int32Array(B) }, lengths: null };
+      ? { input: { kind: "tokens", ids: x instanceof Int32Array ? x : Int32Array.from(x), T: 1, B }, target, lengths: null }
+      : { input: { kind: "features", x: x instanceof Float32Array ? x : Float32Array.from(x), T: 1, B, D: c.inputSize }, target, lengths: null };
     const r = this.forward(batch, state ? { h0: state.h, ...(state.c ? { c0: state.c } : {}) } : undefined);
     return { prediction: r.predictions, state: { h: r.hN, c: r.cN } };
   }
@@ -269,6 +273,14 @@ export class SequenceModel {
   }
 
   private scratchFor(T: number, B: number): Scratch {
+    const last = this.lastScratch;
+    if (last && last.T === T && last.B === B) return last.sc;   // the same shape as the last call (streaming)
+    const sc = this.scratchLru(T, B);
+    this.lastScratch = { T, B, sc };
+    return sc;
+  }
+
+  private scratchLru(T: number, B: number): Scratch {
     const key = `${T}x${B}`;
     let sc = this.scratches.get(key);
     if (sc) this.scratches.delete(key);
@@ -278,6 +290,7 @@ export class SequenceModel {
       const oldest = this.scratches.keys().next().value!;
       this.scratches.get(oldest)!.owned.freeAll();
       this.scratches.delete(oldest);
+      this.lastScratch = null;
     }
     return sc;
   }

@@ -9,6 +9,7 @@
 // parameters (kernelsFor): wasm for a model built on wasm, so a step never loops in JavaScript.
 import type { Buf, Kernels } from "../kernels/types.ts";
 import { kernelsFor } from "../kernels/index.ts";
+import { markChanged } from "../params/versions.ts";
 import { checkBool, checkKnownKeys, checkNumber, checkOneOf, fail, RnnlabError } from "../errors.ts";
 
 /** One flat parameter buffer and its gradient (e.g. a layer's params.flat / grads.flat). */
@@ -83,7 +84,7 @@ function makeOptimizer(name: OptimizerName, lr: number, hyper: Record<string, nu
     get t() { return t; },
     step(groups) {
       t++;
-      for (const g of groups) { const k = kernelsFor(g.params); rule(k, g.params, g.grads, slotsFor(k, g), this.lr, t); }
+      for (const g of groups) { const k = kernelsFor(g.params); rule(k, g.params, g.grads, slotsFor(k, g), this.lr, t); markChanged(g.params); }
     },
     state() {
       const out: Record<string, Buf> = {};

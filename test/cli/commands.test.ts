@@ -64,6 +64,21 @@ before(async () => {
 after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
 describe("rnnlab commands on small configurations", () => {
+  it("backend: names the kernels and threads that run, following RNNLAB_BACKEND and RNNLAB_THREADS", async () => {
+    const wasm = await run(["backend", "--json"], { RNNLAB_BACKEND: "wasm", RNNLAB_THREADS: "1" });
+    assert.equal(wasm.code, 0, wasm.stderr);
+    assert.deepEqual(JSON.parse(wasm.stdout), { backend: "wasm", threads: 1 });
+    const ref = await run(["backend"], { RNNLAB_BACKEND: "ref" });
+    assert.equal(ref.stdout.trim(), "kernels: ref (TypeScript), 1 thread");
+    const auto = await run(["backend", "--json"], { RNNLAB_BACKEND: "", RNNLAB_THREADS: "3" });
+    const info = JSON.parse(auto.stdout);
+    assert.ok(info.backend === "native" || (info.backend === "wasm" && /native kernels/.test(info.fallback)), auto.stdout);
+    if (info.backend === "native") assert.equal(info.threads, 3);
+    const bad = await run(["backend"], { RNNLAB_THREADS: "0" });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /RNNLAB_THREADS: expected an integer from 1 to 1024, got "0"/);
+  });
+
   it("params: the note's model totals 81,674 in the TF-1 layout; JSON rows = paramTable; the cell drawing", () => {
     ok("params");
     const j = readJson(out("params", "params.json")), t = paramTable("lstm", { inputSize: 28, hiddenSize: 128, classes: 10 }, "tf1");

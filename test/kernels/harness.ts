@@ -12,7 +12,6 @@ import fc from "fast-check";
 import { refKernels } from "../../src/kernels/ref/index.ts";
 import { act1, actGrad1 } from "../../src/kernels/ref/activations.ts";
 import { Act, type Kernels } from "../../src/kernels/types.ts";
-import type { WasmKernels } from "../../src/kernels/wasm/index.ts";
 import type { ArenaFloat32Array } from "../../src/kernels/wasm/arena.ts";
 
 export const EPS32 = 2 ** -24;
@@ -43,7 +42,7 @@ const PAD = 2, SENTINEL = 12345.5;                   // plain arrays get 2 extra
 /** Worst observed error per kernel, in units of EPS32 · (|r| + twin) (printed by the tests). */
 export const worst = new Map<string, number>();
 
-function place(k: WasmKernels, src: Float32Array, how: Placement, idx: number, arena: ArenaFloat32Array[]): Float32Array {
+function place(k: Kernels, src: Float32Array, how: Placement, idx: number, arena: ArenaFloat32Array[]): Float32Array {
   const kind = how === "mixed" ? (["arena", "plain", "offset"] as const)[idx % 3] : how;
   if (kind === "plain") {
     const v = new Float32Array(src.length + PAD).fill(SENTINEL);
@@ -71,7 +70,7 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
 }
 
 /** Runs `c` on ref and on wasm (placed as `how`) and asserts parity; throws with details. */
-export function checkParity(wasm: WasmKernels, name: string, c: Case, how: Placement): void {
+export function checkParity(wasm: Kernels, name: string, c: Case, how: Placement): void {
   const copy = (b: Bufs): Bufs => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v.slice()]));
   const b0 = copy(c.bufs);
   const r = copy(c.bufs);
@@ -112,7 +111,7 @@ export function checkParity(wasm: WasmKernels, name: string, c: Case, how: Place
     }
     worst.set(name, Math.max(worst.get(name) ?? 0, worstHere));
   }
-  for (const v of arena) wasm.arena.release(v);
+  for (const v of arena) wasm.free(v);
 }
 
 // ---- value generators ----

@@ -1,4 +1,4 @@
-// Parity of the wasm backend (f32) with the reference kernels (f32 storage, double arithmetic) for
+// Parity of the fast backends — wasm, and native when it is built — (f32) with the reference kernels (f32 storage, double arithmetic) for
 // every kernel of the Kernels interface: property tests over random shapes (sizes not multiples of
 // 4 included), extreme values (±30, ±300), every activation code, peepholes on/off, cell clip
 // none/0/positive, both GRU variants; wasm buffers in the arena, at unaligned offsets inside it,
@@ -9,27 +9,30 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { refKernels } from "../../src/kernels/ref/index.ts";
 import { Act, type LstmPointwiseOpts } from "../../src/kernels/types.ts";
-import { createWasmKernels } from "../../src/kernels/wasm/index.ts";
+import { fastBackends } from "../helpers/backends.ts";
 import {
   act1, actTwin, anyAct, type Bufs, type Case, checkParity, gradTwin, placements, range, vec, worst,
 } from "./harness.ts";
 
-const wasm = await createWasmKernels();
+const backends = await fastBackends();
 const SEED = Number(process.env.FC_SEED ?? 7);
 const RUNS = Number(process.env.FC_RUNS_X ?? 1);               // run-count multiplier for exploration
 const dimOf = (lo: number, hi: number) => fc.integer({ min: lo, max: hi });
 const abs64 = (v: Float32Array) => Float64Array.from(v, Math.abs);
 
-function property(name: string, cases: fc.Arbitrary<Case>, numRuns: number) {
-  it(`${name} matches ref`, () => {
-    fc.assert(fc.property(cases, placements, (c, how) => { checkParity(wasm, name, c, how); }), { seed: SEED, numRuns: numRuns * RUNS });
-  });
-}
 
 after(() => {
   const line = [...worst].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ");
-  console.log(`worst |wasm − ref| in units of 2^-24·(|ref| + twin): ${line}`);
+  console.log(`worst |fast − ref| in units of 2^-24·(|ref| + twin): ${line}`);
 });
+
+// Every suite below runs once per fast backend (`wasm` names the backend under test).
+for (const wasm of backends) describe(wasm.name, () => {
+function property(name: string, cases: fc.Arbitrary<Case>, numRuns: number) {
+  it(`${name} matches ref`, () => {
+    fc.assert(fc.property(cases, placements, (c, how) => { checkParity(wasm, `${wasm.name} ${name}`, c, how); }), { seed: SEED, numRuns: numRuns * RUNS });
+  });
+}
 
 // ---------------------------------------------------------------- GEMM
 
@@ -309,5 +312,4 @@ describe("gru", () => {
     },
   }))), 300);
 });
-
-
+});

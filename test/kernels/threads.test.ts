@@ -120,3 +120,32 @@ describe("training on two threads", () => {
     });
   }
 });
+
+describe("training on 1…8 threads", () => {
+  it("an LSTM model trained on 3, 5 and 8 threads (more workers than cores) matches one thread bit for bit", () => {
+    const T = 6, B = 24, D = 20, H = 64, V = 16;
+    const run = (k: WasmKernels) => {
+      const model = new SequenceModel({ cell: "lstm", inputKind: "features", inputSize: D, hiddenSize: H, outputSize: V, head: "every", loss: "class", seed: 4 }, k);
+      const x = filled(k, T * B * D, 31), labels = Int32Array.from({ length: T * B }, (_, i) => (i * 31) % V);
+      const batch: Batch = { input: { kind: "features", x, T, B, D }, target: { kind: "classPerStep", labels }, lengths: null };
+      const opt = adam({ lr: 1e-2 }), groups = model.groups();
+      for (let s = 0; s < 2; s++) { model.zeroGrad(); model.forward(batch); model.lossAndBackward(); opt.step(groups); }
+      return groups.map((g) => Float32Array.from(g.params));
+    };
+    const base = run(one);
+    for (const n of [3, 5, 8]) {
+      const k = createWasmKernelsSync({ threads: n, parallelGemmMacs: 0, parallelPointwise: 0 });   // share every call
+      k.waitForThreads();
+      try {
+        // a busy machine may not schedule the workers in time (this thread then takes every chunk):
+        // repeat until some worker took part, checking the bits every time
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const got = run(k);
+          base.forEach((p, i) => assertSameBits(p, got[i]!, `${n} threads, params group ${i}`));
+          if (k.parallelCalls() > 0) break;
+        }
+        assert.ok(k.parallelCalls() > 0, `${n} threads: no worker took a chunk in 50 runs`);
+      } finally { k.dispose(); }
+    }
+  });
+});

@@ -1,5 +1,5 @@
-// The training kernels (softmaxXent, sumSquares, scale, sgd/adam/rmsprop/adagrad steps): wasm (f32
-// arithmetic) against ref (double arithmetic, f32 storage) on random inputs, including ignored
+// The training kernels (softmaxXent, sumSquares, scale, sgd/adam/rmsprop/adagrad steps): wasm and,
+// when built, native (f32 arithmetic) against ref (double arithmetic, f32 storage) on random inputs, including ignored
 // labels, ±300 logits and lengths that are not multiples of 4; and both against the formulas
 // written out here once more in double for a hand-sized case.
 import { describe, it } from "node:test";
@@ -7,9 +7,10 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { refKernels as ref } from "../../src/kernels/ref/index.ts";
 import { createWasmKernels } from "../../src/kernels/wasm/index.ts";
+import { nativeBackend } from "../helpers/backends.ts";
 import type { Kernels } from "../../src/kernels/types.ts";
 
-const wasm = await createWasmKernels({ threads: 1 });
+const fast: Kernels[] = [await createWasmKernels({ threads: 1 }), ...(await nativeBackend())];
 const SEED = Number(process.env.FC_SEED ?? 7);
 
 function close(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, atol: number, what: string) {
@@ -23,8 +24,9 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, at
 /** Copies of `src` in the backend's own memory. */
 const on = (k: Kernels, src: Float32Array) => { const v = k.alloc(src.length) as Float32Array; v.set(src); return v; };
 
+for (const wasm of fast) describe(wasm.name, () => {
 describe("softmaxXent", () => {
-  it("wasm matches ref: loss and gradient, ignored rows zeroed", () => {
+  it(`${wasm.name} matches ref: loss and gradient, ignored rows zeroed`, () => {
     const cases = fc.record({ N: fc.integer({ min: 1, max: 9 }), C: fc.integer({ min: 1, max: 21 }), R: fc.constantFrom(1, 10, 300) })
       .chain(({ N, C, R }) => fc.record({
         z: fc.float32Array({ minLength: N * C, maxLength: N * C, min: -Math.fround(R), max: Math.fround(R), noNaN: true, noDefaultInfinity: true }),
@@ -43,12 +45,12 @@ describe("softmaxXent", () => {
     }), { seed: SEED, numRuns: 200 });
   });
 
-  it("both backends match the formula on a hand-sized case", () => {
+  it(`ref and ${wasm.name} match the formula on a hand-sized case`, () => {
     const z = Float32Array.from([1, 2, 3, -1, 0, 1000]), labels = Int32Array.from([2, 0]);
     // row 0: logsumexp(1,2,3) − 3; row 1: logsumexp(−1,0,1000) − (−1) = 1000 + 1 (to double precision)
     const lse0 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
     const want = lse0 - 3 + 1001;
-    for (const k of [ref, wasm] as Kernels[]) {
+    for (const k of [ref, wasm]) {
       const d = k.alloc(6) as Float32Array;
       const loss = k.softmaxXent(d, on(k, z), labels, 2, 3, 0.5);
       assert.ok(Math.abs(loss - want) < 1e-4, `${k.name}: ${loss} vs ${want}`);
@@ -58,7 +60,7 @@ describe("softmaxXent", () => {
 });
 
 describe("norms and scaling", () => {
-  it("sumSquares and scale: wasm matches ref for every length 0..37", () => {
+  it(`sumSquares and scale: ${wasm.name} matches ref for every length 0..37`, () => {
     for (let n = 0; n <= 37; n++) {
       const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) * (i % 5 === 0 ? 1e3 : 1));
       const want = ref.sumSquares(x, n), got = wasm.sumSquares(on(wasm, x), n);
@@ -82,7 +84,7 @@ describe("optimizer steps", () => {
     ["adagrad", (k, b, t) => k.adagradStep(b.p!, b.g!, b.s!, n, { clr: 0.1 / (1 + (t - 1) * 0.01), eps: 1e-10, weightDecay: 0.01 }), ["s"]],
   ];
   for (const [name, step, slots] of steps) {
-    it(`${name}: 5 steps on wasm match ref`, () => {
+    it(`${name}: 5 steps on ${wasm.name} match ref`, () => {
       const make = (k: Kernels) => ({ p: on(k, init(1)), g: on(k, init(2)), s: on(k, new Float32Array(n)), v: on(k, new Float32Array(n)) });
       const r = make(ref), w = make(wasm);
       for (let t = 1; t <= 5; t++) { step(ref, r, t); step(wasm, w, t); }
@@ -91,4 +93,5 @@ describe("optimizer steps", () => {
       assert.ok(w.p.some((v, i) => v !== init(1)[i]), "the step moved the parameters");
     });
   }
+});
 });

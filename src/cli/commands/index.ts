@@ -16,4 +16,5 @@ export const commands: Array<() => Promise<{ command: CommandSpec }>> = [
   () => import("./report.ts"),
   () => import("./serve.ts"),
   () => import("./data.ts"),
+  () => import("./backend.ts"),
 ];

@@ -40,7 +40,8 @@ export const command: CommandSpec = {
       "  rnnlab train --task adding --cell rnn --seq-len 100 --epochs 5\n  rnnlab train --task charlm --max-batches 200 --epochs 3\n" +
       "Ctrl-C stops after the current step; the last checkpoint stays valid (resume with --resume)."),
   async run(o, ctx) {
-    const { SequenceModel, fit, adam, cosine, evaluate, learningCurveSvg } = await import("../../index.ts");
+    const { SequenceModel, fit, adam, cosine, evaluate, learningCurveSvg, backendInfo } = await import("../../index.ts");
+    const { backendLine } = await import("./backend.ts");
     const { datasetOptions, makeDataset, modelConfigFor, openCheckpoint } = await import("../tasks.ts");
     const task = o.task as TaskName, d = TASK_DEFAULTS[task];
     const dir = outDir(o.out as string), ckpt = join(dir, "checkpoint.safetensors");
@@ -69,7 +70,7 @@ export const command: CommandSpec = {
     };
     ctx.log(`${d.about}\n${model.config.cell.toUpperCase()} ${model.config.hiddenSize} units, ${model.paramCount().toLocaleString("en-US")} parameters; ` +
       `${ds.size("train").toLocaleString("en-US")} training / ${ds.size("test").toLocaleString("en-US")} held-out sequences; ${epochs} epochs of ${perEpoch} batches` +
-      (resume ? `; resuming at step ${resume.step}` : ""));
+      (resume ? `; resuming at step ${resume.step}` : "") + `\n${backendLine(backendInfo())}`);
     const save = () => {
       writeJson(dir, "train-log", log);
       if (log.steps.length) writePlot(dir, "learning-curve", learningCurveSvg(log), o.png as boolean);

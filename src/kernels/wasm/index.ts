@@ -11,8 +11,9 @@
 //   an out-of-bounds write in wasm would silently corrupt a neighbouring arena block.
 // - Results differ from ref by f32 rounding: ref computes in double and rounds once on store;
 //   wasm computes in f32, with its own exp/tanh (assembly/math.ts, a few ulp).
-// - Two threads (threads.ts): big GEMMs and pointwise steps are cut into chunks that this thread
-//   and a worker share; results are bit-for-bit those of one thread.
+// - Threads (threads.ts): big GEMMs and pointwise steps are cut into chunks that this thread and
+//   N − 1 workers share (N = RNNLAB_THREADS, else every core); results are bit-for-bit those of
+//   one thread for any N.
 // Not here: the allocator (arena.ts), pointers and argument checks (marshal.ts), the loss and
 // optimizer kernels (train-kernels.ts), threads (threads.ts), reading the binary (load.ts), the
 // kernels themselves (assembly/).
@@ -32,7 +33,7 @@ export type RawExports = Awaited<ReturnType<typeof instantiate>>;
 const INITIAL_PAGES = 16;                            // --initialMemory in scripts/build-wasm.mjs
 
 export interface WasmKernelsOptions {
-  /** 1 or 2 (default: RNNLAB_THREADS, else 2 where there are two cores and worker_threads). */
+  /** Any N ≥ 1 (default: RNNLAB_THREADS, else every core where worker_threads exists). */
   threads?: number;
   /** Work from which a call is shared with the second thread (defaults: PARALLEL_GEMM_MACS,
    *  PARALLEL_POINTWISE; bench/threads.ts sets 0 to measure where sharing starts to pay). */
@@ -45,16 +46,16 @@ export interface WasmKernels extends Kernels {
   readonly memory: WebAssembly.Memory;
   readonly arena: Arena;
   readonly raw: RawExports;
-  /** Threads kernel calls may use (1 or 2). */
+  /** Threads kernel calls may use. */
   readonly threads: number;
   setThreads(n: number): void;
-  /** Blocks until the second thread has started (no-op with one thread); throws if it cannot. */
+  /** Blocks until every worker thread has started (no-op with one thread); throws if one cannot. */
   waitForThreads(): void;
-  /** Kernel calls so far of which the worker thread ran a part. */
+  /** Kernel calls so far of which a worker thread ran a part. */
   parallelCalls(): number;
   /** Arguments so far that were not in the arena and had to be copied in (and out). */
   boundaryCopies(): number;
-  /** Stops the worker thread; the kernels keep working on one thread. */
+  /** Stops the worker threads; the kernels keep working on one thread. */
   dispose(): void;
   /** y (n) = eˣ with the f32 exp that sigmoid, tanh and ELU use (for accuracy tests). */
   exp(y: Float32Array, x: Float32Array, n: number): void;
@@ -75,7 +76,7 @@ export function createWasmKernelsSync(opts: WasmKernelsOptions = {}): WasmKernel
 
 function threadCount(n: number | undefined): number {
   if (n === undefined) return defaultThreadCount();
-  if (n !== 1 && n !== 2) throw new RangeError(`wasm kernels: threads must be 1 or 2, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new RangeError(`wasm kernels: threads must be an integer in 1..1024, got ${n}`);
   return n;
 }
 
@@ -99,18 +100,22 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
   const arena = new Arena(memory, raw.heapBase() >>> 0);
   const io = new Marshal(arena);
   const workBytes = raw.gemmWorkSize() * 4;
-  const work = [arena.allocBytes(workBytes), arena.allocBytes(workBytes)]; // GEMM packing buffers, one per thread
+  const work = [arena.allocBytes(workBytes)];        // GEMM packing buffers, one per thread (workers' made with the pool)
   let threads = threadCount(opts.threads);
   const gemmMin = opts.parallelGemmMacs ?? PARALLEL_GEMM_MACS, pointwiseMin = opts.parallelPointwise ?? PARALLEL_POINTWISE;
   let pool: ThreadPool | null = null;
-  const newPool = () => new ThreadPool(module, memory, arena, raw as unknown as Record<string, unknown>, work[1]!);
-  const twoThreads = (): ThreadPool | null => {
+  const newPool = () => {
+    while (work.length < threads) work.push(arena.allocBytes(workBytes));
+    return new ThreadPool(module, memory, arena, raw as unknown as Record<string, unknown>, work.slice(1, threads));
+  };
+  const sharedPool = (): ThreadPool | null => {
     if (threads < 2) return null;
     pool ??= newPool();
     return pool.ready() ? pool : null;
   };
-  /** Chunks for a job of `work` units of cost: enough to share, each worth a hand-off. */
-  const chunksFor = (cost: number, perChunk: number) => Math.max(2, Math.min(8, Math.floor(cost / perChunk)));
+  /** Chunks for a job of `work` units of cost: enough to share (about 2 per thread, claimed
+   *  dynamically), each worth a hand-off. */
+  const chunksFor = (cost: number, perChunk: number) => Math.max(2, Math.min(2 * threads, 254, Math.floor(cost / perChunk)));
 
   /** One GEMM on pointers; a big one becomes a two-thread job cut along N when C is wide and short
    *  (a time step's B×G product: each chunk then reads only its columns of the weight), else along
@@ -120,7 +125,7 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
     const op = `${which}s` as "gemmNNs" | "gemmNTs" | "gemmTNs";
     const args = which === "gemmNT" ? [pC, pA, pB, M, N, K, lda, ldb, ldc] : [pC, pA, pB, M, N, K, lda, ldb, ldc, work[0]!];
     const macs = M * N * K;
-    const p = macs >= gemmMin ? twoThreads() : null;
+    const p = macs >= gemmMin ? sharedPool() : null;
     const byN = N >= 16 && (M < 64 || N >= 4 * M);
     const units = byN ? N : M, align = byN ? 8 : 4;
     const chunk = Math.ceil(units / chunksFor(macs, PARALLEL_GEMM_MACS / 2) / align) * align;
@@ -135,7 +140,7 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
   /** A pointwise cell kernel over B rows, shared with the worker by rows when B·H is big enough.
    *  `rowArgs[i]` is the floats per batch row of pointer argument i (0: shared, not moved). */
   const rowsCall = (op: WorkerOp, args: number[], rowArgs: readonly number[], B: number, H: number, bIndex: number) => {
-    const p = B >= 2 && B * H >= pointwiseMin ? twoThreads() : null;
+    const p = B >= 2 && B * H >= pointwiseMin ? sharedPool() : null;
     if (p === null) { (raw[op as keyof RawExports] as unknown as (...a: number[]) => void)(...args); return; }
     const chunk = Math.ceil(B / Math.min(B, chunksFor(B * H, PARALLEL_POINTWISE / 2)));
     p.run(op, args, rowArgs.map((r, i) => (args[i] !== 0 ? 4 * r * H : 0)), bIndex, B, chunk);
@@ -168,8 +173,12 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
     name: "wasm",
     memory, arena, raw,
     get threads() { return threads; },
-    setThreads(n: number) { threads = threadCount(n); },
-    waitForThreads() { if (threads === 2) (pool ??= newPool()).waitUntilReady(); },
+    setThreads(n: number) {
+      const next = threadCount(n);
+      if (next !== threads) { pool?.dispose(); pool = null; }  // a pool has a fixed number of workers
+      threads = next;
+    },
+    waitForThreads() { if (threads >= 2) (pool ??= newPool()).waitUntilReady(); },
     parallelCalls: () => pool?.parallelCalls ?? 0,
     boundaryCopies: () => io.copies,
     dispose() { pool?.dispose(); pool = null; threads = 1; },

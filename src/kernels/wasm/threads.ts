@@ -1,20 +1,21 @@
-// Both cores for the wasm backend: one worker thread (worker.mjs) on the same shared
+// Every core for the wasm backend: N − 1 worker threads (worker.mjs) on the same shared
 // WebAssembly.Memory. A kernel call above a work threshold becomes a job: the call cut into chunks
 // along one dimension (columns or rows of C for a GEMM, batch rows for a cell's pointwise step),
 // each chunk the same kernel on a sub-range of pointers. This thread and the worker claim chunks
 // one at a time; nothing is copied. Every C element / state element is computed by exactly the
 // same f32 operations whichever chunk or thread computes it (see assembly/gemm.ts), so results are
-// bit-for-bit those of one thread.
+// bit-for-bit those of one thread, for any number of threads.
 //
 // Protocol (a 192-byte control block in the arena; Atomics are sequentially consistent):
 //   post:  CLAIM ← (seq, exhausted); write OP, ARGS, DELTAS, UNITS, CHUNK, NCHUNKS; FIN ← 0;
 //          CLAIM ← (seq, 0); SEQ ← seq; notify.
 //   claim: CAS CLAIM (seq, c) → (seq, c + 1); a worker that read a stale job fails the CAS because
-//          the tag differs, so it never runs a chunk with old arguments.
+//          the tag differs, so it never runs a chunk with old arguments. Any number of workers may
+//          claim: the CAS hands each chunk to exactly one thread.
 //   chunk c covers units [c·CHUNK, min(UNITS, (c+1)·CHUNK)): pointer i moves by c·CHUNK·DELTAS[i]
 //          bytes and argument COUNT_IDX becomes the chunk's length; FIN += 1 after each chunk.
 //   join:  this thread claims until none are left, then waits for FIN = NCHUNKS, i.e. only for
-//          chunks the worker is running right now. A worker the OS has not scheduled costs nothing:
+//          chunks the workers are running right now. A worker the OS has not scheduled costs nothing:
 //          this thread just takes all the chunks (the machine may be busy with other processes).
 // The worker spins ~1 ms for the next job before it parks (waking costs ~0.1 ms). Where
 // worker_threads is missing (browsers, where the playground trains in a Web Worker anyway) the
@@ -22,6 +23,7 @@
 //
 // Not here: where to cut each kernel (index.ts), the thresholds' measurement (bench).
 import type { Arena } from "./arena.ts";
+import { configuredThreads } from "../threads-config.ts";
 
 /** The exports a worker may run, with one letter per argument: i = i32/pointer, f = f32, w = the
  *  calling thread's own workspace (the GEMMs' packing buffers: each thread passes its own). */
@@ -64,52 +66,51 @@ function workerCtor(): WorkerCtor | null {
   return mod?.Worker ?? null;
 }
 
-/** How many threads the wasm backend uses by default: RNNLAB_THREADS if set, else 2 where the
- *  machine has two cores and worker_threads exists, else 1. */
+/** How many threads the wasm backend uses by default: RNNLAB_THREADS if set, else every core
+ *  (threads-config.ts), and 1 where worker_threads does not exist. */
 export function defaultThreadCount(): number {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RNNLAB_THREADS;
-  if (env !== undefined && env !== "") {
-    const n = Number(env);
-    if (n !== 1 && n !== 2) throw new Error(`RNNLAB_THREADS: expected 1 or 2, got ${JSON.stringify(env)}`);
-    return n;
-  }
-  const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-    ?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
-  return workerCtor() && (os?.availableParallelism?.() ?? 1) >= 2 ? 2 : 1;
+  const n = configuredThreads();
+  return workerCtor() ? n : 1;
 }
 
 export class ThreadPool {
-  private worker: NodeWorker | null = null;
+  private workers: NodeWorker[] = [];
+  private started = false;
   private seq = 0;
   private readonly ints: Int32Array;
   private readonly floats: Float32Array;
   private failed: string | null = null;
-  /** Jobs of which the worker ran at least one chunk (tests use it to know the two-thread path ran). */
+  /** Jobs of which a worker ran at least one chunk (tests use it to know the threaded path ran). */
   parallelCalls = 0;
 
+  /** workerWork: one GEMM packing buffer (pointer) per worker; its length is the number of workers. */
   constructor(private readonly module: WebAssembly.Module, private readonly memory: WebAssembly.Memory,
               arena: Arena, private readonly exports: Record<string, unknown>,
-              private readonly workerWork: number) {
+              private readonly workerWork: readonly number[]) {
     const ctl = arena.allocBytes(LAYOUT.SLOTS * 4);
     this.ints = new Int32Array(memory.buffer, ctl, LAYOUT.SLOTS);
     this.floats = new Float32Array(memory.buffer, ctl, LAYOUT.SLOTS);
     this.ints.fill(0);
   }
 
-  /** Whether a job can go to the worker now. Starts the worker on first use; until it has booted
-   *  (tens of ms) calls run on one thread. */
+  /** Whether a job can be shared now. Starts the workers on first use; until one has booted (tens
+   *  of ms) calls run on one thread (chunks are claimed, so workers that boot later simply join). */
   ready(): boolean {
     if (this.failed) return false;
-    if (!this.worker) this.start();
-    return Atomics.load(this.ints, LAYOUT.STATE) === 1;
+    if (!this.started) this.start();
+    return Atomics.load(this.ints, LAYOUT.STATE) >= 1;
   }
 
-  /** Blocks until the worker has booted (or throws); for tests and benchmarks that must measure two threads. */
+  /** Blocks until every worker has booted (or throws); for tests and benchmarks that must measure N threads. */
   waitUntilReady(): void {
-    if (!this.worker) this.start();
+    if (!this.started) this.start();
     if (this.failed) throw new Error(`rnnlab threads: ${this.failed}`);
-    const r = Atomics.wait(this.ints, LAYOUT.STATE, 0, BOOT_TIMEOUT_MS);
-    if (Atomics.load(this.ints, LAYOUT.STATE) !== 1) throw new Error(`rnnlab threads: the worker did not start (${r})`);
+    const deadline = performance.now() + BOOT_TIMEOUT_MS;
+    for (let n = Atomics.load(this.ints, LAYOUT.STATE); n < this.workerWork.length; n = Atomics.load(this.ints, LAYOUT.STATE)) {
+      const left = deadline - performance.now();
+      if (left <= 0 || this.failed) throw new Error(`rnnlab threads: ${n} of ${this.workerWork.length} workers started${this.failed ? ` (${this.failed})` : ""}`);
+      Atomics.wait(this.ints, LAYOUT.STATE, n, left);
+    }
   }
 
   /**
@@ -132,7 +133,7 @@ export class ThreadPool {
     Atomics.store(ints, L.FIN, 0);
     Atomics.store(ints, L.CLAIM, tag);
     Atomics.store(ints, L.SEQ, seq);
-    Atomics.notify(ints, L.SEQ, 1);
+    Atomics.notify(ints, L.SEQ);                     // every parked worker
 
     const fn = this.exports[op] as (...a: number[]) => void;
     const call = args.slice();
@@ -153,7 +154,7 @@ export class ThreadPool {
     for (let fin = Atomics.load(ints, L.FIN); fin !== nChunks; fin = Atomics.load(ints, L.FIN)) {
       if ((++spins & 1023) !== 0) continue;
       if (since === 0) since = performance.now();
-      else if (performance.now() - since > JOIN_SPIN_MS) Atomics.wait(ints, L.FIN, fin, 20);   // woken by the worker's last chunk
+      else if (performance.now() - since > JOIN_SPIN_MS) Atomics.wait(ints, L.FIN, fin, 20);   // woken by the last chunk's worker
     }
     if (ints[L.ERR] !== 0) {
       ints[L.ERR] = 0;
@@ -161,33 +162,35 @@ export class ThreadPool {
     }
   }
 
-  /** Stops the worker (it is also unref'd, so an idle pool never keeps a process alive). */
+  /** Stops the workers (they are also unref'd, so an idle pool never keeps a process alive). */
   dispose(): void {
-    if (!this.worker) return;
-    if (Atomics.load(this.ints, LAYOUT.STATE) === 1) {
-      this.ints[LAYOUT.OP] = LAYOUT.QUIT;
-      Atomics.store(this.ints, LAYOUT.SEQ, ++this.seq);
-      Atomics.notify(this.ints, LAYOUT.SEQ, 1);
-    } else void this.worker.terminate();
-    this.worker = null;
+    if (!this.started) return;
+    this.ints[LAYOUT.OP] = LAYOUT.QUIT;               // booted workers see it with the next SEQ and leave
+    Atomics.store(this.ints, LAYOUT.SEQ, ++this.seq);
+    Atomics.notify(this.ints, LAYOUT.SEQ);
+    for (const w of this.workers) void w.terminate();  // and any still booting are stopped
+    this.workers = [];
     this.failed = "disposed";
   }
 
   private start(): void {
+    this.started = true;
     const Worker = workerCtor();
     if (!Worker) { this.failed = "worker_threads is not available here"; return; }
     try {
       // the entry through a variable: bundlers (webpack, Vite) treat `new Worker(new URL("literal", …))`
       // as a worker to bundle, and this one only ever runs in Node
       const entry = WORKER_ENTRY;
-      this.worker = new Worker(new URL(entry, import.meta.url), {
-        workerData: { module: this.module, memory: this.memory, ctl: this.ints.byteOffset, ops: WORKER_OPS, layout: LAYOUT, work: this.workerWork },
-      });
+      for (const work of this.workerWork) {
+        const w = new Worker(new URL(entry, import.meta.url), {
+          workerData: { module: this.module, memory: this.memory, ctl: this.ints.byteOffset, ops: WORKER_OPS, layout: LAYOUT, work },
+        });
+        w.unref();
+        w.on("error", (e) => { this.failed = String(e); });
+        this.workers.push(w);
+      }
     } catch (err) {
       this.failed = err instanceof Error ? err.message : String(err);
-      return;
     }
-    this.worker.unref();
-    this.worker.on("error", (e) => { this.failed = String(e); });
   }
 }

@@ -1,4 +1,4 @@
-// The second thread of the wasm backend (started by threads.ts; plain JavaScript because a worker
+// A helper thread of the wasm backend (threads.ts starts one per extra core; plain JavaScript because a worker
 // entry must be a .js/.mjs file). It instantiates the same compiled module on the same shared
 // memory and helps with the jobs posted in a small control block of that memory: a job is a kernel
 // cut into chunks, and each thread claims chunks one at a time with a compare-and-swap, so the
@@ -37,7 +37,7 @@ function help(seq) {
   }
 }
 
-Atomics.store(ints, L.STATE, 1);
+Atomics.add(ints, L.STATE, 1);                       // STATE counts the workers that have booted
 Atomics.notify(ints, L.STATE);
 let seen = Atomics.load(ints, L.SEQ);
 for (;;) {
@@ -51,4 +51,4 @@ for (;;) {
   if (ints[L.OP] === L.QUIT) break;
   help(seen);
 }
-Atomics.store(ints, L.STATE, 2);
+Atomics.sub(ints, L.STATE, 1);
