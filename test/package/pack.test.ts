@@ -25,12 +25,12 @@ function run(file: string, args: string[] = [], env: NodeJS.ProcessEnv = process
   return { out: r.stdout, err: r.stderr };
 }
 
-// a few epochs of the adding problem (T = 20) with fit(): the held-out loss must fall
+// a few epochs of sine forecasting with fit(): the held-out loss must fall to under half
 const TRAIN = (mod: string) => `
 const { SequenceModel, fit, adam, data, defaultKernels } = ${mod};
-const task = data.addingProblem({ T: 20, trainSize: 512, testSize: 128, dataSeed: 3 });
-const model = new SequenceModel({ cell: "lstm", inputKind: "features", inputSize: 2, hiddenSize: 16, outputSize: 1, head: "last", loss: "mse", seed: 1 });
-const { history } = fit(model, task, { epochs: 4, batchSize: 32, optimizer: adam({ lr: 0.01 }), seed: 2 });
+const task = data.sine({ trainSize: 512, testSize: 128 });
+const model = new SequenceModel({ cell: "lstm", inputKind: "features", inputSize: 1, hiddenSize: 16, outputSize: 1, head: "every", loss: "value", seed: 1 });
+const { history } = fit(model, task, { epochs: 4, batchSize: 32, optimizer: adam({ lr: 0.02 }), seed: 2 });
 console.log(JSON.stringify({ backend: defaultKernels().name, first: history[0].test.loss, last: history.at(-1).test.loss }));
 `;
 
@@ -39,7 +39,7 @@ test("the tarball holds compiled code, types, the wasm and the docs; no sources,
     "dist/cjs/index.cjs", "dist/cjs/index.d.cts", "dist/web/rnnlab.js", "dist/web/rnnlab.wasm", "dist/esm/web/rnnlab.d.ts", "dist/esm/cli/worker.mjs", "dist/esm/kernels/wasm/worker.mjs"]) {
     assert.ok(c.files.includes(f), `${f} is in the package`);
   }
-  const unwanted = c.files.filter((f) => /^(src|test|scripts|assembly|bench|fixtures|eval)\//.test(f) || f.endsWith(".map") || (f.endsWith(".ts") && !f.endsWith(".d.ts")));
+  const unwanted = c.files.filter((f) => (/^(src|test|scripts|assembly|bench|fixtures|eval)\//.test(f) && f !== "scripts/build-native.mjs") || f.endsWith(".map") || (f.endsWith(".ts") && !f.endsWith(".d.ts")));
   assert.deepEqual(unwanted, []);
 });
 
@@ -52,12 +52,12 @@ test("installs without datasets, plotting or tooling packages: only what the lib
   for (const name of heavy) assert.ok(!installed.some((p) => p.endsWith(`node_modules/${name}`)), `${name} is not installed`);
 });
 
-test("import from a plain .mjs: a small LSTM trains with fit (held-out loss falls) on the wasm kernels", () => {
+test("import from a plain .mjs: a small LSTM trains with fit (held-out loss halves) on the wasm kernels", () => {
   writeFileSync(join(c.dir, "train.mjs"), `import * as rnnlab from "rnnlab";\n${TRAIN("rnnlab")}`);
   const { out, err } = run("train.mjs");
   const r = JSON.parse(out) as { backend: string; first: number; last: number };
   assert.equal(r.backend, "wasm", `no fallback warning expected: ${err}`);
-  assert.ok(r.last < r.first * 0.7, `loss ${r.first} -> ${r.last}`);
+  assert.ok(r.last < r.first * 0.5, `loss ${r.first} -> ${r.last}`);
 });
 
 test("require from a .cjs: the same training gives the same losses as the ES module", () => {
@@ -70,7 +70,7 @@ test("require from a .cjs: the same training gives the same losses as the ES mod
 });
 
 const STRICT = { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, skipLibCheck: false, noEmit: true };
-const CONSUMERS: Record<string, { compilerOptions: object; file: string; code: string }> = {
+const CONSUMERS: Record<string, { compilerOptions: object; file: string; code: string; ambient?: string }> = {
   "Node ES module": {
     compilerOptions: { ...STRICT, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", types: ["node"] },
     file: "ts-node/use.mts",
@@ -81,7 +81,7 @@ const x: Tensor = tensor(new Float32Array(30), [5, 2, 3]);
 const { output, hN, cN } = lstm.forward(x);
 const cell = new nn.LSTMCell({ numUnits: 4, usePeepholes: true });
 const { outputs, state } = nn.dynamicRnn(cell, tensor(new Float32Array(30), [2, 5, 3]), { sequenceLength: [5, 3] });
-const opt = sgd(lstm.parameters(), { lr: 0.1 });
+const opt = sgd({ lr: 0.1, momentum: 0.9 });
 console.log(r.backend, output.shape, hN.shape, cN?.shape, outputs, state, opt, RnnlabError.name);`,
   },
   "browser (bundler resolution, browser condition, no Node types)": {
@@ -89,11 +89,12 @@ console.log(r.backend, output.shape, hN.shape, cN?.shape, outputs, state, opt, R
     file: "ts-web/use.ts",
     code: `import { init, setWasmSource, detectFeatures, GRU, tensor, data } from "rnnlab";
 import wasmUrl from "rnnlab/rnnlab.wasm";
-declare module "rnnlab/rnnlab.wasm" { const url: string; export default url; }
 setWasmSource(wasmUrl);
 const { backend, features } = await init({ wasm: wasmUrl });
 const gru = new GRU({ inputSize: 2, hiddenSize: 3 });
 document.title = JSON.stringify([backend, features.simd, detectFeatures().sharedMemory, gru.forward(tensor(new Float32Array(6), [3, 1, 2])).output.shape, typeof data]);`,
+    // what a bundler's asset loader needs declared (Vite's client types declare "*?url" the same way)
+    ambient: `declare module "*.wasm" { const url: string; export default url; }\n`,
   },
   "CommonJS (require)": {
     compilerOptions: { ...STRICT, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", types: ["node"] },
@@ -111,7 +112,9 @@ for (const [label, tsc] of [["TypeScript 5.0 (the lowest supported)", TSC_MIN], 
       const dir = join(c.dir, spec.file.split("/")[0]!);
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(c.dir, spec.file), spec.code);
-      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: spec.compilerOptions, files: [spec.file.split("/")[1]] }));
+      const files = [spec.file.split("/")[1]!];
+      if (spec.ambient) { writeFileSync(join(dir, "assets.d.ts"), spec.ambient); files.push("assets.d.ts"); }
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: spec.compilerOptions, files }));
       const r = sh(process.execPath, [tsc, "-p", dir], c.dir);
       assert.equal(r.status, 0, `${kind} with ${label}:\n${r.stdout}${r.stderr}`);
     }
@@ -125,7 +128,7 @@ test("the broken consumer fails to type-check (the check can fail)", () => {
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: CONSUMERS["Node ES module"]!.compilerOptions, files: ["use.mts"] }));
   const r = sh(process.execPath, [TSC_MIN, "-p", dir], c.dir);
   assert.notEqual(r.status, 0);
-  assert.match(r.stdout, /hiddenSize/);
+  assert.match(r.stdout, /use\.mts\(2,\d+\): error TS2322/);
 });
 
 test("npx rnnlab: --help and params print what the repository's CLI prints", () => {
