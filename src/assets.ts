@@ -3,7 +3,7 @@
 // dist/cjs/index.cjs — at different depths below the package root, so the root is found by walking
 // up from this module to the package.json named "rnnlab" instead of by a fixed "../..".
 // Node only (node:fs); the browser build locates its files relative to the bundle (load-web.ts).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,5 +30,5 @@ export function packageFile(...parts: string[]): string {
 
 /** True in a repository checkout (src/ is there; the published package ships only compiled code). */
 export function isCheckout(): boolean {
-  try { readFileSync(packageFile("src", "index.ts")); return true; } catch { return false; }
+  return existsSync(packageFile("src", "index.ts"));
 }

@@ -9,7 +9,7 @@ import type { Kernels } from "./kernels/types.ts";
 import { refKernels, setDefaultKernels } from "./kernels/index.ts";
 import { createWasmKernels, setWasmSource, type WasmSource } from "./kernels/wasm/index.ts";
 import { detectFeatures, type Features } from "./kernels/features.ts";
-import { RnnlabError } from "./errors.ts";
+import { RnnlabError, checkKnownKeys, checkOneOf } from "./errors.ts";
 
 export type { WasmSource };
 
@@ -33,12 +33,8 @@ export interface InitResult {
 
 /** Chooses and loads the default kernels (see the file comment). */
 export async function init(opts: InitOptions = {}): Promise<InitResult> {
-  if (opts === null || typeof opts !== "object") throw new RnnlabError(`init: options must be an object, got ${String(opts)}`);
-  for (const k of Object.keys(opts)) {
-    if (!["backend", "wasm", "warn"].includes(k)) throw new RnnlabError(`init: unknown option "${k}" (expected backend, wasm or warn)`);
-  }
-  const backend = opts.backend ?? "auto";
-  if (!["auto", "ref", "wasm"].includes(backend)) throw new RnnlabError(`init: backend must be "auto", "ref" or "wasm", got ${JSON.stringify(backend)}`);
+  checkKnownKeys("init", opts, ["backend", "wasm", "warn"]);
+  const backend = checkOneOf("init", "backend", opts.backend ?? "auto", ["auto", "ref", "wasm"] as const);
   const features = detectFeatures();
   const useRef = (reason: string | null): InitResult => {
     if (reason !== null && opts.warn !== false) {

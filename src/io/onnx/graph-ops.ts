@@ -9,63 +9,22 @@
 import { RnnlabError, fmtShape } from "../../errors.ts";
 import { NodeAttrs, nodeLabel, type AttrKind } from "./attributes.ts";
 import type { NodeProto } from "./schema.ts";
-import { ELEM_OF_DATA_TYPE, makeValue, sizeOfDims, valueOfTensor, type ElemType, type Value } from "./values.ts";
+import { ELEM_OF_DATA_TYPE, makeValue, sizeOfDims, valueOfTensor, type Value } from "./values.ts";
+import { broadcastDims, broadcastIndex, castTo, gatherBy, matmul2d, normAxis, sliceValue, transpose } from "./value-ops.ts";
 
 /** Input values by slot (null = absent) -> output values; `scope` is the running graph's (Scan reads it). */
 type Known = Record<string, AttrKind>;
 export type OpRun = (ins: (Value | null)[], scope?: unknown) => (Value | null)[];
 type OpBuild = (a: NodeAttrs, opset: number, fail: (why: string) => never) => OpRun;
 
-const strides = (dims: number[]) => {
-  const s = new Array<number>(dims.length).fill(1);
-  for (let i = dims.length - 2; i >= 0; i--) s[i] = s[i + 1] * dims[i + 1];
-  return s;
-};
 const intsOf = (v: Value): number[] => Array.from(v.data as ArrayLike<number>);
 const isInt = (v: Value) => v.type === "int64" || v.type === "int32";
-const normAxis = (axis: number, rank: number, fail: (w: string) => never, what = "axis") => {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) fail(`${what} ${axis} is out of range for rank ${rank}`);
-  return axis < 0 ? axis + rank : axis;
-};
 function need(ins: (Value | null)[], i: number, fail: (w: string) => never, what: string): Value {
   const v = ins[i];
   if (!v) fail(`input ${i} (${what}) is missing`);
   return v!;
 }
 /** A value of the same type with new dims and data taken through index map `src(i)`. */
-function gatherBy(v: Value, dims: number[], src: (i: number) => number): Value {
-  const out = makeValue(v.type, dims), n = sizeOfDims(dims);
-  for (let i = 0; i < n; i++) out.data[i] = v.data[src(i)];
-  return out;
-}
-
-function transpose(v: Value, perm: number[]): Value {
-  const inS = strides(v.dims), dims = perm.map((p) => v.dims[p]), outS = strides(dims);
-  return gatherBy(v, dims, (i) => {
-    let s = 0;
-    for (let k = 0; k < dims.length; k++) s += Math.floor(i / outS[k]) % dims[k] * inS[perm[k]];
-    return s;
-  });
-}
-
-function broadcastDims(a: number[], b: number[], fail: (w: string) => never): number[] {
-  const r = Math.max(a.length, b.length), out: number[] = [];
-  for (let i = 0; i < r; i++) {
-    const x = a[a.length - r + i] ?? 1, y = b[b.length - r + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) fail(`cannot broadcast shapes ${fmtShape(a)} and ${fmtShape(b)}`);
-    out.push(x === 1 ? y : x);
-  }
-  return out;
-}
-/** Flat index into `dims` (right-aligned, broadcast) for flat index i of `out`. */
-function broadcastIndex(dims: number[], out: number[]): (i: number) => number {
-  const oS = strides(out), s = strides(dims), off = out.length - dims.length;
-  return (i) => {
-    let at = 0;
-    for (let k = 0; k < dims.length; k++) if (dims[k] !== 1) at += Math.floor(i / oS[k + off]) % out[k + off] * s[k];
-    return at;
-  };
-}
 function elementwise(f: (x: number, y: number) => number, name: string): OpBuild {
   return (_a, _o, fail) => (ins) => {
     const x = need(ins, 0, fail, "A"), y = need(ins, 1, fail, "B");
@@ -81,14 +40,6 @@ function elementwise(f: (x: number, y: number) => number, name: string): OpBuild
 }
 
 /** (M,K)·(K,N) on float data, with optional transposes; accumulates in float64. */
-function matmul2d(a: ArrayLike<number>, b: ArrayLike<number>, M: number, K: number, N: number, ta: boolean, tb: boolean, out: Float32Array | Float64Array, outAt = 0, aAt = 0, bAt = 0) {
-  for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
-    let s = 0;
-    for (let k = 0; k < K; k++) s += a[aAt + (ta ? k * M + m : m * K + k)] * b[bAt + (tb ? n * K + k : k * N + n)];
-    out[outAt + m * N + n] = s;
-  }
-}
-
 /** An elementwise float function (the activations a Scan body uses). */
 function unary(make: (a: NodeAttrs) => (x: number) => number, attrs: Known = {}): { attrs: () => Known; build: OpBuild } {
   return {
@@ -109,34 +60,6 @@ function unary(make: (a: NodeAttrs) => (x: number) => number, attrs: Known = {})
 const floatOnly = (v: Value, fail: (w: string) => never, what: string) => {
   if (v.type !== "float" && v.type !== "double") fail(`${what} is ${v.type}, expected float`);
 };
-
-function sliceValue(v: Value, starts: number[], ends: number[], axes: number[], steps: number[], fail: (w: string) => never): Value {
-  const r = v.dims.length, begin = v.dims.map(() => 0), step = v.dims.map(() => 1), dims = [...v.dims];
-  axes.forEach((ax0, i) => {
-    const ax = normAxis(ax0, r, fail), d = v.dims[ax], st = steps[i] ?? 1;
-    if (st === 0) fail("a step of 0 is not allowed");
-    const clamp = (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi);
-    let s = starts[i] < 0 ? starts[i] + d : starts[i], e = ends[i] < 0 ? ends[i] + d : ends[i];
-    if (st > 0) { s = clamp(s, 0, d); e = clamp(e, 0, d); } else { s = clamp(s, 0, d - 1); e = clamp(e, -1, d - 1); }
-    begin[ax] = s; step[ax] = st;
-    dims[ax] = Math.max(0, Math.ceil((e - s) / st));
-  });
-  const inS = strides(v.dims), outS = strides(dims);
-  return gatherBy(v, dims, (i) => {
-    let at = 0;
-    for (let k = 0; k < r; k++) at += (begin[k] + (Math.floor(i / outS[k]) % dims[k]) * step[k]) * inS[k];
-    return at;
-  });
-}
-
-function castTo(v: Value, type: ElemType): Value {
-  const out = makeValue(type, [...v.dims]);
-  for (let i = 0; i < v.data.length; i++) {
-    const x = v.data[i];
-    out.data[i] = type === "bool" ? (x ? 1 : 0) : type === "int64" || type === "int32" ? Math.trunc(x) : x;
-  }
-  return out;
-}
 
 const OPS: Record<string, { attrs: (opset: number) => Known; build: OpBuild }> = {
   Identity: { attrs: () => ({}), build: (_a, _o, fail) => (ins) => [need(ins, 0, fail, "input")] },
