@@ -7,7 +7,7 @@ export function act1(x: number, act: Act): number {
   switch (act) {
     case Act.Linear: return x;
     case Act.Tanh: return Math.tanh(x);
-    case Act.Sigmoid: return 1 / (1 + Math.exp(-x));
+    case Act.Sigmoid: return sigmoid(x);
     case Act.Relu: return x > 0 ? x : 0;
     case Act.Softsign: return x / (1 + Math.abs(x));
     case Act.HardSigmoid: return Math.min(1, Math.max(0, 0.2 * x + 0.5)); // Keras 2
@@ -15,6 +15,22 @@ export function act1(x: number, act: Act): number {
     case Act.Elu: return x > 0 ? x : Math.expm1(x);
   }
   throw new Error(`act1: unknown activation code ${act}`);
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const ACT_FNS: Record<Act, (x: number) => number> = {
+  [Act.Linear]: (x) => act1(x, Act.Linear), [Act.Tanh]: Math.tanh, [Act.Sigmoid]: sigmoid,
+  [Act.Relu]: (x) => act1(x, Act.Relu), [Act.Softsign]: (x) => act1(x, Act.Softsign),
+  [Act.HardSigmoid]: (x) => act1(x, Act.HardSigmoid), [Act.HardSigmoidV3]: (x) => act1(x, Act.HardSigmoidV3),
+  [Act.Elu]: (x) => act1(x, Act.Elu),
+};
+
+/** act1 as a function of x alone, for loops that apply one activation many times: each call site
+ *  then sees a single target and V8 inlines it (measured: the LSTM pointwise step 10 → 7 µs at H = 128). */
+export function actFn(act: Act): (x: number) => number {
+  const f = ACT_FNS[act];
+  if (!f) throw new Error(`actFn: unknown activation code ${act}`);
+  return f;
 }
 
 /** f′(x) expressed through y = f(x). */

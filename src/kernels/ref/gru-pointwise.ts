@@ -4,13 +4,14 @@
 //   n = act(xz_n + hN)          reset before (TF-1 GRUCell, Keras reset_after=False; hN = W_hn (r ⊙ h) + b_hn)
 //   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
 import type { Act, Buf } from "../types.ts";
-import { act1, actGrad1 } from "./activations.ts";
+import { actFn, actGrad1 } from "./activations.ts";
 
 /** gates[:, 0:2H] = σ(xz_rz + hRZ), rh (B,H) = r ⊙ hPrev */
 export function gruGatesForward(gates: Buf, rh: Buf, xz: Buf, hRZ: Buf, hPrev: Buf, B: number, H: number, gateAct: Act): void {
+  const gate = actFn(gateAct);
   for (let b = 0; b < B; b++) {
     const gb = b * 3 * H, rb = b * 2 * H, sb = b * H;
-    for (let j = 0; j < 2 * H; j++) gates[gb + j] = act1(xz[gb + j] + hRZ[rb + j], gateAct);
+    for (let j = 0; j < 2 * H; j++) gates[gb + j] = gate(xz[gb + j] + hRZ[rb + j]);
     for (let j = 0; j < H; j++) rh[sb + j] = gates[gb + j] * hPrev[sb + j];
   }
 }
@@ -18,11 +19,12 @@ export function gruGatesForward(gates: Buf, rh: Buf, xz: Buf, hRZ: Buf, hPrev: B
 /** gates[:, 2H:3H] = n, h (B,H) = (1 − z) ⊙ n + z ⊙ hPrev */
 export function gruCandidateForward(gates: Buf, h: Buf, xz: Buf, hN: Buf, hPrev: Buf, B: number, H: number,
                                     resetAfter: boolean, cellAct: Act): void {
+  const act = actFn(cellAct);
   for (let b = 0; b < B; b++) {
     const gb = b * 3 * H, sb = b * H;
     for (let j = 0; j < H; j++) {
       const r = gates[gb + j], z = gates[gb + H + j];
-      const n = act1(xz[gb + 2 * H + j] + (resetAfter ? r * hN[sb + j] : hN[sb + j]), cellAct);
+      const n = act(xz[gb + 2 * H + j] + (resetAfter ? r * hN[sb + j] : hN[sb + j]));
       gates[gb + 2 * H + j] = n;
       h[sb + j] = (1 - z) * n + z * hPrev[sb + j];
     }

@@ -5,27 +5,27 @@
 // (TF-1 rnn_cell_impl.py LSTMCell.call; peepholes after Gers & Schmidhuber 2000: i and f look at
 // the old cell, o at the new, clipped one.) σ is opts.gateAct, act is opts.cellAct.
 import type { Buf, LstmPointwiseOpts } from "../types.ts";
-import { act1, actGrad1 } from "./activations.ts";
+import { act1, actFn, actGrad1 } from "./activations.ts";
 
 /** gates (B,4H), c (B,H), m (B,H)  <-  z (B,4H) pre-activations, cPrev (B,H), peep (3H) or null */
 export function lstmForward(gates: Buf, c: Buf, m: Buf, z: Buf, cPrev: Buf, peep: Buf | null,
                             B: number, H: number, opts: LstmPointwiseOpts): void {
-  const { forgetBias, cellClip, gateAct, cellAct } = opts;
+  const { forgetBias, cellClip } = opts, gateAct = actFn(opts.gateAct), cellAct = actFn(opts.cellAct);
   for (let b = 0; b < B; b++) {
     const zb = b * 4 * H, sb = b * H;                  // row b of (B,4H) and of (B,H)
     for (let j = 0; j < H; j++) {
       const cp = cPrev[sb + j];
       const pi = peep ? peep[j] * cp : 0, pf = peep ? peep[H + j] * cp : 0;
-      const i = act1(z[zb + j] + pi, gateAct);
-      const f = act1(z[zb + H + j] + forgetBias + pf, gateAct);
-      const g = act1(z[zb + 2 * H + j], cellAct);
+      const i = gateAct(z[zb + j] + pi);
+      const f = gateAct(z[zb + H + j] + forgetBias + pf);
+      const g = cellAct(z[zb + 2 * H + j]);
       let ct = f * cp + i * g;
       if (cellClip >= 0) ct = Math.min(cellClip, Math.max(-cellClip, ct));
       c[sb + j] = ct;
       const ctStored = c[sb + j];                       // the rounded value the next step sees
-      const o = act1(z[zb + 3 * H + j] + (peep ? peep[2 * H + j] * ctStored : 0), gateAct);
+      const o = gateAct(z[zb + 3 * H + j] + (peep ? peep[2 * H + j] * ctStored : 0));
       gates[zb + j] = i; gates[zb + H + j] = f; gates[zb + 2 * H + j] = g; gates[zb + 3 * H + j] = o;
-      m[sb + j] = o * act1(ctStored, cellAct);
+      m[sb + j] = o * cellAct(ctStored);
     }
   }
 }
