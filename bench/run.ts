@@ -12,14 +12,18 @@
 // The native processes also measure the FMA ceiling of the widest vectors the CPU has (PEAK), and
 // bench/thread-scaling.ts times a W3 training step on 1…N threads for native and wasm.
 // Output: bench/results.json and bench/RESULTS.md (`--render` rebuilds the .md from the .json).
+// `--merge` re-measures only the selected contenders and workloads (no profile, scaling or thread
+// sweeps) and writes them over their entries in bench/results.json, keeping the rest; the page then
+// says which rows come from which run, with the machine's load average at the time.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] : def; };
 const workloads = arg("workloads", "W1,W2,W3,W4,W5");
 const quick = process.argv.includes("--quick");
 const render = process.argv.includes("--render");
+const merge = process.argv.includes("--merge");
 const hasTorch = (() => { try { execFileSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" }); return true; } catch { return false; } })();
 const tsx = ["--import", "tsx"];
 const slow = ["--min-iters", quick ? "2" : "3", "--min-time", "0", "--max-iters", "5"];   // peers whose steps take seconds
@@ -43,7 +47,10 @@ const CONTENDERS: Contender[] = [
 const selected = arg("peers", CONTENDERS.map((c) => c.name).join(",")).split(",");
 
 type Result = Record<string, any>;
-const saved = render ? JSON.parse(readFileSync("bench/results.json", "utf8")) : null;
+const saved = render || merge ? JSON.parse(readFileSync("bench/results.json", "utf8")) : null;
+const shownWorkloads = merge ? "W1,W2,W3,W4,W5" : workloads;   // a merge re-renders every workload on the page
+const updates: Result[] = saved?.updates ?? [];
+const load0 = loadavg();
 const results: Record<string, Record<string, Result>> = saved?.results ?? {};
 let profile: Result[] = saved?.profile ?? [];
 let scaling: Result[] = saved?.scaling ?? [];
@@ -90,22 +97,27 @@ if (!render) {
   const timeOf = (r: Result): number => r.train?.median_ms ?? r.stream_cellstep?.us_per_step_median ?? r.stream_lstmcell?.us_per_step_median
     ?? r.stream_stateful_predict?.us_per_step_median ?? r.train_batch_equiv_ms_median ?? r.train_single_step_ms ?? 0;
   for (const [name, byW] of Object.entries(all)) {
-    results[name] = {};
+    if (!merge) results[name] = {};
+    results[name] ??= {};
     for (const [w, rs] of Object.entries(byW)) {
       if (w.startsWith("PEAK")) { results[name]![w] = rs.reduce((a, b) => ((b.gflops ?? 0) > (a.gflops ?? 0) ? b : a)); continue; }
       const sorted = [...rs].sort((a, b) => timeOf(a) - timeOf(b));
       results[name]![w] = { ...sorted[(sorted.length - 1) >> 1], reps_times: rs.map(timeOf) };
     }
   }
-  const train = workloads.split(",").filter((w) => w !== "W5").join(",");
+  if (merge) {
+    updates.push({ date: new Date().toISOString(), contenders: Object.keys(all), workloads: [...new Set(Object.values(all).flatMap((byW) => Object.keys(byW)))],
+      reps, loadavg_1min: [load0[0], loadavg()[0]] });
+  }
+  const train = merge ? "" : workloads.split(",").filter((w) => w !== "W5").join(",");
   if (train && !process.argv.includes("--no-profile")) profile = runJsonLines(process.execPath, [...tsx, "bench/profile.ts", "--workloads", train], "profile");
-  if (workloads.split(",").includes("W1")) customCell = runJsonLines(process.execPath, [...tsx, "bench/custom-cell.ts", "--profile"], "custom cell W1");
-  if (!process.argv.includes("--no-scaling") && !quick) scaling = runJsonLines(process.execPath, [...tsx, "bench/scaling.ts"], "scaling");
-  if (!quick) {
+  if (!merge && workloads.split(",").includes("W1")) customCell = runJsonLines(process.execPath, [...tsx, "bench/custom-cell.ts", "--profile"], "custom cell W1");
+  if (!merge && !process.argv.includes("--no-scaling") && !quick) scaling = runJsonLines(process.execPath, [...tsx, "bench/scaling.ts"], "scaling");
+  if (!merge && !quick) {
     threadSweep = [...runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--json"], "threads wasm"),
       ...runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--backend", "native", "--json"], "threads native")];
   }
-  if (!quick && !process.argv.includes("--no-scaling")) {
+  if (!merge && !quick && !process.argv.includes("--no-scaling")) {
     threadScaling = [];
     for (const b of ["native", "wasm"]) {
       threadScaling.push(...runJsonLines(process.execPath, [...tsx, "bench/thread-scaling.ts", "--backend", b, "--workload", "W3", "--reps", String(Math.max(5, reps))], `thread scaling ${b}`));
@@ -134,6 +146,10 @@ const lines = [`# Benchmarks`, ``, `\`npm run bench\` on ${cpus().length} × ${c
   `Medians of timed steps after warm-up; "×" = that contender's time / rnnlab-wasm's (one thread), measured in this same run. ` +
   `float32, whole batch. GFLOP/s count the recurrent layer's GEMMs only (train = 3 × forward = 3·T·2·B·G·H·(I+H)); ` +
   `"of ceiling" divides by the f32x4 mul+add ceiling measured in this run (× 2 for two threads).`, ``];
+for (const u of updates) {
+  lines.push(`Re-measured ${u.date.slice(0, 16)} UTC (\`--merge\`, ${u.reps} interleaved repetitions, 1-minute load average ${u.loadavg_1min.map((l: number) => l.toFixed(1)).join(" → ")} on ${cpus().length} cores): ` +
+    `${u.contenders.join(", ")} × ${u.workloads.join(", ")}; their rows below come from that run, ratios against rows of other runs mix two runs.`, ``);
+}
 
 lines.push(`## The ceiling`, ``);
 lines.push(`WebAssembly SIMD mul+add ceiling, one thread (assembly/peak.ts): **${fmt(peak)} GFLOP/s** (the better of two measurements: ${fmt(peakStart)}, ${fmt(peakEnd)}).`, ``);
@@ -148,7 +164,7 @@ for (const [name, byW] of Object.entries(results)) {
 }
 if (gemmRows.length) lines.push(`GEMM 512 × 512 × 512:`, ``, `| kernel | GFLOP/s | of ceiling |`, `|---|---|---|`, ...gemmRows, ``);
 
-for (const w of workloads.split(",").filter((w) => w !== "W5")) {
+for (const w of shownWorkloads.split(",").filter((w) => w !== "W5")) {
   const flops = flopsOf(w);
   lines.push(`## ${w}${wasm1[w]?.desc ? ` (${wasm1[w].desc})` : ""}`, ``, `| contender | train step ms | × | train GFLOP/s | of ceiling | inference ms | × |`, `|---|---|---|---|---|---|---|`);
   const base = wasm1[w];
@@ -162,7 +178,7 @@ for (const w of workloads.split(",").filter((w) => w !== "W5")) {
   lines.push(``);
 }
 
-if (workloads.includes("W5")) {
+if (shownWorkloads.includes("W5")) {
   lines.push(`## W5 streaming (LSTM D 32, H 128, B 1, 1,000 steps): µs per step`, ``,
     `"one step per call": rnnlab \`LSTM.forward\` with T = 1 (PyTorch: \`nn.LSTMCell\`); "CellStep.forward": rnnlab's checked one-step cell API (PyTorch: \`nn.LSTMCell\`, its peer).`, ``,
     `| contender | one step per call | × | CellStep.forward | whole sequence in one call | × |`, `|---|---|---|---|---|---|`);
@@ -183,7 +199,7 @@ const nativeChecks: [string, boolean | undefined, string][] = [];
 if (Object.keys(nat1).length) {
   lines.push(`## Native kernels against PyTorch, training step (ratio = rnnlab-native / PyTorch at the same thread count; < 1 is faster)`, ``,
     `| workload | native 1 thread ms | PyTorch 1 thread ms | ratio | native 2 threads ms | PyTorch 2 threads ms | ratio |`, `|---|---|---|---|---|---|---|`);
-  for (const w of workloads.split(",").filter((w) => w !== "W5" && nat1[w])) {
+  for (const w of shownWorkloads.split(",").filter((w) => w !== "W5" && nat1[w])) {
     const a = ms(nat1[w]), b = ms(results["torch-t1"]?.[w]), c = ms(nat2[w]), d = ms(results["torch-t2"]?.[w]);
     lines.push(`| ${w} | ${fmt(a)} | ${fmt(b)} | ${fmt(a / b)} | ${fmt(c)} | ${fmt(d)} | ${fmt(c / d)} |`);
     nativeChecks.push([`${w}: native faster than PyTorch, 1 thread`, Number.isFinite(a / b) ? a / b < 1 : undefined, `ratio ${fmt(a / b)}`]);
@@ -313,6 +329,6 @@ for (const [name, byW] of Object.entries(results)) for (const r of Object.values
   if (r.stopped) notes.push(`- ${name} ${r.workload}: ${r.stopped} (${fmt(r.train_single_step_ms)} ms, ${fmt(r.train_single_step_ms / ms(wasm1[r.workload]))}× rnnlab-wasm)`);
 }
 if (notes.length || log.length) lines.push(`Notes:`, ...notes, ...log.map((l) => `- ${l}`), ``);
-if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, reps, results, profile, scaling, threads: threadSweep, threadScaling, customCell }, null, 1) + "\n");
+if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, reps, results, profile, scaling, threads: threadSweep, threadScaling, customCell, ...(updates.length ? { updates } : {}) }, null, 1) + "\n");
 writeFileSync("bench/RESULTS.md", lines.join("\n"));
 console.log(lines.join("\n"));

@@ -21,7 +21,9 @@ namespace NS {
 typedef float vf __attribute__((vector_size(VL * 4)));
 static inline vf loadu(const float* p) { vf v; std::memcpy(&v, p, sizeof v); return v; }
 static inline void storeu(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
-static inline vf splat(float s) { return (vf){} + s; }
+/** s in every lane. (Not `(vf){} + s`: 0 + s is not s for s = −0, so the compiler must emit a scalar
+ *  add before every broadcast — 12 extra adds per k step in the GEMM's micro-kernel.) */
+static inline vf splat(float s) { return s - (vf){}; }   // s − (+0) is s exactly, −0 included
 static inline int imin(int a, int b) { return a < b ? a : b; }
 
 /** Σ of the lanes by halving (lo + hi, then again): a fixed order, log2(VL) vector adds. */
