@@ -13,8 +13,9 @@
 // bench/thread-scaling.ts times a W3 training step on 1…N threads for native and wasm.
 // Output: bench/results.json and bench/RESULTS.md (`--render` rebuilds the .md from the .json).
 // `--merge` re-measures only the selected contenders and workloads (no profile, scaling or thread
-// sweeps) and writes them over their entries in bench/results.json, keeping the rest; the page then
-// says which rows come from which run, with the machine's load average at the time.
+// sweeps; `--thread-scaling` adds the 1…N thread table) and writes them over their entries in
+// bench/results.json, keeping the rest; the page then says which rows come from which run, with the
+// machine's load average at the time.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -44,6 +45,7 @@ const CONTENDERS: Contender[] = [
     { name: "torch-t2", cmd: "/usr/bin/python3", args: torchArgs(2), only: ["W1", "W2", "W3", "W4"], extra: ["MM"], note: "the same, two threads" },
   ] : []),
 ];
+const EXTRAS = new Set(CONTENDERS.flatMap((c) => c.extra ?? []));   // measurements beside the workloads
 const selected = arg("peers", CONTENDERS.map((c) => c.name).join(",")).split(",");
 
 type Result = Record<string, any>;
@@ -82,7 +84,10 @@ if (!render) {
   const all: Record<string, Record<string, Result[]>> = {};
   for (let rep = 0; rep < reps; rep++) {
     for (const c of CONTENDERS.filter((c) => selected.includes(c.name))) {
-      const groups = [...(c.extra?.length ? [c.extra.join(",")] : []), ...workloads.split(",").filter((w) => !c.only || c.only.includes(w))];
+      // a merge runs a contender's extras (PEAK, GEMM512, MM) only when --workloads names them
+      const extra = merge ? c.extra?.filter((e) => workloads.split(",").includes(e)) : c.extra;
+      const groups = [...(extra?.length ? [extra.join(",")] : []),
+        ...workloads.split(",").filter((w) => (!c.only || c.only.includes(w)) && !EXTRAS.has(w))];
       all[c.name] ??= {};
       for (const wl of groups) {
         const args = c.args.map((a) => (a === "" ? wl : a));
@@ -106,8 +111,8 @@ if (!render) {
     }
   }
   if (merge) {
-    updates.push({ date: new Date().toISOString(), contenders: Object.keys(all), workloads: [...new Set(Object.values(all).flatMap((byW) => Object.keys(byW)))],
-      reps, loadavg_1min: [load0[0], loadavg()[0]] });
+    updates.push({ date: new Date().toISOString(), measured: Object.fromEntries(Object.entries(all).map(([name, byW]) => [name, Object.keys(byW)])),
+      reps, loadavg_1min: [load0[0], loadavg()[0]], ...(process.argv.includes("--thread-scaling") ? { thread_scaling: true } : {}) });
   }
   const train = merge ? "" : workloads.split(",").filter((w) => w !== "W5").join(",");
   if (train && !process.argv.includes("--no-profile")) profile = runJsonLines(process.execPath, [...tsx, "bench/profile.ts", "--workloads", train], "profile");
@@ -117,7 +122,7 @@ if (!render) {
     threadSweep = [...runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--json"], "threads wasm"),
       ...runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--backend", "native", "--json"], "threads native")];
   }
-  if (!merge && !quick && !process.argv.includes("--no-scaling")) {
+  if (merge ? process.argv.includes("--thread-scaling") : !quick && !process.argv.includes("--no-scaling")) {
     threadScaling = [];
     for (const b of ["native", "wasm"]) {
       threadScaling.push(...runJsonLines(process.execPath, [...tsx, "bench/thread-scaling.ts", "--backend", b, "--workload", "W3", "--reps", String(Math.max(5, reps))], `thread scaling ${b}`));
@@ -148,7 +153,8 @@ const lines = [`# Benchmarks`, ``, `\`npm run bench\` on ${cpus().length} × ${c
   `"of ceiling" divides by the f32x4 mul+add ceiling measured in this run (× 2 for two threads).`, ``];
 for (const u of updates) {
   lines.push(`Re-measured ${u.date.slice(0, 16)} UTC (\`--merge\`, ${u.reps} interleaved repetitions, 1-minute load average ${u.loadavg_1min.map((l: number) => l.toFixed(1)).join(" → ")} on ${cpus().length} cores): ` +
-    `${u.contenders.join(", ")} × ${u.workloads.join(", ")}; their rows below come from that run, ratios against rows of other runs mix two runs.`, ``);
+    `${Object.entries(u.measured as Record<string, string[]>).map(([name, ws]) => `${name} (${ws.join(", ")})`).join(", ")}${u.thread_scaling ? `${Object.keys(u.measured).length ? ", and " : ""}the 1…N thread table` : ""}; ` +
+    `those rows below come from that run, and ratios against rows of other runs mix two runs.`, ``);
 }
 
 lines.push(`## The ceiling`, ``);

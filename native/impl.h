@@ -60,6 +60,45 @@ static Workspace& workspace() {
   return w;
 }
 
+typedef float v4 __attribute__((vector_size(16)));
+typedef int v4i __attribute__((vector_size(16)));
+static inline v4 load4(const float* p) { v4 v; std::memcpy(&v, p, sizeof v); return v; }
+static inline void store4(float* p, v4 v) { std::memcpy(p, &v, sizeof v); }
+
+/** dst[k·W + r] = src[r·ld + k] for r < rows, k < kc, and 0 for rows ≤ r < W: a block whose rows run
+ *  along k becomes a k-major panel. Four rows × four k at a time are transposed in registers (two
+ *  rounds of pairwise interleaving), so the copy uses vector loads and stores instead of one scalar
+ *  store per element (the packing of NN's A and of NT's A and B took 5–10 % of a 512³ product). */
+static void packTransposed(float* dst, const float* src, int rows, int W, int kc, long ld) {
+  int r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const float* s0 = src + r * ld;
+    const float* s1 = s0 + ld;
+    const float* s2 = s1 + ld;
+    const float* s3 = s2 + ld;
+    int k = 0;
+    for (; k + 4 <= kc; k += 4) {
+      const v4 a = load4(s0 + k), b = load4(s1 + k), c = load4(s2 + k), d = load4(s3 + k);
+      const v4 ab01 = __builtin_shuffle(a, b, (v4i){0, 4, 1, 5}), cd01 = __builtin_shuffle(c, d, (v4i){0, 4, 1, 5});
+      const v4 ab23 = __builtin_shuffle(a, b, (v4i){2, 6, 3, 7}), cd23 = __builtin_shuffle(c, d, (v4i){2, 6, 3, 7});
+      float* o = dst + (size_t)k * W + r;
+      store4(o, __builtin_shuffle(ab01, cd01, (v4i){0, 1, 4, 5}));
+      store4(o + W, __builtin_shuffle(ab01, cd01, (v4i){2, 3, 6, 7}));
+      store4(o + 2 * W, __builtin_shuffle(ab23, cd23, (v4i){0, 1, 4, 5}));
+      store4(o + 3 * W, __builtin_shuffle(ab23, cd23, (v4i){2, 3, 6, 7}));
+    }
+    for (; k < kc; k++) {
+      float* o = dst + (size_t)k * W + r;
+      o[0] = s0[k]; o[1] = s1[k]; o[2] = s2[k]; o[3] = s3[k];
+    }
+  }
+  for (; r < W; r++) {
+    float* o = dst + r;
+    if (r < rows) { const float* s0 = src + r * ld; for (int k = 0; k < kc; k++) o[(size_t)k * W] = s0[k]; }
+    else for (int k = 0; k < kc; k++) o[(size_t)k * W] = 0;
+  }
+}
+
 /** dst: kc × NR panels of B's block (k0.., j0..j0+nc), zero-padded to a whole panel. */
 static void packB(float* dst, const float* B, int kc, int nc, long rsb, long csb) {
   for (int j0 = 0; j0 < nc; j0 += NR, dst += (size_t)kc * NR) {
@@ -72,7 +111,9 @@ static void packB(float* dst, const float* B, int kc, int nc, long rsb, long csb
         for (; j < nr; j++) d[j] = src[j];
         for (; j < NR; j++) d[j] = 0;
       }
-    } else {                                          // B given transposed (N,K): read along k
+    } else if (rsb == 1) {                            // B given transposed (N,K): rows of it become columns
+      packTransposed(dst, B + j0 * csb, nr, NR, kc, csb);
+    } else {
       for (int j = 0; j < NR; j++) {
         if (j < nr) { const float* src = B + (j0 + j) * csb; for (int k = 0; k < kc; k++) dst[(size_t)k * NR + j] = src[k * rsb]; }
         else for (int k = 0; k < kc; k++) dst[(size_t)k * NR + j] = 0;
@@ -95,6 +136,7 @@ static void packA(float* dst, const float* A, int mc, int kc, long rsa, long csa
       }
       continue;
     }
+    if (csa == 1) { packTransposed(dst, A + i0 * rsa, mr, MR, kc, rsa); continue; }   // A's rows contiguous (NN, NT)
     for (int i = 0; i < MR; i++) {
       if (i < mr) { const float* src = A + (i0 + i) * rsa; for (int k = 0; k < kc; k++) dst[(size_t)k * MR + i] = src[k * csa]; }
       else for (int k = 0; k < kc; k++) dst[(size_t)k * MR + i] = 0;
