@@ -5,7 +5,8 @@
 // The arrangement is only for speed, and keeps the definition readable:
 // - NT (both operands k-contiguous): eight dot products at a time share each load of A's row and
 //   run eight independent add chains, instead of one chain waiting on the latency of every add
-//   (measured: 2.3× the one-at-a-time loop for 1×512×128 in V8; four chains gave 1.8×).
+//   (a one-step LSTM call, 32 → 128 units: 105 → 55 µs with four chains; 47 µs with eight chains
+//   and the pointwise loops calling one activation function).
 // - NN and TN (B's rows are the contiguous direction): the k loop walks B row by row and adds
 //   a(i,k) · B[k, :] into a row of double accumulators, so every inner loop reads memory in order
 //   (a column walk down B touches a new cache line per k). Per element the order of the sum is
