@@ -47,6 +47,10 @@ export {
 } from "../analysis/render/lab-plots.ts";
 export { linePlotSvg, barChartSvg, histogramsSvg, heatmapSvg, niceTicks, type LinePlotSpec, type BarChartSpec, type HeatmapSpec, type Series } from "../analysis/render/svg.ts";
 export { reportHtml, type ReportSection } from "../analysis/render/report-html.ts";
+export {
+  explainCell, evaluateExplanation, explainCellSvg, explainUnrolledSvg, renderExpr, evaluateExpr,
+  type ExplainOptions, type CellExplanation, type EquationLine, type ExplainParam, type Expr,
+} from "../analysis/explain/index.ts";
 export { detectFeatures, type Features } from "../kernels/features.ts";
 export { init, type InitOptions, type InitResult, type WasmSource } from "../init.ts";
 export { setWasmSource } from "../kernels/wasm/index.ts";
