@@ -2,10 +2,11 @@
 // Pure: no I/O. The CLI writes them to files (and PNG); the browser playground can inline them.
 import type { GradFlow } from "../gradflow.ts";
 import type { GateStats } from "../gates.ts";
+import type { GateTraining } from "../gates-training.ts";
 import type { MemoryProbe } from "../memory.ts";
 import type { Ablation } from "../ablate.ts";
 import type { ParamTable } from "../param-table.ts";
-import { barChartSvg, CELL_COLORS, esc, heatmapSvg, histogramsSvg, linePlotSvg, PALETTE, type Series } from "./svg.ts";
+import { barChartSvg, CELL_COLORS, esc, fmtValue, heatmapSvg, histogramsSvg, linePlotSvg, panelGridSvg, PALETTE, type Series } from "./svg.ts";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
@@ -14,12 +15,14 @@ export function gradFlowSvg(g: GradFlow): string {
   const series: Series[] = [];
   for (const c of g.curves) {
     const color = CELL_COLORS[c.cell] ?? PALETTE[0], phase = c.phase === "init" ? "at init" : `after ${g.trainSteps} steps`;
-    series.push({ name: `${c.cell.toUpperCase()} ‖∂L/∂h_t‖, ${phase}`, x: c.distance, y: c.dhRelative, color, dash: c.phase === "trained" });
+    const band = c.dhRelativeMin && c.dhRelativeMax && (c.seeds ?? 1) > 1 ? { lo: c.dhRelativeMin, hi: c.dhRelativeMax } : undefined;
+    series.push({ name: `${c.cell.toUpperCase()} ‖∂L/∂h_t‖, ${phase}`, x: c.distance, y: c.dhRelative, color, dash: c.phase === "trained", band });
     if (c.dcRelative) series.push({ name: `${c.cell.toUpperCase()} ‖∂L/∂c_t‖, ${phase}`, x: c.distance, y: c.dcRelative, color: "#7fb3e0", dash: c.phase === "trained", width: 1.5 });
   }
   return linePlotSvg({
     title: "Vanishing gradients: how much of ∂L reaches k steps back",
-    subtitle: `adding problem, T = ${g.T}, ${g.hiddenSize} units, mean over ${g.batchSize} sequences; LSTM forget bias ${g.forgetBias}`,
+    subtitle: `adding problem, T = ${g.T}, ${g.hiddenSize} units, mean over ${g.batchSize} sequences; LSTM forget bias ${g.forgetBias}` +
+      ((g.seeds?.length ?? 1) > 1 ? `; ${g.seeds!.length} seeds: geometric mean, band min … max` : ""),
     xLabel: "distance from the loss k = T − 1 − t (time steps)",
     yLabel: "gradient norm relative to k = 0 (log scale)",
     yScale: "log", series, height: 480, legend: "bottom-left",
@@ -75,6 +78,27 @@ export function gateHistogramsSvg(s: GateStats): string {
   });
 }
 
+/** Gate saturation and gate means against training steps (gatesDuringTraining). */
+export function gateTrainingSvg(g: GateTraining, title = ""): string {
+  const steps = g.points.map((p) => p.step), names = g.points[0]?.gates.map((x) => x.name) ?? [];
+  const color = (i: number) => PALETTE[i % PALETTE.length];
+  const sat = linePlotSvg({
+    title: "Saturated gate values", subtitle: "within 0.05 of 0 or 1 (|v| > 0.95 for tanh); dashed: near 0 only",
+    xLabel: "training step", yLabel: "share of the gate's values (%)", width: 560, height: 400, yMin: 0, legend: "top-left",
+    series: names.flatMap((n, i) => [
+      { name: n, x: steps, y: g.points.map((p) => 100 * (p.gates[i].saturatedLow + p.gates[i].saturatedHigh)), color: color(i) },
+      { name: "", x: steps, y: g.points.map((p) => 100 * p.gates[i].saturatedLow), color: color(i), dash: true, width: 1.2 },
+    ]),
+  });
+  const means = linePlotSvg({
+    title: "Gate means", subtitle: "mean activation over the probe batch (all units and steps)",
+    xLabel: "training step", yLabel: "mean value", width: 560, height: 400, legend: "bottom-left",
+    series: names.map((n, i) => ({ name: n, x: steps, y: g.points.map((p) => p.gates[i].mean), color: color(i) })),
+  });
+  return panelGridSvg(title || `${g.cell.toUpperCase()} gates during training (${g.hiddenSize} units)`,
+    `measured every ${g.every} steps on the same ${g.B} held-out sequences of ${g.T} steps`, [sat, means], 2);
+}
+
 /** Gate values of the first units of sequence 0 over time. */
 export function gateHeatmapSvg(s: GateStats): string {
   const units = s.trace.filter((t) => t.gate === s.gates[0].name).length;
@@ -93,38 +117,91 @@ export function gateHeatmapSvg(s: GateStats): string {
   });
 }
 
-/** Accuracy against lag, one line per cell, chance as a dashed line. */
+const TASK_TITLES: Record<string, string> = {
+  adding: "adding problem (sum of two marked values)",
+  recall: "delayed recall with distractors",
+  copy: "copy task",
+};
+
+function memoryYLabel(task: string): string {
+  return task === "adding" ? "held-out sequences with |error| < 0.04 (%)" : task === "copy" ? "held-out accuracy per copied symbol (%)" : "held-out accuracy (%)";
+}
+
+/** Accuracy against lag: one panel per task, per cell the mean over seeds, the min … max band and each seed's point. */
 export function memorySvg(m: MemoryProbe): string {
-  const cells = [...new Set(m.results.map((r) => r.cell))];
-  return linePlotSvg({
-    title: m.task === "copy" ? `Memory length: copy ${m.copyLength} symbols after a delay` : "Memory length: recall one symbol after a lag",
-    subtitle: `${m.task === "copy" ? "copy task" : `delayed recall (${m.noise === "blank" ? "blank" : "distractor"} steps)`}, ${m.symbols} symbols, ${m.hiddenSize} units, ` +
-      `${m.stepsPerRun} training steps per point, LSTM forget bias ${m.forgetBias ?? 0}`,
-    xLabel: m.task === "copy" ? "delay between the sequence and its copy (time steps, log scale)" : "lag between the symbol and the question (time steps, log scale)",
-    yLabel: m.task === "copy" ? "held-out accuracy per copied symbol (%)" : "held-out accuracy (%)",
-    series: cells.map((c) => {
-      const rs = m.results.filter((r) => r.cell === c);
-      return { name: c.toUpperCase(), x: rs.map((r) => r.lag), y: rs.map((r) => 100 * r.accuracy), color: CELL_COLORS[c], markers: true };
-    }),
-    yMin: 0, yMax: 100, xScale: "log",
-    hlines: [{ y: 100 / m.symbols, label: `chance ${(100 / m.symbols).toFixed(1)} %` }],
+  const tasks = m.tasks ?? [m.task];
+  const panels = tasks.map((task) => {
+    const rows = m.results.filter((r) => (r.task ?? m.task) === task);
+    const cells = [...new Set(rows.map((r) => r.cell))];
+    const series: Series[] = [];
+    for (const c of cells) {
+      const rs = rows.filter((r) => r.cell === c).sort((a, b) => a.lag - b.lag);
+      const units = [...new Set(rs.map((r) => r.hiddenSize))];
+      series.push({ name: `${c.toUpperCase()} (${units.join("/")} units, ${fmt(rs[0]?.params ?? 0)} params)`, x: rs.map((r) => r.lag), y: rs.map((r) => 100 * r.accuracy),
+        color: CELL_COLORS[c], markers: true, band: rs[0]?.accuracies && rs[0].accuracies.length > 1 ? { lo: rs.map((r) => 100 * r.min), hi: rs.map((r) => 100 * r.max) } : undefined });
+      const pts = rs.flatMap((r) => (r.accuracies ?? []).map((a) => [r.lag, 100 * a] as const));
+      if (pts.length > rs.length) series.push({ name: "", x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), color: CELL_COLORS[c], pointsOnly: true });
+    }
+    const chance = rows[0]?.chance ?? 1 / m.symbols;
+    return linePlotSvg({
+      title: TASK_TITLES[task] ?? task,
+      subtitle: task === "recall" ? `${m.symbols} symbols, ${m.noise === "blank" ? "blank" : "distractor"} steps in the lag` : task === "copy" ? `${m.copyLength} symbols, ${m.symbols} in the alphabet` : "T = lag steps; the first marker in the first half",
+      xLabel: task === "adding" ? "sequence length T (log scale)" : "lag between the symbol and the answer (log scale)",
+      yLabel: memoryYLabel(task), series, yMin: 0, yMax: 100, xScale: "log", width: 620, height: 440, legend: "bottom-left",
+      hlines: [{ y: 100 * chance, label: `chance ${(100 * chance).toFixed(1)} %` }],
+    });
   });
+  const seeds = m.seeds?.length ?? 1;
+  return panelGridSvg("Memory against lag: RNN, LSTM and GRU trained from scratch at each lag",
+    `line: mean of ${seeds} seed${seeds > 1 ? "s" : ""}; band and dots: each seed (min … max); budget ${fmt(m.stepsPerRun)} steps of ${m.batchSize} per run (stopped once ≥ ${Math.round(100 * (m.solvedAt ?? 1))} %), Adam ${m.lr}, LSTM forget bias ${m.forgetBias ?? 0}`,
+    panels, 2);
+}
+
+/** The budget evidence: held-out accuracy against training steps for every run, one panel per (task, lag). */
+export function memoryBudgetSvg(m: MemoryProbe): string {
+  const runs = m.runs ?? [];
+  const tasks = m.tasks ?? [m.task], lags = [...new Set(runs.map((r) => r.lag))].sort((a, b) => a - b);
+  const panels: string[] = [];
+  for (const task of tasks) for (const lag of lags) {
+    const rs = runs.filter((r) => r.task === task && r.lag === lag);
+    if (!rs.length) continue;
+    const cellsSeen = new Set<string>();
+    const series: Series[] = rs.map((r) => {
+      const first = !cellsSeen.has(r.cell);
+      cellsSeen.add(r.cell);
+      return { name: first ? r.cell.toUpperCase() : "", x: r.curve.map((p) => p.step), y: r.curve.map((p) => 100 * p.accuracy), color: CELL_COLORS[r.cell], width: 1.6, markers: r.solvedAtStep !== null };
+    });
+    panels.push(linePlotSvg({
+      title: `${task}, lag ${lag}`, xLabel: "training step", yLabel: "held-out accuracy (%)", series, yMin: 0, yMax: 100,
+      xMin: 0, xMax: m.stepsPerRun, width: 420, height: 280, legend: "bottom-right",
+      hlines: [{ y: 100 * rs[0].chance, label: "chance" }],
+    }));
+  }
+  return panelGridSvg("Is the budget enough? Held-out accuracy during training, every run",
+    `one line per seed; a line that ends early with a dot was solved (≥ ${Math.round(100 * (m.solvedAt ?? 1))} %) and stopped; flat ends mean more steps would not change the answer`,
+    panels, Math.max(1, lags.length));
 }
 
 /** Final test MSE per ablation variant (log scale), the mean predictor's MSE as reference. */
 export function ablationBarsSvg(a: Ablation): string {
   return barChartSvg({
     title: "Can sigmoid and tanh be swapped? LSTM variants on the adding problem",
-    subtitle: `T = ${a.T}, ${a.hiddenSize} units, ${a.steps} steps of ${a.batchSize}, Adam lr ${a.lr}; lower is better`,
+    subtitle: `T = ${a.T}, ${a.hiddenSize} units, ${a.steps} steps of ${a.batchSize}, Adam lr ${a.lr}; lower is better` +
+      ((a.seeds?.length ?? 1) > 1 ? `; bar: mean of ${a.seeds.length} seeds, whisker min … max, dots: each seed` : ""),
     valueLabel: "held-out mean squared error (log scale)",
-    bars: a.rows.map((r, i) => ({ label: r.name, value: r.testMse, color: r.name === "baseline" ? "#444" : PALETTE[i % PALETTE.length], note: r.diverged ? "diverged" : undefined })),
+    bars: a.rows.map((r, i) => ({
+      label: r.name, value: r.testMse, color: r.name === "baseline" ? "#444" : PALETTE[i % PALETTE.length],
+      note: r.diverged ? "diverged" : (a.seeds?.length ?? 1) > 1 && r.runs ? `${fmtValue(r.testMse)} (learned: ${r.learned} of ${r.runs.length})` : undefined,
+      ...((a.seeds?.length ?? 1) > 1 && r.runs ? { lo: r.testMseMin, hi: r.testMseMax, points: r.runs.map((q) => q.testMse) } : {}),
+    })),
     reference: { value: a.baselineMse, label: `predict the mean: ${a.baselineMse.toFixed(3)}` },
     log: true,
   });
 }
 
 export function ablationCurvesSvg(a: Ablation): string {
-  return lossCurveSvg("Training loss of each LSTM variant (adding problem)", `T = ${a.T}, ${a.hiddenSize} units; each point the mean of ${a.curveEvery} step${a.curveEvery > 1 ? "s" : ""}`,
+  return lossCurveSvg("Training loss of each LSTM variant (adding problem)", `T = ${a.T}, ${a.hiddenSize} units; each point the mean of ${a.curveEvery} step${a.curveEvery > 1 ? "s" : ""}` +
+      ((a.seeds?.length ?? 1) > 1 ? ` and of ${a.seeds.length} seeds` : ""),
     a.rows.map((r, i) => ({ name: r.name, steps: r.curve.map((_, j) => (j + 1) * a.curveEvery), loss: r.curve, color: r.name === "baseline" ? "#222" : PALETTE[i % PALETTE.length] })),
     { yLabel: "training MSE (log scale)", log: true, baseline: { y: a.baselineMse, label: "predict the mean" } });
 }

@@ -26,7 +26,7 @@ export const command: CommandSpec = {
     .addHelpText("after", "\nExample: rnnlab gradflow && rnnlab memory && rnnlab ablate && rnnlab report\n" +
       "Reads <from>/{train,gradflow,gates,memory,ablate}/*.json; figures are inlined, so the page works offline."),
   async run(o, ctx) {
-    const { paramTable, paramTableText, cellDiagramSvg, gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, ablationBarsSvg, ablationCurvesSvg, reportHtml } = await import("../../index.ts");
+    const { paramTable, paramTableText, cellDiagramSvg, gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, memoryBudgetSvg, ablationBarsSvg, ablationCurvesSvg, reportHtml } = await import("../../index.ts");
     const from = o.from as string;
     if (!existsSync(from)) throw new UsageError(`--from ${from}: no such directory (run some rnnlab commands first, or pass --from)`);
     const sections: ReportSection[] = [];
@@ -62,10 +62,15 @@ export const command: CommandSpec = {
     // 5. memory
     const m = readJson<MemoryProbe>(join(from, "memory", "memory.json"));
     if (m) {
-      const cells = [...new Set(m.results.map((r) => r.cell))], lags = [...new Set(m.results.map((r) => r.lag))];
-      sections.push({ title: "How long can a cell remember?", figures: [{ caption: "Delayed recall accuracy against lag (rnnlab memory)", svg: memorySvg(m) }],
-        tables: [{ caption: `held-out accuracy; chance ${(100 / m.symbols).toFixed(1)} %`, head: ["lag", ...cells.map((c) => c.toUpperCase())],
-          rows: lags.map((l) => [l, ...cells.map((c) => pct(m.results.find((r) => r.cell === c && r.lag === l)?.accuracy))]) }] });
+      const cells = [...new Set(m.results.map((r) => r.cell))], lags = [...new Set(m.results.map((r) => r.lag))], tasks = m.tasks ?? [m.task];
+      const cellOf = (r: MemoryProbe["results"][number] | undefined) => (r ? `${pct(r.accuracy)}${r.accuracies && r.accuracies.length > 1 ? ` (${pct(r.min)}–${pct(r.max)})` : ""}` : "–");
+      sections.push({ title: "How long can a cell remember?", figures: [{ caption: "Accuracy against lag on long-range tasks (rnnlab memory)", svg: memorySvg(m) },
+        ...(m.runs ? [{ caption: "Held-out accuracy during training, every run: the budget evidence", svg: memoryBudgetSvg(m) }] : [])],
+        tables: tasks.map((task) => {
+          const rows = m.results.filter((r) => (r.task ?? m.task) === task);
+          return { caption: `${task}: held-out accuracy, mean of ${m.seeds?.length ?? 1} seed(s) (min–max); chance ${pct(rows[0]?.chance ?? 1 / m.symbols)}`, head: ["lag", ...cells.map((c) => c.toUpperCase())],
+            rows: lags.map((l) => [l, ...cells.map((c) => cellOf(rows.find((r) => r.cell === c && r.lag === l)))]) };
+        }) });
     } else missing("How long can a cell remember?", "rnnlab memory");
     // 6. ablation
     const a = readJson<Ablation>(join(from, "ablate", "ablate.json"));
