@@ -40,11 +40,12 @@ export { summary } from "../analysis/summary.ts";
 export { ProbeNet, trainProbe, evaluateProbe, type ProbeNetConfig, type TrainProbeOptions, type TrainProbeResult } from "../analysis/probe-net.ts";
 export { gateStats, modelGateStats, layerZero, type GateStats, type GateSummary } from "../analysis/gates.ts";
 export { gatesDuringTraining, type GateTraining, type GateTrainingPoint } from "../analysis/gates-training.ts";
+export { longRange, markedRecallBatch, activationBytes, type LongOptions, type LongResult, type LongRun } from "../analysis/long.ts";
 export { gradFlow, measureGradFlow, type GradFlow, type GradFlowCurve, type GradFlowOptions, type GradFlowRatio } from "../analysis/gradflow.ts";
 export { memoryProbe, probeParamCount, unitsForParams, MEMORY_TASKS, type MemoryProbe, type MemoryOptions, type MemoryResult, type MemoryRun, type MemoryTask } from "../analysis/memory.ts";
 export { ablate, ABLATION_VARIANTS, type Ablation, type AblationOptions, type AblationRow, type AblationVariant } from "../analysis/ablate.ts";
 export {
-  gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, memoryBudgetSvg, gateTrainingSvg, ablationBarsSvg, ablationCurvesSvg, cellDiagramSvg, lossCurveSvg,
+  gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, memoryBudgetSvg, gateTrainingSvg, longSvg, ablationBarsSvg, ablationCurvesSvg, cellDiagramSvg, lossCurveSvg,
   type TrainLog,
 } from "../analysis/render/lab-plots.ts";
 export { linePlotSvg, barChartSvg, histogramsSvg, heatmapSvg, niceTicks, type LinePlotSpec, type BarChartSpec, type HeatmapSpec, type Series } from "../analysis/render/svg.ts";

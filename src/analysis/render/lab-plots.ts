@@ -3,6 +3,7 @@
 import type { GradFlow } from "../gradflow.ts";
 import type { GateStats } from "../gates.ts";
 import type { GateTraining } from "../gates-training.ts";
+import type { LongResult } from "../long.ts";
 import type { MemoryProbe } from "../memory.ts";
 import type { Ablation } from "../ablate.ts";
 import type { ParamTable } from "../param-table.ts";
@@ -97,6 +98,41 @@ export function gateTrainingSvg(g: GateTraining, title = ""): string {
   });
   return panelGridSvg(title || `${g.cell.toUpperCase()} gates during training (${g.hiddenSize} units)`,
     `measured every ${g.every} steps on the same ${g.B} held-out sequences of ${g.T} steps`, [sat, means], 2);
+}
+
+/** Truncated vs full BPTT on a long sequence: accuracy against chunk length, learning curves, and the gradient reaching back. */
+export function longSvg(r: LongResult): string {
+  const plain = r.runs.filter((q) => q.k1 === q.k2);
+  const chunkPlot = linePlotSvg({
+    title: "Held-out accuracy against chunk length", subtitle: `recall at lag ${r.lag}; the same ${r.batches} × ${r.batchSize} training sequences of ${r.T.toLocaleString("en-US")} steps each`,
+    xLabel: "truncation length k (steps; k = T is full BPTT; log scale)", yLabel: "held-out accuracy (%)", xScale: "log", yMin: 0, yMax: 100, width: 620, height: 420,
+    xTicks: plain.map((q) => Math.min(q.k1, r.T)), legend: "bottom-right",
+    series: [
+      { name: `${r.cell.toUpperCase()}, TBPTT(k, k)`, x: plain.map((q) => Math.min(q.k1, r.T)), y: plain.map((q) => 100 * q.accuracy), color: CELL_COLORS[r.cell] ?? PALETTE[0], markers: true },
+      ...r.runs.filter((q) => q.k1 !== q.k2).map((q, i) => ({ name: q.label, x: [q.k2], y: [100 * q.accuracy], color: PALETTE[(i + 3) % PALETTE.length], markers: true, radius: 6 })),
+    ],
+    hlines: [{ y: 100 * r.chance, label: `chance ${(100 * r.chance).toFixed(0)} %` }],
+    vlines: [{ x: r.lag, label: `lag ${r.lag}`, color: "#c0392b" }],
+  });
+  const curves = linePlotSvg({
+    title: "Learning curves against training time", subtitle: "held-out accuracy while training; each configuration's own wall-clock seconds",
+    xLabel: "training time (s)", yLabel: "held-out accuracy (%)", yMin: 0, yMax: 100, width: 620, height: 420, legend: "middle-right",
+    series: r.runs.map((q, i) => ({ name: `${q.label}: ${q.updates.toLocaleString("en-US")} updates, ${(q.activationBytes / 1e6).toFixed(q.activationBytes < 1e7 ? 2 : 0)} MB`, x: q.curve.map((p) => p.seconds), y: q.curve.map((p) => 100 * p.accuracy),
+      color: q.full ? "#222" : PALETTE[i % PALETTE.length], dash: q.full, width: q.full ? 2.5 : 2 })),
+    hlines: [{ y: 100 * r.chance, label: "chance" }],
+  });
+  const panels = [chunkPlot, curves];
+  if (r.gradient) {
+    const ks = [...new Set(r.runs.filter((q) => !q.full).map((q) => q.k2))].filter((k) => k <= r.gradient!.distance.length - 1);
+    panels.push(linePlotSvg({
+      title: "How far back the gradient reaches", subtitle: `‖∂L_T/∂h_(T−1−j)‖ / ‖∂L_T/∂h_(T−1)‖ for a loss on the last step, trained model (${r.gradient.from})`,
+      xLabel: "steps back j", yLabel: "relative gradient norm (log scale)", yScale: "log", width: 620, height: 420, legend: "top-right",
+      series: [{ name: "gradient of the last step's loss", x: r.gradient.distance, y: r.gradient.relative, color: "#222" }],
+      vlines: [{ x: r.lag, label: `lag ${r.lag}`, color: "#c0392b" }, ...ks.map((k) => ({ x: k, label: `k = ${k}` }))],
+    }));
+  }
+  return panelGridSvg(`Sequences too long for full BPTT: ${r.cell.toUpperCase()} on ${r.T.toLocaleString("en-US")}-step sequences`,
+    `${r.hiddenSize} units; every ${2 * r.lag} steps one of ${r.symbols} symbols is marked and must be named ${r.lag} steps later; truncated BPTT carries the state across chunks but not the gradient`, panels, panels.length === 3 ? 3 : 2);
 }
 
 /** Gate values of the first units of sequence 0 over time. */

@@ -79,8 +79,10 @@ export interface LinePlotSpec {
   height?: number;
   /** dashed horizontal reference lines, e.g. a baseline */
   hlines?: { y: number; label: string }[];
+  /** dotted vertical reference lines, e.g. a lag or a chunk length */
+  vlines?: { x: number; label: string; color?: string }[];
   /** where the legend goes (default top-right): put it where the lines are not */
-  legend?: "top-right" | "bottom-left" | "bottom-right" | "top-left";
+  legend?: "top-right" | "bottom-left" | "bottom-right" | "top-left" | "middle-right";
   /** log x axis (e.g. lags 10 … 400); ticks then default to the x values of the data */
   xScale?: "linear" | "log";
   xTicks?: number[];
@@ -137,6 +139,13 @@ export function linePlotSvg(p: LinePlotSpec): string {
     body.push(`<line x1="${m.l}" y1="${f(y)}" x2="${m.l + pw}" y2="${f(y)}" stroke="#888" stroke-dasharray="6 4"/>`);
     body.push(text(m.l + 6, y - 5, h.label, { size: 11, fill: "#555", halo: true }));
   }
+  (p.vlines ?? []).forEach((v, i) => {
+    if (!Number.isFinite(v.x) || (xlog && v.x <= 0)) return;
+    const x = tx(v.x);
+    if (x < m.l - 1 || x > m.l + pw + 1) return;
+    body.push(`<line x1="${f(x)}" y1="${m.t}" x2="${f(x)}" y2="${m.t + ph}" stroke="${v.color ?? "#888"}" stroke-dasharray="2 3" stroke-width="1.3"/>`);
+    body.push(text(x + 4, m.t + 14 + 14 * (i % 3), v.label, { size: 10, fill: v.color ?? "#555", halo: true }));
+  });
   body.push(`<clipPath id="plot"><rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}"/></clipPath>`);
   p.series.forEach((s, i) => {                                   // bands first, under every line
     if (!s.band) return;
@@ -165,7 +174,7 @@ export function linePlotSvg(p: LinePlotSpec): string {
   if (listed.length > 1 || listed[0]?.s.name) {
     const items = listed.map(({ s, i }) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dash: s.dash }));
     const { w, h } = legendSize(items), pos = p.legend ?? "top-right";
-    const x = pos.endsWith("right") ? m.l + pw - 8 : m.l + 8 + w, y = pos.startsWith("top") ? m.t + 8 : m.t + ph - 8 - h;
+    const x = pos.endsWith("right") ? m.l + pw - 8 : m.l + 8 + w, y = pos.startsWith("top") ? m.t + 8 : pos.startsWith("middle") ? m.t + (ph - h) / 2 : m.t + ph - 8 - h;
     body.push(legend(items, x, y));
   }
   return svgDoc(W, Hh, body);
@@ -200,7 +209,8 @@ export interface BarChartSpec {
 /** Horizontal bars (long labels read well), value axis at the bottom. */
 export function barChartSvg(p: BarChartSpec): string {
   const W = p.width ?? 760, rowH = 26, labelW = Math.min(300, Math.max(...p.bars.map((b) => b.label.length)) * 7 + 16);
-  const m = { l: labelW, r: 90, t: (p.subtitle ? 58 : 42) + (p.reference ? 16 : 0), b: 50 }, ph = p.bars.length * rowH, Hh = m.t + ph + m.b, pw = W - m.l - m.r;
+  const noteW = Math.max(0, ...p.bars.map((b) => (b.note ?? "").length)) * 6.6 + 12;
+  const m = { l: labelW, r: Math.max(90, noteW), t: (p.subtitle ? 58 : 42) + (p.reference ? 16 : 0), b: 50 }, ph = p.bars.length * rowH, Hh = m.t + ph + m.b, pw = W - m.l - m.r;
   const vals = p.bars.flatMap((b) => [b.value, b.lo ?? NaN, b.hi ?? NaN, ...(b.points ?? [])]).filter((v) => Number.isFinite(v) && (!p.log || v > 0));
   if (p.reference) vals.push(p.reference.value);
   let tv: (v: number) => number, ticks: number[];
