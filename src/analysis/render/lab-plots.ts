@@ -22,8 +22,9 @@ export function gradFlowSvg(g: GradFlow): string {
   }
   return linePlotSvg({
     title: "Vanishing gradients: how much of ∂L reaches k steps back",
-    subtitle: `adding problem, T = ${g.T}, ${g.hiddenSize} units, mean over ${g.batchSize} sequences; LSTM forget bias ${g.forgetBias}` +
-      ((g.seeds?.length ?? 1) > 1 ? `; ${g.seeds!.length} seeds: geometric mean, band min … max` : ""),
+    subtitle: (g.seeds?.length ?? 1) > 1
+      ? `adding problem, T = ${g.T}, ${g.hiddenSize} units, ${g.batchSize} sequences, forget bias ${g.forgetBias}; ${g.seeds!.length} seeds: geometric mean, band min … max`
+      : `adding problem, T = ${g.T}, ${g.hiddenSize} units, mean over ${g.batchSize} sequences; LSTM forget bias ${g.forgetBias}`,
     xLabel: "distance from the loss k = T − 1 − t (time steps)",
     yLabel: "gradient norm relative to k = 0 (log scale)",
     yScale: "log", series, height: 480, legend: "bottom-left",
