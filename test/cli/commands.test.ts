@@ -207,8 +207,9 @@ describe("rnnlab commands on small configurations", () => {
   it("report: one self-contained HTML page with every section filled and the figures inlined", () => {
     ok("report");
     const html = readFileSync(out("report", "report.html"), "utf8");
-    assert.match(r.report.stdout, /6 of 6 sections filled/);
-    assert.equal((html.match(/<img alt="[^"]*" src="data:image\/svg\+xml;base64,/g) ?? []).length, 1 + 1 + 1 + 2 + 2 + 2);   // memory: accuracy and budget
+    assert.match(r.report.stdout, /7 of 7 sections filled/);
+    assert.equal((html.match(/<img alt="[^"]*" src="data:image\/svg\+xml;base64,/g) ?? []).length, 1 + 1 + 1 + 1 + 2 + 2 + 2);   // explain; memory: accuracy and budget
+    assert.ok(html.includes("f_t = σ(W_if x_t + W_hf h_t−1 + b_f + 1)"));
     assert.doesNotMatch(html, /Not run yet/);
     assert.doesNotMatch(html, /(src|href)="(https?:|\/\/)/);
     assert.ok(existsSync(out("report", "report.html")));

@@ -79,7 +79,7 @@ describe("report before anything ran", () => {
     mkdirSync(join(dir, "empty"), { recursive: true });
     const r = await inProcess(["report", "--from", join(dir, "empty"), "--out", join(dir, "rep0")]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /1 of 6 sections filled/);
+    assert.match(r.stdout, /2 of 7 sections filled/);
     const html = readFileSync(join(dir, "rep0", "report.html"), "utf8");
     for (const cmd of ["rnnlab train", "rnnlab gradflow", "rnnlab gates --checkpoint", "rnnlab memory", "rnnlab ablate"]) assert.ok(html.includes(`Not run yet: \`${cmd}`), cmd);
     assert.match(html, /81,674 parameters/);
