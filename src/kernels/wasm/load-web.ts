@@ -14,10 +14,14 @@ let source: WasmSource | null = null;
 let compiled: WebAssembly.Module | undefined;
 let pending: Promise<WebAssembly.Module> | undefined;
 
+/** `x instanceof WebAssembly.Module`, false (not a ReferenceError) where WebAssembly does not exist
+ *  (e.g. Chromium with --jitless, or a locked-down engine): init() then reports why and uses ref. */
+const isModule = (x: unknown): boolean => typeof WebAssembly === "object" && x instanceof WebAssembly.Module;
+
 /** Where to load rnnlab.wasm from (call before the first load; resets a previous choice). */
 export function setWasmSource(src: WasmSource): void {
   source = src;
-  compiled = src instanceof WebAssembly.Module ? src : undefined;
+  compiled = isModule(src) ? (src as WebAssembly.Module) : undefined;
   pending = undefined;
 }
 
@@ -27,7 +31,8 @@ export function defaultWasmUrl(): URL {
 }
 
 async function compileFrom(src: WasmSource | null): Promise<WebAssembly.Module> {
-  if (src instanceof WebAssembly.Module) return src;
+  if (typeof WebAssembly !== "object") throw new Error("rnnlab: this engine has no WebAssembly");
+  if (isModule(src)) return src as WebAssembly.Module;
   if (src instanceof ArrayBuffer || src instanceof Uint8Array) return WebAssembly.compile(src as Uint8Array<ArrayBuffer>);
   const url = src === null ? defaultWasmUrl() : new URL(String(src), globalThis.location?.href);
   let res: Response;
