@@ -6,6 +6,7 @@ export * as nn from "./nn/index.ts";
 export { LSTM, GRU, RNN, Recurrent, type RecurrentOptions, type ForwardOptions, type ForwardResult } from "./layers/recurrent.ts";
 export { Tensor, tensor, zeros, type NestedArray } from "./tensor/tensor.ts";
 export { unstack, stack, concat, transpose, reverseSequence } from "./tensor/ops.ts";
+export { take, sliceAxis } from "./tensor/index-ops.ts";
 export { createCell, ACTIVATION_NAMES, type Cell, type CellKind, type CellOptions, type CellConfig, type ActivationName } from "./cells/index.ts";
 export { CellStep } from "./cells/step.ts";
 export { paramTable, type ParamTable, type ParamRow, type ParamLayoutName } from "./analysis/param-table.ts";

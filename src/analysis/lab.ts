@@ -12,3 +12,7 @@ export {
 } from "./render/lab-plots.ts";
 export { linePlotSvg, barChartSvg, histogramsSvg, heatmapSvg, niceTicks, type LinePlotSpec, type BarChartSpec, type HeatmapSpec, type Series } from "./render/svg.ts";
 export { reportHtml, type ReportSection } from "./render/report-html.ts";
+export {
+  explainCell, evaluateExplanation, explainCellSvg, explainUnrolledSvg, renderExpr, evaluateExpr,
+  type ExplainOptions, type CellExplanation, type EquationLine, type ExplainParam, type Expr,
+} from "./explain/index.ts";

@@ -10,7 +10,7 @@ import { initCellParams } from "../params/init-schemes.ts";
 import type { Views } from "../params/layout.ts";
 import { fromTf1Variables, toTf1Variables } from "../io/tf1-layout.ts";
 import { Tensor, zeros } from "../tensor/tensor.ts";
-import { checkInt, checkKnownKeys, checkNumber, fail, fmtShape, RnnlabError } from "../errors.ts";
+import { checkBool, checkInt, checkKnownKeys, checkNumber, fail, fmtShape, RnnlabError } from "../errors.ts";
 import type { LayerState, StackCell, StackWeights } from "../seq/uni-stack.ts";
 import { LSTMStateTuple, type RnnState } from "./state.ts";
 import { callCell, type CallOptions } from "./call.ts";
@@ -71,6 +71,8 @@ export class RNNCell implements SingleCell {
   readonly k: Kernels;
   private built: { cell: Cell; params: FlatParams; weights: CellWeights; dtype: Dtype } | null = null;
   private readonly seed: number;
+  /** LSTM: false = one state tensor [batch, numUnits + outputSize], c then h (TF-1 state_is_tuple=False) */
+  readonly stateIsTuple: boolean;
 
   constructor(readonly kind: CellKind, private readonly options: Omit<CellOptions, "inputSize">, readonly className: string,
               common: CommonCellOptions) {
@@ -78,6 +80,7 @@ export class RNNCell implements SingleCell {
     checkInt(fn, "numUnits", common.numUnits, 1);
     this.seed = checkNumber(fn, "seed", common.seed ?? 0);
     this.k = common.kernels ?? defaultKernels();
+    this.stateIsTuple = checkBool(fn, "stateIsTuple", (common as { stateIsTuple?: boolean }).stateIsTuple ?? true);
     createCell(kind, { inputSize: 1, ...options }, fn);          // validate the options now
     if (common.inputSize !== undefined) this.build(checkInt(fn, "inputSize", common.inputSize, 1), "float32", fn);
   }
@@ -85,7 +88,8 @@ export class RNNCell implements SingleCell {
   get numUnits(): number { return this.options.hiddenSize; }
   get outputSize(): number { return this.options.projSize ? this.options.projSize : this.options.hiddenSize; }
   get stateSize(): number | { c: number; h: number } {
-    return this.kind === "lstm" ? { c: this.numUnits, h: this.outputSize } : this.numUnits;
+    if (this.kind !== "lstm") return this.numUnits;
+    return this.stateIsTuple ? { c: this.numUnits, h: this.outputSize } : this.numUnits + this.outputSize;
   }
   get isBuilt(): boolean { return this.built !== null; }
   get inputDepth(): number | null { return this.built ? this.built.cell.config.inputSize : null; }
@@ -134,6 +138,15 @@ export class RNNCell implements SingleCell {
   }
 
   stateToParts(fn: string, arg: string, state: unknown, B: number, dtype: Dtype): LayerState {
+    if (this.kind === "lstm" && !this.stateIsTuple) {
+      const H = this.numUnits, R = this.outputSize;
+      if (!(state instanceof Tensor)) fail(fn, arg, `a Tensor [batch, ${H + R}] (c and h concatenated: the ${this.className} has stateIsTuple: false)`, state);
+      const both = statePart(fn, arg, state, B, H + R, dtype);
+      const c = dtype === "float64" ? new Float64Array(B * H) : new Float32Array(B * H);
+      const h = dtype === "float64" ? new Float64Array(B * R) : new Float32Array(B * R);
+      for (let b = 0; b < B; b++) { c.set(both.subarray(b * (H + R), b * (H + R) + H), b * H); h.set(both.subarray(b * (H + R) + H, (b + 1) * (H + R)), b * R); }
+      return { c, h };
+    }
     if (this.kind === "lstm") {
       if (!(state instanceof LSTMStateTuple)) fail(fn, arg, `an LSTMStateTuple { c, h } for the ${this.className}`, state);
       return { c: statePart(fn, `${arg}.c`, state.c, B, this.numUnits, dtype), h: statePart(fn, `${arg}.h`, state.h, B, this.outputSize, dtype) };
@@ -145,7 +158,9 @@ export class RNNCell implements SingleCell {
   stateFromParts(p: LayerState, B: number, dtype: Dtype): RnnState {
     const copy = (buf: Buf | null, width: number) =>
       new Tensor([B, width], buf ? buf.slice() : dtype === "float64" ? new Float64Array(B * width) : new Float32Array(B * width));
-    return this.kind === "lstm" ? new LSTMStateTuple(copy(p.c, this.numUnits), copy(p.h, this.outputSize)) : copy(p.h, this.numUnits);
+    if (this.kind !== "lstm") return copy(p.h, this.numUnits);
+    const c = copy(p.c, this.numUnits), h = copy(p.h, this.outputSize);
+    return this.stateIsTuple ? new LSTMStateTuple(c, h) : concatColumns(c, h);
   }
 
   /** One step (TF-1 `cell(inputs, state)`): { output, state }, recordable on a tape. */
@@ -155,6 +170,7 @@ export class RNNCell implements SingleCell {
 
   zeroState(batchSize: number, dtype: Dtype = "float32"): RnnState {
     checkInt(`${this.className}.zeroState`, "batchSize", batchSize, 1);
+    if (this.kind === "lstm" && !this.stateIsTuple) return zeros([batchSize, this.numUnits + this.outputSize], dtype);
     return this.kind === "lstm"
       ? new LSTMStateTuple(zeros([batchSize, this.numUnits], dtype), zeros([batchSize, this.outputSize], dtype))
       : zeros([batchSize, this.numUnits], dtype);
@@ -185,6 +201,13 @@ export function builtinLayer(fn: string, layer: SingleCell): RNNCell {
   return layer;
 }
 
+/** [B, a] ‖ [B, b] -> [B, a + b] */
+function concatColumns(x: Tensor, y: Tensor): Tensor {
+  const [B, a] = x.shape, b = y.shape[1], out = zeros([B, a + b], x.dtype);
+  for (let r = 0; r < B; r++) { out.data.set(x.data.subarray(r * a, (r + 1) * a), r * (a + b)); out.data.set(y.data.subarray(r * b, (r + 1) * b), r * (a + b) + a); }
+  return out;
+}
+
 function statePart(fn: string, arg: string, t: unknown, B: number, width: number, dtype: Dtype): Buf {
   if (!(t instanceof Tensor)) fail(fn, arg, "a Tensor", t);
   if (t.rank !== 2 || t.shape[0] !== B || t.shape[1] !== width) {
@@ -212,11 +235,15 @@ export class BasicRNNCell extends RNNCell {
   }
 }
 
-export interface BasicLSTMCellOptions extends CommonCellOptions { forgetBias?: number }
+export interface BasicLSTMCellOptions extends CommonCellOptions {
+  forgetBias?: number;
+  /** false: the state is one Tensor [batch, numUnits + outputSize] = [c, h] concatenated (TF-1 state_is_tuple=False). Default true */
+  stateIsTuple?: boolean;
+}
 /** TF-1 BasicLSTMCell: no peepholes, no clipping; forgetBias (default 1) added inside the forget sigmoid. */
 export class BasicLSTMCell extends RNNCell {
   constructor(opts: BasicLSTMCellOptions) {
-    split("BasicLSTMCell", opts, ["forgetBias"]);
+    split("BasicLSTMCell", opts, ["forgetBias", "stateIsTuple"]);
     super("lstm", { hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", forgetBias: opts.forgetBias ?? 1 }, "BasicLSTMCell", opts);
   }
 }
@@ -227,7 +254,7 @@ export interface LSTMCellOptions extends BasicLSTMCellOptions {
 /** TF-1 LSTMCell: optional diagonal peepholes, cell clipping, projection with clipping. */
 export class LSTMCell extends RNNCell {
   constructor(opts: LSTMCellOptions) {
-    split("LSTMCell", opts, ["forgetBias", "usePeepholes", "cellClip", "numProj", "projClip"]);
+    split("LSTMCell", opts, ["forgetBias", "usePeepholes", "cellClip", "numProj", "projClip", "stateIsTuple"]);
     super("lstm", {
       hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", forgetBias: opts.forgetBias ?? 1,
       usePeepholes: opts.usePeepholes ?? false, cellClip: opts.cellClip ?? null, projSize: opts.numProj ?? 0, projClip: opts.projClip ?? null,

@@ -16,7 +16,7 @@ import { allocFlat, planLayout, sizeOf, type FlatParams, type Views } from "../p
 import { fillGlorotUniform, fillOrthogonal } from "../params/init.ts";
 import { Rng } from "../params/rng.ts";
 import { Tensor, zeros } from "../tensor/tensor.ts";
-import { checkInt, checkKnownKeys, checkNumber, fail, fmtShape, RnnlabError } from "../errors.ts";
+import { checkInt, checkKnownKeys, checkNumber, fail, fmtShape, RnnlabError, show } from "../errors.ts";
 import { Value as ValueClass, type Value } from "../graph/graph.ts";
 import { traceCell, type TracedCell } from "../graph/traced-cell.ts";
 import type { LayerState } from "../seq/uni-stack.ts";
@@ -163,7 +163,7 @@ export class CustomCell implements SingleCell {
         const state = buildStructure(this.stateSize, stateParts, (c, h) => ({ c, h }));
         const r = this.opts.step(x, state, vars);
         if (!r || typeof r !== "object" || !(r.output instanceof ValueClass)) {
-          throw new RnnlabError(`${this.className} step: the step must return { output, state } with output a value of the step, got ${r && typeof r === "object" ? `output ${String(r.output)}` : String(r)}`);
+          throw new RnnlabError(`${this.className} step: the step must return { output, state } with output a value of the step, got ${r && typeof r === "object" ? `output ${show(r.output)}` : show(r)}`);
         }
         return { output: r.output, state: walkState(`${this.className} step`, this.stateSize, r.state, "returned state", (v, path) => {
           if (!(v instanceof ValueClass)) fail(`${this.className} step`, path, "a value of the step", v);

@@ -12,6 +12,7 @@ export * as nn from "../nn/index.ts";
 export { LSTM, GRU, RNN, Recurrent, type RecurrentOptions, type ForwardOptions, type ForwardResult } from "../layers/recurrent.ts";
 export { Tensor, tensor, zeros, type NestedArray } from "../tensor/tensor.ts";
 export { unstack, stack, concat, transpose, reverseSequence } from "../tensor/ops.ts";
+export { take, sliceAxis } from "../tensor/index-ops.ts";
 export { createCell, ACTIVATION_NAMES, type Cell, type CellKind, type CellOptions, type CellConfig, type ActivationName } from "../cells/index.ts";
 export { CellStep } from "../cells/step.ts";
 export { paramTable, type ParamTable, type ParamRow, type ParamLayoutName } from "../analysis/param-table.ts";
@@ -47,6 +48,10 @@ export {
 } from "../analysis/render/lab-plots.ts";
 export { linePlotSvg, barChartSvg, histogramsSvg, heatmapSvg, niceTicks, type LinePlotSpec, type BarChartSpec, type HeatmapSpec, type Series } from "../analysis/render/svg.ts";
 export { reportHtml, type ReportSection } from "../analysis/render/report-html.ts";
+export {
+  explainCell, evaluateExplanation, explainCellSvg, explainUnrolledSvg, renderExpr, evaluateExpr,
+  type ExplainOptions, type CellExplanation, type EquationLine, type ExplainParam, type Expr,
+} from "../analysis/explain/index.ts";
 export { detectFeatures, type Features } from "../kernels/features.ts";
 export { init, type InitOptions, type InitResult, type WasmSource } from "../init.ts";
 export { setWasmSource } from "../kernels/wasm/index.ts";

@@ -135,9 +135,14 @@ export function ablationCurvesSvg(a: Ablation): string {
  */
 export function cellDiagramSvg(t: ParamTable): string {
   const c = t.config, N = c.hiddenSize, D = c.inputSize, R = c.outputSize;
-  const gates = c.kind === "lstm" ? [["i", "input gate", "σ"], ["f", "forget gate", "σ"], ["g", "candidate", "tanh"], ["o", "output gate", "σ"]]
-    : c.kind === "gru" ? [["r", "reset gate", "σ"], ["z", "update gate", "σ"], ["n", "candidate", "tanh"]] : [["h", "new state", c.activation]];
-  const W = 760, top = 80, gh = 64, gap = 16, Hh = top + gates.length * (gh + gap) + 120;
+  const ga = c.gateActivation === "sigmoid" ? "σ" : c.gateActivation, ca = c.activation;
+  const gates = c.kind === "lstm" ? [["i", "input gate", ga], ["f", "forget gate", ga], ["g", "candidate", ca], ["o", "output gate", ga]]
+    : c.kind === "gru" ? [["r", "reset gate", ga], ["z", "update gate", ga], ["n", "candidate", ca]] : [["h", "new state", ca]];
+  const peep = c.kind === "lstm" && c.usePeepholes;
+  /** what is added inside gate `letter`'s activation besides W [x, h] + b */
+  const extra = (letter: string) => (letter === "f" && c.kind === "lstm" && c.forgetBias !== 0 ? ` + ${c.forgetBias}` : "") +
+    (peep && (letter === "i" || letter === "f") ? " + w⊙c_t−1" : peep && letter === "o" ? " + w⊙c_t" : "");
+  const W = 760, top = 80, gh = 64, gap = 16, Hh = top + gates.length * (gh + gap) + 140;
   const body: string[] = [];
   const txt = (x: number, y: number, s: string, size = 12, anchor = "middle", weight = "normal", fill = "#222") =>
     `<text x="${x}" y="${y}" font-size="${size}" text-anchor="${anchor}" font-weight="${weight}" fill="${fill}">${esc(s)}</text>`;
@@ -155,19 +160,27 @@ export function cellDiagramSvg(t: ParamTable): string {
     body.push(`<line x1="${inX + inW}" y1="${inTop + inH / 2}" x2="${gx}" y2="${y + gh / 2}" stroke="#999"/>`);
     body.push(`<rect x="${gx}" y="${y}" width="${gw}" height="${gh}" rx="8" fill="${PALETTE[i % PALETTE.length]}" fill-opacity="0.15" stroke="${PALETTE[i % PALETTE.length]}"/>`);
     const over = c.kind === "gru" && letter === "n" ? "[x, r⊙h]" : "[x, h]";   // the GRU candidate sees the reset state
-    body.push(txt(gx + gw / 2, y + 22, `${letter} = ${act}(W_${letter} ${over} + b_${letter})`, 13, "middle", "bold"));
-    body.push(txt(gx + gw / 2, y + 40, `${name}: ${N} units`, 12));
+    body.push(txt(gx + gw / 2, y + 22, `${letter} = ${act}(W_${letter} ${over} + b_${letter}${extra(letter)})`, extra(letter).length > 8 ? 12 : 13, "middle", "bold"));
+    const notes = [letter === "f" && c.kind === "lstm" && c.forgetBias !== 0 ? `+${c.forgetBias} at run time` : "",
+      peep && letter !== "g" ? `peephole ${N}` : ""].filter(Boolean);
+    body.push(txt(gx + gw / 2, y + 40, `${name}: ${N} units${notes.length ? `; ${notes.join("; ")}` : ""}`, notes.length ? 11 : 12));
     body.push(txt(gx + gw / 2, y + 56, `W_${letter}: (${D} + ${R}) × ${N} = ${fmt((D + R) * N)}, b_${letter}: ${N}`, 11, "middle", "normal", "#444"));
     body.push(`<line x1="${gx + gw}" y1="${y + gh / 2}" x2="${590}" y2="${top + inH / 2}" stroke="#999"/>`);
   });
   const ox = 590, oy = top + inH / 2 - 40;
   body.push(`<rect x="${ox}" y="${oy}" width="${150}" height="80" rx="8" fill="#f3f3f3" stroke="#333"/>`);
-  const combine = c.kind === "lstm" ? ["c_t = f⊙c_t−1 + i⊙g", "h_t = o⊙tanh(c_t)"] : c.kind === "gru" ? ["h_t = (1−z)⊙n", "       + z⊙h_t−1"] : ["h_t = new state", ""];
-  body.push(txt(ox + 75, oy + 30, combine[0], 11), txt(ox + 75, oy + 50, combine[1], 11));
-  body.push(txt(ox + 75, oy + 70, `${c.kind === "lstm" ? "h, c" : "h"}: ${N} values`, 11, "middle", "normal", "#555"));
+  const clip = (s: string, v: number | null) => (v === null ? s : `clip(${s}, ±${v})`);
+  const combine = c.kind === "lstm"
+    ? [clip("c_t = f⊙c_t−1 + i⊙g", c.cellClip), c.projSize > 0 ? `h_t = ${clip(`W_p·(o⊙${ca}(c_t))`, c.projClip)}` : `h_t = o⊙${ca}(c_t)`]
+    : c.kind === "gru" ? ["h_t = (1−z)⊙n", "       + z⊙h_t−1"] : ["h_t = new state", ""];
+  body.push(txt(ox + 75, oy + 30, combine[0], 10), txt(ox + 75, oy + 50, combine[1], 10));
+  body.push(txt(ox + 75, oy + 70, c.kind === "lstm" ? `c: ${N}, h: ${R} values` : `h: ${N} values`, 11, "middle", "normal", "#555"));
   const fy = top + inH + 56;
-  body.push(txt(W / 2, fy, `weights: ${gates.length} · N · (D + N) = ${gates.length} · ${N} · (${D} + ${R}) = ${fmt(gates.length * N * (D + R))};  ` +
+  body.push(txt(W / 2, fy, `weights: ${gates.length} · N · (D + ${c.projSize > 0 ? "P" : "N"}) = ${gates.length} · ${N} · (${D} + ${R}) = ${fmt(gates.length * N * (D + R))};  ` +
     `biases: ${gates.length} · N = ${fmt(gates.length * N)} per bias vector`, 13));
-  body.push(txt(W / 2, fy + 22, "num_units (N) is the width of every gate layer, and so the size of h and c", 12, "middle", "normal", "#555"));
+  body.push(txt(W / 2, fy + 22, c.kind === "lstm"
+    ? `num_units (N) is the width of every gate layer, and so the size of c${c.projSize > 0 ? ` (h is projected to P = ${c.projSize}: W_p ${c.projSize} × ${N})` : " and h"}`
+    : "num_units (N) is the width of every gate layer, and so the size of h", 12, "middle", "normal", "#555"));
+  if (peep) body.push(txt(W / 2, fy + 40, `peepholes: three diagonal weight vectors w_i, w_f, w_o (3 · ${N} = ${fmt(3 * N)} parameters) let i, f look at c_t−1 and o at c_t`, 11, "middle", "normal", "#555"));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${Hh}" viewBox="0 0 ${W} ${Hh}" font-family="DejaVu Sans, Verdana, sans-serif">\n<rect width="${W}" height="${Hh}" fill="white"/>\n${body.join("\n")}\n</svg>\n`;
 }
