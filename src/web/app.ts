@@ -9,6 +9,7 @@ import { EXPERIMENTS, type Experiment } from "./experiments.ts";
 import { configFromQuery, configToQuery, LIMITS } from "./settings.ts";
 import { Announcer } from "./announce.ts";
 import { DrawPad } from "./draw.ts";
+import { explainCell, explainCellSvg } from "../analysis/explain/index.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const num = (id: string) => Number($<HTMLInputElement>(id).value);
@@ -135,6 +136,7 @@ function showConfig(c: RunConfig): void {
   $<HTMLInputElement>("prefix").value = c.sampling.prefix;
   $<HTMLInputElement>("temperature").value = String(c.sampling.temperature);
   onTaskOrCell();
+  drawCell();
 }
 
 function onTaskOrCell(): void {
@@ -255,10 +257,39 @@ function drawGateKey(s: Snapshot): void {
     `${g.short}: ${esc(GATE_NAMES[g.short] ?? g.name)} <small>${g.tanh ? "tanh −1…1" : "sigmoid 0…1"}</small></button>`).join("");
 }
 
+/** Features the cell sees per step for each task (names: the embedding). */
+const CELL_INPUT: Record<TaskName, number> = { names: 16, sine: 1, adding: 2, mnist: 28 };
+const HEATMAP_ROWS: Record<string, string[]> = { lstm: ["i", "f", "g", "o"], gru: ["r", "z", "n"], rnn: ["h"] };
+
+/** The equations and the one-step diagram of the cell in the controls (the lab's `explain`):
+ *  a gate's equation and its diagram box are linked to its rows in the heatmap. */
+function drawCell(): void {
+  const cell = selected("cell") as RunConfig["cell"], task = selected("task") as TaskName;
+  const H = Math.min(LIMITS.hiddenSize.hi, Math.max(1, Math.round(num("hiddenSize")) || 1));
+  const e = explainCell({ kind: cell, inputSize: CELL_INPUT[task], hiddenSize: H,
+    ...(cell === "lstm" ? { usePeepholes: $<HTMLInputElement>("peepholes").checked } : {}),
+    ...(cell !== "rnn" && $<HTMLSelectElement>("gates").value === "tanh" ? { gateActivation: "tanh" as const } : {}) });
+  $("cellTitle").textContent = e.title;
+  const box = $("cellDiagram");
+  box.innerHTML = explainCellSvg(e);
+  box.setAttribute("aria-label", `Diagram of one step of the ${e.title}: ${e.lines.map((l) => l.text).join("; ")}.`);
+  // each box of the diagram is a <rect> followed by its label, whose first line is "i_t = …"
+  for (const t of box.querySelectorAll("text")) {
+    const m = /^([a-z])_t =/.exec(t.textContent ?? "");
+    const rect = t.previousElementSibling;
+    if (m && rect?.tagName === "rect") rect.setAttribute("data-diagram-gate", m[1]);
+  }
+  const rows = HEATMAP_ROWS[cell];
+  $("equations").innerHTML = e.lines.map((l) => rows.includes(l.target)
+    ? `<li><button type="button" data-gate="${l.target}" aria-pressed="${highlighted === l.target}">${esc(l.text)}${l.note ? `<small>${esc(l.note)}</small>` : ""}</button></li>`
+    : `<li><span class="eq">${esc(l.text)}${l.note ? `<small>${esc(l.note)}</small>` : ""}</span></li>`).join("");
+  markHighlight();
+}
+
 function markHighlight(): void {
   const svg = $("heatmap").querySelector("svg");
-  for (const b of $("gateKey").querySelectorAll<HTMLButtonElement>("button.gate")) b.setAttribute("aria-pressed", String(b.dataset.gate === highlighted));
-  for (const el of document.querySelectorAll<SVGElement>("[data-diagram-gate]")) el.classList.toggle("linked", el.dataset.diagramGate === highlighted);
+  for (const b of document.querySelectorAll<HTMLButtonElement>("#gateKey button.gate, #equations button")) b.setAttribute("aria-pressed", String(b.dataset.gate === highlighted));
+  for (const el of document.querySelectorAll<SVGElement>("[data-diagram-gate]")) el.classList.toggle("linked", el.getAttribute("data-diagram-gate") === highlighted);
   if (!svg || !ui.snapshot) return;
   svg.querySelector(".highlight")?.remove();
   const gi = ui.snapshot.gates.gates.findIndex((g) => g.short === highlighted);
@@ -413,12 +444,20 @@ $("clearRuns").addEventListener("click", () => {
   dirtyLoss = dirtyRuns = true; scheduleDraw();
   say("Kept runs forgotten.");
 });
-$("gateKey").addEventListener("click", (e) => {
-  const b = (e.target as HTMLElement).closest<HTMLButtonElement>("button.gate");
-  if (!b) return;
-  highlighted = highlighted === b.dataset.gate ? null : b.dataset.gate!;
-  markHighlight();
+for (const id of ["gateKey", "equations"]) {
+  $(id).addEventListener("click", (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>("button[data-gate]");
+    if (!b) return;
+    highlighted = highlighted === b.dataset.gate ? null : b.dataset.gate!;
+    markHighlight();
+  });
+}
+$("cellDiagram").addEventListener("click", (e) => {
+  const gate = (e.target as Element).closest("[data-diagram-gate]")?.getAttribute("data-diagram-gate");
+  if (gate) { highlighted = highlighted === gate ? null : gate; markHighlight(); }
 });
+for (const id of ["peepholes", "gates", "hiddenSize"]) $(id).addEventListener("change", drawCell);
+for (const el of document.querySelectorAll<HTMLInputElement>("input[name=task], input[name=cell]")) el.addEventListener("change", drawCell);
 $("heatmap").addEventListener("pointermove", onHeatHover);
 
 function showExperiment(x: Experiment): void { $("experimentNote").textContent = `${x.what} Look for: ${x.lookFor}`; }
@@ -456,6 +495,7 @@ const fromUrl = configFromQuery(new URLSearchParams(location.search));
 if (fromUrl) { showConfig(fromUrl); say("Settings read from the link. Press Train to run them."); }
 else applyDefaults();
 showExperiment(EXPERIMENTS[$<HTMLSelectElement>("experiment").value]);
+drawCell();
 $("lossPlot").innerHTML = runsLossSvg([]);
 $("testPlot").innerHTML = testCurvesSvg([], "held-out metric");
 $("heatLegend").innerHTML = heatmapLegendSvg();

@@ -299,3 +299,62 @@ test("no WebAssembly SIMD: the worker falls back to the TypeScript kernels and t
   assert.ok(u.losses.length === 20 && u.losses.every(Number.isFinite));
   await ctx.close();
 });
+
+test("guided experiment, linked views, sampling with a prefix, draw a digit", async () => {
+  const { ctx, page, errors } = await open({ width: 1280, height: 900 });
+  // the vanishing-gradient preset: an RNN, then (queued) an LSTM with the same settings
+  await page.selectOption("#experiment", "vanishing");
+  assert.match((await page.textContent("#experimentNote"))!, /Look for: .*gradient reaching t = 0/);
+  await page.click("#runExperiment");
+  await page.waitForFunction(() => { const r = (window as unknown as { rnnlab: Ui }).rnnlab.runs; return r.length === 2 && r[1].ended === "running" && r[1].losses.length > 0; }, null, { timeout: 30000 });
+  await page.click("#stop");
+  await settled(page);
+  const u = await ui(page);
+  const [rnn, lstm] = u.runs;
+  assert.equal(rnn.config.cell, "rnn"); assert.equal(lstm.config.cell, "lstm");
+  for (const key of ["task", "seqLen", "hiddenSize", "batchSize", "lr", "seed"]) assert.equal(lstm.config[key], rnn.config[key], `same ${key}`);
+  assert.equal(rnn.losses.length, 1500);
+  assert.ok(rnn.tests.at(-1)!.value > 0.15, `the RNN did not learn the 50-step sum (held-out MSE ${rnn.tests.at(-1)!.value})`);
+  assert.match((await page.textContent("#runs li[data-run='1']"))!, /gradient at t=0 is \d\.\de-\d+× the last step's/);
+
+  // the heatmap: hover read-out, and a gate chosen from the equations outlines its rows and its diagram box
+  const cell = page.locator("#heatmap rect.cell").nth(3);
+  await cell.hover();
+  assert.match((await page.textContent("#heatHover"))!, /^i \(input gate\), unit 0, step 3 .*: -?\d\.\d{3} on a sigmoid scale 0…1$/);
+  await page.click("#equations button[data-gate=f]");
+  assert.equal(await page.locator("#heatmap rect.highlight").count(), 1);
+  assert.equal(await page.getAttribute("#cellDiagram rect.linked", "data-diagram-gate"), "f");
+  assert.equal(await page.getAttribute("#gateKey button[data-gate=f]", "aria-pressed"), "true");
+  assert.match((await page.textContent("#equations"))!, /f_t = σ\(W_if x_t/);
+
+  // names with a typed prefix and a low temperature: every sample starts with it
+  await page.check("input[name=task][value=names]");
+  await page.check("input[name=cell][value=lstm]");
+  await page.fill("#hiddenSize", "16");
+  await page.fill("#steps", "100");
+  await page.fill("#prefix", "Ma");
+  await page.fill("#temperature", "0.5");
+  await page.click("#start");
+  await settled(page);
+  const names = (await page.textContent("#sampleText"))!.split("\n");
+  assert.equal(names.length, 8);
+  assert.ok(names.every((n) => n.startsWith("ma")), JSON.stringify(names));
+  assert.match((await page.textContent("#sample .note"))!, /temperature 0\.5, starting with "ma"/);
+
+  // MNIST: train a little, draw a stroke, the network names a digit
+  await page.check("input[name=task][value=mnist]");
+  await page.fill("#hiddenSize", "32");
+  await page.fill("#steps", "150");
+  await page.click("#start");
+  await settled(page);
+  const pad = (await page.locator("#drawCanvas").boundingBox())!;
+  await page.mouse.move(pad.x + 84, pad.y + 20);
+  await page.mouse.down();
+  for (let y = 20; y <= 150; y += 10) await page.mouse.move(pad.x + 84, pad.y + y);
+  await page.mouse.up();
+  await page.click("#classify");
+  await page.waitForFunction(() => /^The network reads a \d/.test(document.getElementById("drawResult")!.textContent!), null, { timeout: 5000 });
+  process.stdout.write(`experiment: RNN held-out ${rnn.tests.at(-1)!.value.toFixed(4)}; names ${JSON.stringify(names)}; drawn digit: ${await page.textContent("#drawResult")}\n`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
