@@ -390,7 +390,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       ticker(`${m.step} steps · ${(m.step / Math.max(1e-3, m.seconds)).toFixed(0)} steps/s`);
       const next = m.stopped ? undefined : ui.queue.shift();
       if (m.stopped) ui.queue = [];
-      if (next) { say(`${text} Next run of the experiment.`); setState("done"); startRun(next); }
+      if (next) { say(`${text} Next run of the experiment.`); setState("done"); showConfig(next); startRun(next); }
       else { say(text); setState("done"); }
       break;
     }

@@ -320,7 +320,7 @@ test("guided experiment, linked views, sampling with a prefix, draw a digit", as
   // the heatmap: hover read-out, and a gate chosen from the equations outlines its rows and its diagram box
   const cell = page.locator("#heatmap rect.cell").nth(3);
   await cell.hover();
-  assert.match((await page.textContent("#heatHover"))!, /^i \(input gate\), unit 0, step 3 .*: -?\d\.\d{3} on a sigmoid scale 0…1$/);
+  assert.match((await page.textContent("#heatHover"))!, /^i \(input gate\), unit 0, step 3( \(input .*\))?: -?\d\.\d{3} on a sigmoid scale 0…1$/);
   await page.click("#equations button[data-gate=f]");
   assert.equal(await page.locator("#heatmap rect.highlight").count(), 1);
   assert.equal(await page.getAttribute("#cellDiagram rect.linked", "data-diagram-gate"), "f");
@@ -347,13 +347,14 @@ test("guided experiment, linked views, sampling with a prefix, draw a digit", as
   await page.fill("#steps", "150");
   await page.click("#start");
   await settled(page);
+  await page.locator("#drawCanvas").scrollIntoViewIfNeeded();
   const pad = (await page.locator("#drawCanvas").boundingBox())!;
   await page.mouse.move(pad.x + 84, pad.y + 20);
   await page.mouse.down();
   for (let y = 20; y <= 150; y += 10) await page.mouse.move(pad.x + 84, pad.y + y);
   await page.mouse.up();
   await page.click("#classify");
-  await page.waitForFunction(() => /^The network reads a \d/.test(document.getElementById("drawResult")!.textContent!), null, { timeout: 5000 });
+  await page.waitForFunction(() => /^The network reads a \d/.test(document.getElementById("drawResult")!.textContent!), null, { timeout: 5000 }).catch(async (e) => { throw new Error(`${e}: ${await page.textContent("#drawResult")}`); });
   process.stdout.write(`experiment: RNN held-out ${rnn.tests.at(-1)!.value.toFixed(4)}; names ${JSON.stringify(names)}; drawn digit: ${await page.textContent("#drawResult")}\n`);
   assert.deepEqual(errors, []);
   await ctx.close();
