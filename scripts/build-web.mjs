@@ -6,6 +6,7 @@
 //   data/mnist-subset.bin  the first MNIST_TRAIN / MNIST_TEST images of data.mnistRows()' splits
 //   index.html, styles.css, app.js, worker.js   the playground (src/web/), served by `rnnlab serve`
 //   example.html, example.js   rnnlab.js used from a plain <script type="module">, no bundler
+//   wasm-thread.mjs        the wasm kernels' helper thread (src/kernels/wasm/worker.mjs) for isolated pages
 // Run with tsx (`node --import tsx`): the data are extracted with the library's own dataset code.
 // The browser never sees node:fs: src/kernels/wasm/load.ts is replaced by load-web.ts, and the
 // only other node: imports the entry reaches (src/io/checkpoint.ts, src/io/atomic-file.ts) go to a shim that throws on use.
@@ -61,6 +62,8 @@ for (const r of results) {
   if (leaked.length) { console.error(`build-web: FAILED: Node-only modules in the browser bundle: ${leaked.join(", ")}`); process.exit(1); }
 }
 for (const f of ["index.html", "styles.css", "example.html", "example.js"]) copyFileSync(join(web, f), join(out, f));
+// the wasm kernels' helper thread (threads.ts starts it as a Web Worker where the page is cross-origin isolated)
+copyFileSync(join(root, "src", "kernels", "wasm", "worker.mjs"), join(out, "wasm-thread.mjs"));
 
 // ---- data assets ----
 const names = firstNames();

@@ -46,6 +46,9 @@ const ui = {
   snapshot: null as Snapshot | null,
   reference: null as { value: number; label: string } | null,
   runs: [] as Run[],
+  /** threads of the wasm kernels, and of the last run: seconds, steps and kernel calls shared with the second thread */
+  threads: 1,
+  lastRun: null as { steps: number; seconds: number; parallelCalls: number } | null,
   /** the longest the page thread was busy (ms) while training: a responsiveness check */
   maxLagMs: 0,
   /** the longest single redraw (ms): the page's own share of that */
@@ -331,7 +334,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const m = e.data;
   switch (m.type) {
     case "ready": {
-      ui.backend = m.backend; ui.kernelReason = m.reason;
+      ui.backend = m.backend; ui.kernelReason = m.reason; ui.threads = m.threads;
       const badge = $("backend");
       badge.textContent = m.backend === "wasm" ? `kernels: WebAssembly SIMD${m.threads > 1 ? `, ${m.threads} threads` : ""}` : `kernels: TypeScript reference${m.reason ? ` (${m.reason})` : ""}`;
       badge.classList.toggle("ref", m.backend === "ref");
@@ -384,6 +387,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
     }
     case "done": {
+      ui.lastRun = { steps: m.step, seconds: m.seconds, parallelCalls: m.parallelCalls };
       finishRun(m.stopped ? "stopped" : "done");
       const run = currentRun(), last = run?.tests[run.tests.length - 1];
       const text = `${m.stopped ? "Stopped" : "Done"} after ${m.step} steps in ${m.seconds.toFixed(1)} s${last && run ? `: ${run.testName} ${formatMetric(run.testName, last.value)}` : ""}.`;
@@ -499,4 +503,5 @@ drawCell();
 $("lossPlot").innerHTML = runsLossSvg([]);
 $("testPlot").innerHTML = testCurvesSvg([], "held-out metric");
 $("heatLegend").innerHTML = heatmapLegendSvg();
-send({ type: "init", backend: new URLSearchParams(location.search).get("backend") === "ref" ? "ref" : "auto" });
+const query = new URLSearchParams(location.search), threadsParam = Number(query.get("threads"));
+send({ type: "init", backend: query.get("backend") === "ref" ? "ref" : "auto", threads: Number.isInteger(threadsParam) && threadsParam >= 1 ? threadsParam : null });

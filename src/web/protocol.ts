@@ -44,7 +44,8 @@ export interface Snapshot {
 }
 
 export type ToWorker =
-  | { type: "init"; backend: "auto" | "ref" }
+  /** threads: wanted threads for the wasm kernels (null: 2 where the page is cross-origin isolated, else 1) */
+  | { type: "init"; backend: "auto" | "ref"; threads: number | null }
   | { type: "start"; config: RunConfig }
   | { type: "stop" }
   | { type: "sample"; sampling?: SamplingOptions }
@@ -63,5 +64,6 @@ export type FromWorker =
   | { type: "snapshot"; snapshot: Snapshot }
   | { type: "paused"; step: number }
   | { type: "classified"; probabilities: number[] }
-  | { type: "done"; step: number; stopped: boolean; seconds: number }
+  /** parallelCalls: kernel calls of this run that a second thread shared (0 on one thread) */
+  | { type: "done"; step: number; stopped: boolean; seconds: number; parallelCalls: number }
   | { type: "error"; message: string };

@@ -5,6 +5,8 @@
 // table, sample output. While paused it waits for a message and trains nothing.
 import { init } from "./rnnlab.ts";
 import type { Kernels } from "../kernels/types.ts";
+import type { WasmKernels } from "../kernels/wasm/index.ts";
+import { canUseThreads } from "../kernels/wasm/threads.ts";
 import { adam, clipGradNorm } from "../train/optim.ts";
 import type { Batch } from "../train/batch.ts";
 import { paramTable } from "../analysis/param-table.ts";
@@ -27,8 +29,10 @@ let current: { net: PlaygroundNet; task: Task } | null = null;
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
   if (m.type === "init") {
-    init({ backend: m.backend }).then((r) => { kernels = r.kernels; post({ type: "ready", backend: r.backend, reason: r.reason, threads: 1 }); },
-      (err) => post({ type: "error", message: String(err?.message ?? err) }));
+    init({ backend: m.backend }).then((r) => {
+      kernels = r.kernels;
+      post({ type: "ready", backend: r.backend, reason: r.reason, threads: useThreads(r.kernels, m.threads) });
+    }, (err) => post({ type: "error", message: String(err?.message ?? err) }));
   } else if (m.type === "start") {
     if (running) return;
     stopRequested = false;
@@ -42,6 +46,21 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     if (current?.task.classify) post({ type: "classified", probabilities: current.task.classify(current.net, m.pixels) });
   }
 };
+
+/**
+ * Threads for the wasm kernels: where this worker is cross-origin isolated (the page was served
+ * with COOP + COEP) the kernels share big steps with a second Web Worker over the same shared
+ * memory, with bit-for-bit the results of one thread; elsewhere one thread.
+ */
+function useThreads(k: Kernels, wanted: number | null): number {
+  const wasm = k as Partial<WasmKernels>;
+  if (k.name !== "wasm" || !wasm.setThreads || !canUseThreads()) return 1;
+  const cores = Math.max(1, navigator.hardwareConcurrency || 1);
+  const n = Math.max(1, Math.min(wanted ?? Math.min(2, cores), 8));
+  wasm.setThreads(n);
+  return n;
+}
+const parallelCalls = () => (kernels as Partial<WasmKernels> | null)?.parallelCalls?.() ?? 0;
 
 const rms = (v: ArrayLike<number>) => { let s = 0; for (let i = 0; i < v.length; i++) s += v[i] * v[i]; return Math.sqrt(s / Math.max(1, v.length)); };
 
@@ -97,7 +116,7 @@ async function train(cfg: RunConfig): Promise<void> {
     if (r.done) { pass++; it = task.dataset.batches("train", cfg.batchSize, cfg.seed + pass)[Symbol.iterator](); r = it.next(); }
     return r.value as Batch;
   };
-  const t0 = performance.now();
+  const t0 = performance.now(), calls0 = parallelCalls();
   let step = 0, lastSnap = t0;
   let pausedMs = 0;                                       // time spent paused does not count in steps/s
   const mayStep = () => !paused || stepsAllowed > 0;
@@ -131,7 +150,7 @@ async function train(cfg: RunConfig): Promise<void> {
       await new Promise((r) => setTimeout(r, 0));         // let stop / sample / pause messages in
     }
     post({ type: "snapshot", snapshot: snapshot(net, task, cfg, step) });
-    post({ type: "done", step, stopped: stopRequested, seconds: (performance.now() - t0) / 1000 });
+    post({ type: "done", step, stopped: stopRequested, seconds: (performance.now() - t0 - pausedMs) / 1000, parallelCalls: parallelCalls() - calls0 });
   } finally {
     // the network stays for "classify" (a drawn digit) until the next run replaces it
     running = false; paused = false; stepsAllowed = 0;

@@ -359,3 +359,30 @@ test("guided experiment, linked views, sampling with a prefix, draw a digit", as
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+/** Trains `steps` steps of a task on a page opened with ?threads=n; the losses, speed and shared calls. */
+async function timedRun(n: number, task: string, steps: number, hidden: number) {
+  const { ctx, page, errors } = await open({ width: 1280, height: 800 }, `?threads=${n}`);
+  const u0 = await ui(page) as Ui & { threads: number };
+  await page.check(`input[name=task][value=${task}]`);
+  await page.check("input[name=cell][value=lstm]");
+  await page.fill("#hiddenSize", String(hidden));
+  await page.fill("#steps", String(steps));
+  await page.click("#start");
+  await settled(page, 120000);
+  const u = await ui(page) as Ui & { lastRun: { steps: number; seconds: number; parallelCalls: number } };
+  assert.equal(u.state, "done", String(u.error));
+  assert.deepEqual(errors, []);
+  await ctx.close();
+  return { threads: u0.threads, losses: u.losses, stepsPerSecond: u.lastRun.steps / u.lastRun.seconds, parallelCalls: u.lastRun.parallelCalls };
+}
+
+test("threads in the browser: the isolated page trains on two threads (a second Web Worker on shared memory), bit for bit as on one", async () => {
+  const one = await timedRun(1, "names", 120, 64);
+  const two = await timedRun(2, "names", 120, 64);
+  assert.equal(one.threads, 1); assert.equal(two.threads, 2);
+  assert.equal(one.parallelCalls, 0);
+  assert.ok(two.parallelCalls > 0, "the second thread took part in kernel calls");
+  assert.deepEqual(two.losses, one.losses, "the same losses, bit for bit");
+  process.stdout.write(`threads: names LSTM 64 units: 1 thread ${one.stepsPerSecond.toFixed(0)} steps/s, 2 threads ${two.stepsPerSecond.toFixed(0)} steps/s (${two.parallelCalls} shared calls), losses identical\n`);
+});
