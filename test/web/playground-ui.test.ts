@@ -26,8 +26,22 @@ const ui = (page: Page) => page.evaluate(() => (window as unknown as { rnnlab: U
 const settled = (page: Page, timeout = 40000) =>
   page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state!), null, { timeout });
 
-async function open(viewport: { width: number; height: number }, query = ""): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-  const ctx = await env.browser.newContext({ viewport });
+/** A context whose playground worker (worker.js) runs `patch` first: addInitScript does not reach workers. */
+async function withPatchedWorker(patch: string): Promise<BrowserContext> {
+  const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await ctx.route("**/worker.js", async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: `${patch}\n${await res.text()}` });
+  });
+  return ctx;
+}
+// An engine without SIMD: WebAssembly.validate rejects every module with a SIMD opcode (0xFD prefix).
+const NO_SIMD = "{ const v = WebAssembly.validate.bind(WebAssembly); WebAssembly.validate = (b) => { const u = b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength); return u.includes(0xfd) ? false : v(b); }; }";
+// An engine that cannot create shared memory.
+const NO_SHARED_MEMORY = "{ const M = WebAssembly.Memory; const P = function (d) { if (d && d.shared) throw new TypeError('shared memory is not available'); return new M(d); }; P.prototype = M.prototype; WebAssembly.Memory = P; }";
+
+async function open(viewport: { width: number; height: number }, query = "", context?: BrowserContext): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+  const ctx = context ?? await env.browser.newContext({ viewport });
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -274,14 +288,7 @@ test("no WebAssembly (Chromium --jitless): init() and setWasmSource() do not thr
 });
 
 test("no WebAssembly SIMD: the worker falls back to the TypeScript kernels and the page says why", async () => {
-  const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
-  // An engine without SIMD: the worker's WebAssembly.validate rejects every module with a SIMD
-  // opcode (0xFD prefix). addInitScript does not reach workers, so the patch goes in front of worker.js.
-  await ctx.route("**/worker.js", async (route) => {
-    const res = await route.fetch();
-    const patch = "{ const v = WebAssembly.validate.bind(WebAssembly); WebAssembly.validate = (b) => { const u = b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength); return u.includes(0xfd) ? false : v(b); }; }\n";
-    await route.fulfill({ response: res, body: patch + (await res.text()) });
-  });
+  const ctx = await withPatchedWorker(NO_SIMD);
   const page = await ctx.newPage();
   await page.goto(env.server.url);
   await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 15000 });
@@ -361,8 +368,11 @@ test("guided experiment, linked views, sampling with a prefix, draw a digit", as
 });
 
 /** Trains `steps` steps of a task on a page opened with ?threads=n; the losses, speed and shared calls. */
-async function timedRun(n: number, task: string, steps: number, hidden: number) {
-  const { ctx, page, errors } = await open({ width: 1280, height: 800 }, `?threads=${n}`);
+async function timedRun(n: number, task: string, steps: number, hidden: number, noSharedMemory = false) {
+  const ctx0 = noSharedMemory ? await withPatchedWorker(NO_SHARED_MEMORY) : await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const fetched: string[] = [];
+  ctx0.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  const { ctx, page, errors } = await open({ width: 1280, height: 800 }, `?threads=${n}`, ctx0);
   const u0 = await ui(page) as Ui & { threads: number };
   await page.check(`input[name=task][value=${task}]`);
   await page.check("input[name=cell][value=lstm]");
@@ -374,7 +384,7 @@ async function timedRun(n: number, task: string, steps: number, hidden: number) 
   assert.equal(u.state, "done", String(u.error));
   assert.deepEqual(errors, []);
   await ctx.close();
-  return { threads: u0.threads, losses: u.losses, stepsPerSecond: u.lastRun.steps / u.lastRun.seconds, parallelCalls: u.lastRun.parallelCalls };
+  return { threads: u0.threads, backend: u0.backend, fetched, losses: u.losses, stepsPerSecond: u.lastRun.steps / u.lastRun.seconds, parallelCalls: u.lastRun.parallelCalls };
 }
 
 test("threads in the browser: the isolated page trains on two threads (a second Web Worker on shared memory), bit for bit as on one", async () => {
@@ -384,5 +394,13 @@ test("threads in the browser: the isolated page trains on two threads (a second 
   assert.equal(one.parallelCalls, 0);
   assert.ok(two.parallelCalls > 0, "the second thread took part in kernel calls");
   assert.deepEqual(two.losses, one.losses, "the same losses, bit for bit");
-  process.stdout.write(`threads: names LSTM 64 units: 1 thread ${one.stepsPerSecond.toFixed(0)} steps/s, 2 threads ${two.stepsPerSecond.toFixed(0)} steps/s (${two.parallelCalls} shared calls), losses identical\n`);
+  // an engine that cannot create shared memory (Firefox or Safari on a page that is not isolated):
+  // the unshared SIMD binary on one thread, the same numbers again
+  const single = await timedRun(2, "names", 120, 64, true);
+  assert.equal(single.backend, "wasm");
+  assert.equal(single.threads, 1);
+  assert.ok(single.fetched.includes("/rnnlab-single.wasm") && !single.fetched.includes("/rnnlab.wasm"), `fetched ${single.fetched.join(", ")}`);
+  assert.deepEqual(single.losses, one.losses, "the unshared binary computes the same losses");
+  process.stdout.write(`threads: names LSTM 64 units: 1 thread ${one.stepsPerSecond.toFixed(0)} steps/s, 2 threads ${two.stepsPerSecond.toFixed(0)} steps/s (${two.parallelCalls} shared calls), ` +
+    `unshared binary ${single.stepsPerSecond.toFixed(0)} steps/s; losses identical\n`);
 });
