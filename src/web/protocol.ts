@@ -44,7 +44,7 @@ export interface Snapshot {
 }
 
 export type ToWorker =
-  /** threads: wanted threads for the wasm kernels (null: 2 where the page is cross-origin isolated, else 1) */
+  /** threads: wanted threads for the wasm kernels (null: 2 where the page is cross-origin isolated and there are ≥ 4 cores, else 1) */
   | { type: "init"; backend: "auto" | "ref"; threads: number | null }
   | { type: "start"; config: RunConfig }
   | { type: "stop" }

@@ -49,14 +49,17 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
 
 /**
  * Threads for the wasm kernels: where this worker is cross-origin isolated (the page was served
- * with COOP + COEP) the kernels share big steps with a second Web Worker over the same shared
- * memory, with bit-for-bit the results of one thread; elsewhere one thread.
+ * with COOP + COEP) and the machine has 4 or more cores, the kernels share big steps with a second
+ * Web Worker over the same shared memory, with bit-for-bit the results of one thread; elsewhere
+ * one thread.
  */
 function useThreads(k: Kernels, wanted: number | null): number {
   const wasm = k as Partial<WasmKernels>;
   if (k.name !== "wasm" || !wasm.setThreads || !canUseThreads() || !(wasm.memory?.buffer instanceof SharedArrayBuffer)) return 1;
   const cores = Math.max(1, navigator.hardwareConcurrency || 1);
-  const n = Math.max(1, Math.min(wanted ?? Math.min(2, cores), 8));
+  // two threads by default only with cores to spare: on a 2-core machine the second thread competes
+  // with the page and the browser, and measured slower (docs/browser.md); ?threads=N overrides
+  const n = Math.max(1, Math.min(wanted ?? (cores >= 4 ? 2 : 1), 8));
   wasm.setThreads(n);
   return n;
 }

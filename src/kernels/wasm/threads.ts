@@ -213,6 +213,8 @@ export class ThreadPool {
   private startWeb(): void {
     const Web = webWorkerCtor();
     if (!Web) { this.failed = "neither worker_threads nor cross-origin-isolated Web Workers are available here"; return; }
+    // a page's main thread may not block in Atomics.wait (run() does while a chunk finishes): one thread there
+    if (typeof (globalThis as { document?: unknown }).document !== "undefined") { this.failed = "threads need a Web Worker: a page's main thread cannot wait"; return; }
     try {
       const entry = WEB_WORKER_ENTRY;                  // through a variable, as above
       for (const work of this.workerWork) {
