@@ -163,7 +163,7 @@ describe("gateActivation on the TF-1 cells = a hand-written cell with those gate
         const x = f64([B, T, D], 11, 6);
         const a = runWithGrads(cell, x, lengths), b = runWithGrads(hand, x, lengths);
         assertClose(a.r.outputs.data, b.r.outputs.data, 1e-12, "outputs");
-        assertClose(a.g.inputs.data, b.g.inputs.data, 1e-12, "d inputs");
+        assertClose((a.g.inputs as Tensor).data, (b.g.inputs as Tensor).data, 1e-12, "d inputs");
         for (const v of a.g.variables) assertClose(v.tensor.data, b.g.variables.find((w) => w.name === v.name)!.tensor.data, 1e-12, `d ${v.name}`);
         // the gates really changed: the sigmoid cell differs
         const sig = kind === "GRUCell" ? new nn.GRUCell({ numUnits: N }) : new nn.LSTMCell({ numUnits: N, forgetBias: 0.5 });
