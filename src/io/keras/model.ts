@@ -5,6 +5,7 @@ import { Tensor } from "../../tensor/tensor.ts";
 import { num, readTfjsModel, str, TFJS_READ_OPTIONS, type TfjsFiles, type TfjsReadOptions, type TfjsWeight } from "./model-json.ts";
 import { buildLayer, type KerasLayer, type KValue } from "./layers.ts";
 import { hardSigmoidOf, type HardSigmoidFlavour } from "./activations.ts";
+import { asList, batchGradients, compileModel, evaluateModel, fitModel, trainBatch, type Compiled, type KerasCompileOptions, type KerasFitOptions, type KerasHistory } from "./fit.ts";
 import { RnnlabError, checkKnownKeys, checkOneOf, fail, fmtShape, show } from "../../errors.ts";
 
 type Json = Record<string, unknown>;
@@ -16,7 +17,7 @@ export interface KerasLoadOptions extends TfjsReadOptions {
   hardSigmoid?: HardSigmoidFlavour;
 }
 
-interface Node { layer: KerasLayer; inputs: Ref[] }
+export interface Node { layer: KerasLayer; inputs: Ref[] }
 
 export class KerasModel {
   constructor(readonly topology: Json, readonly nodes: Node[], readonly inputs: Ref[], readonly outputs: Ref[],
@@ -58,6 +59,36 @@ export class KerasModel {
 
   /** Every weight in Keras layout, in the order the layers list them (manifest order). */
   weights(): TfjsWeight[] { return this.layers.flatMap((l) => l.weights()); }
+
+  private compiled: Compiled | null = null;
+
+  /** Keras's model.compile: the loss, the optimizer ("sgd", "adam" or an rnnlab optimizer) and metrics for fit / evaluate. */
+  compile(opts: KerasCompileOptions): void { this.compiled = compileModel(this, opts); }
+
+  private need(fn: string): Compiled {
+    if (!this.compiled) throw new RnnlabError(`KerasModel.${fn}: call compile({ loss, optimizer }) first`);
+    return this.compiled;
+  }
+
+  /** Keras's model.fit on batch-major x ([N, T, D] features or [N, T] token ids) and targets y ([N, …] like the output). */
+  fit(x: Tensor | Tensor[], y: Tensor, opts: KerasFitOptions = {}): KerasHistory { return fitModel(this, this.need("fit"), x, y, opts); }
+
+  /** One optimizer step on one batch; returns its loss (before the step). */
+  trainOnBatch(x: Tensor | Tensor[], y: Tensor): number {
+    const c = this.need("trainOnBatch");
+    return trainBatch(this, c, asList("KerasModel.trainOnBatch", x, this.inputs.length), y, true).loss;
+  }
+
+  /** Mean loss and metrics over the samples, without training ({ loss, mse, acc, … }). */
+  evaluate(x: Tensor | Tensor[], y: Tensor, opts: { batchSize?: number } = {}): Record<string, number> {
+    const c = this.need("evaluate");
+    return evaluateModel(this, c, asList("KerasModel.evaluate", x, this.inputs.length), y, opts.batchSize ?? 32);
+  }
+
+  /** The gradients of one batch's mean loss by weight name, in Keras layout (nothing is updated). */
+  gradients(x: Tensor | Tensor[], y: Tensor): Record<string, { shape: number[]; data: Float32Array }> {
+    return batchGradients(this, this.need("gradients"), asList("KerasModel.gradients", x, this.inputs.length), y);
+  }
 }
 
 /** Read model.json (+ shards) at `path` (the file or its directory) into a runnable KerasModel. */
