@@ -16,9 +16,11 @@ import { RnnlabError } from "../../src/errors.ts";
 import { maxRelErr } from "../helpers/close.ts";
 
 interface Plain { shape: number[]; data: number[] }
-interface Case { loss: string; x: Plain; y: Plain; grads: Record<string, Plain>; sgd: { weights: Record<string, Plain>; loss: number[] }; adam: { weights: Record<string, Plain>; loss: number[] } }
+interface Case { loss: string; x: Plain | Plain[]; y: Plain; grads: Record<string, Plain>; sgd: { weights: Record<string, Plain>; loss: number[] }; adam: { weights: Record<string, Plain>; loss: number[] } }
+interface Trained { weights: Record<string, Plain>; loss: number[] }
 const fixture = JSON.parse(readFileSync(new URL("../../fixtures/tfjs_train.json", import.meta.url), "utf8")) as
-  { cases: Record<string, Case>; roundtrip: { x: Plain; y: Plain; loss: number[] } };
+  { cases: Record<string, Case>; roundtrip: { x: Plain; y: Plain; loss: number[] };
+    stateful: { x1: Plain; y1: Plain; x2: Plain; y2: Plain; sgd: Trained; adam: Trained } };
 const dirOf = (name: string) => new URL(`../../fixtures/tfjs_train/${name}/`, import.meta.url).pathname;
 const T = (p: Plain) => new Tensor(p.shape, Float32Array.from(p.data));
 const tmp = mkdtempSync(join(tmpdir(), "rnnlab-keras-train-"));
@@ -37,7 +39,7 @@ const weightsOf = (m: ReturnType<typeof loadTfjsModel>) => Object.fromEntries(m.
 describe("Keras training = TF.js (gradients of one step, 5 SGD and 5 Adam steps, ≤ 1e-5)", () => {
   for (const [name, c] of Object.entries(fixture.cases)) {
     it(name, () => {
-      const x = T(c.x), y = T(c.y);
+      const x = Array.isArray(c.x) ? c.x.map(T) : T(c.x), y = T(c.y), N = y.shape[0];
       const m = loadTfjsModel(dirOf(name));
       m.compile({ loss: c.loss, optimizer: sgd({ lr: 0.1 }) });
       const g = m.gradients(x, y);
@@ -47,13 +49,39 @@ describe("Keras training = TF.js (gradients of one step, 5 SGD and 5 Adam steps,
       for (const [opt, make] of [["sgd", () => sgd({ lr: 0.1 })], ["adam", () => adam({ lr: 0.01, eps: 1e-7 })]] as const) {
         const fresh = loadTfjsModel(dirOf(name));
         fresh.compile({ loss: c.loss, optimizer: make() });
-        const h = fresh.fit(x, y, { epochs: 5, batchSize: x.shape[0], shuffle: false });
+        const h = fresh.fit(x, y, { epochs: 5, batchSize: N, shuffle: false });
         assertNear(h.history.loss, c[opt].loss, 1e-5, `${opt} losses`);
         const w = weightsOf(fresh);
         for (const [key, expected] of Object.entries(c[opt].weights)) assertNear(w[key], expected.data, 1e-5, `${opt} ${key}`);
       }
     });
   }
+});
+
+describe("a stateful LSTM over batches = TF.js (5 trainOnBatch steps, states carried)", () => {
+  const s = fixture.stateful, batches = [[s.x1, s.y1], [s.x2, s.y2], [s.x1, s.y1], [s.x2, s.y2], [s.x1, s.y1]].map(([x, y]) => [T(x), T(y)] as const);
+  for (const [opt, make] of [["sgd", () => sgd({ lr: 0.1 })], ["adam", () => adam({ lr: 0.01, eps: 1e-7 })]] as const) {
+    it(`${opt}: losses and weights ≤ 1e-5; resetting the states between batches gives other numbers`, () => {
+      const m = loadTfjsModel(dirOf("stateful_lstm"));
+      m.compile({ loss: "mse", optimizer: make() });
+      const losses = batches.map(([x, y]) => m.trainOnBatch(x, y));
+      assertNear(losses, s[opt].loss, 1e-5, `${opt} losses`);
+      const w = weightsOf(m);
+      for (const [key, expected] of Object.entries(s[opt].weights)) assertNear(w[key], expected.data, 1e-5, `${opt} ${key}`);
+      const reset = loadTfjsModel(dirOf("stateful_lstm"));
+      reset.compile({ loss: "mse", optimizer: make() });
+      const resetLosses = batches.map(([x, y]) => { reset.resetStates(); return reset.trainOnBatch(x, y); });
+      assert.ok(Math.abs(resetLosses[1] - s[opt].loss[1]) > 1e-3, "the carried state changes the second batch's loss");
+    });
+  }
+  it("a batch of another size is refused by name until resetStates()", () => {
+    const m = loadTfjsModel(dirOf("stateful_lstm")), x = T(s.x1);
+    m.predict(x);
+    const half = new Tensor([2, ...x.shape.slice(1)], x.data.slice(0, x.size / 2));
+    assert.throws(() => m.predict(half), /is stateful with a batch of 4; got a batch of 2 \(call resetStates\(\) to start over\)/);
+    m.resetStates();
+    assert.equal(m.predict(half)[0].shape[0], 2);
+  });
 });
 
 describe("round trip: TF.js-trained model, fine-tuned in rnnlab, loaded back by TF.js", () => {

@@ -28,6 +28,8 @@ export interface KerasLayer {
   trainForward?(inputs: KValue[], training: boolean, rng: Rng): TrainPass;
   /** the accumulated gradients in Keras layout under the weights' names (manifest order) */
   gradients?(): TfjsWeight[];
+  /** stateful recurrent layers: forget the carried states (the next batch starts from zeros) */
+  resetStates?(): void;
 }
 
 export interface BuildContext {
@@ -215,12 +217,14 @@ interface RnnParts {
   trainer: KerasRnnTrainer | null;
   /** a non-zero dropout / recurrent_dropout (training refuses what it cannot reproduce) */
   dropout: string | null;
+  /** stateful: the final states of the last batch, the next batch's initial states (null = zeros) */
+  stateful: boolean;
+  states: Float32Array[] | null;
 }
 
 /** A SimpleRNN / LSTM / GRU config + its weights (those whose names contain `prefix` when given). */
 function rnnParts(className: string, name: string, config: Record<string, unknown>, ctx: BuildContext, ws: TfjsWeight[]): RnnParts {
   const kind = RNN_KIND[className], at = `${ctx.source}: ${ctx.at}`;
-  if (config.stateful === true) throw new RnnlabError(`${at} ("${name}") is stateful; only stateless layers are supported`);
   const units = configSize(ctx, name, "units", config.units), D = needWidth(ctx, name), useBias = config.use_bias !== false;
   // the weights present must have the shapes the config implies BEFORE anything is allocated from it
   const G = { rnn: 1, lstm: 4, gru: 3 }[kind] * units, resetAfter = kind === "gru" && config.reset_after === true;
@@ -237,7 +241,31 @@ function rnnParts(className: string, name: string, config: Record<string, unknow
   cell.setKerasWeights(chosen, (i) => (i < 0 ? `${at} ("${name}")` : `${ctx.source}: weight "${chosen[i].name}" of ${ctx.at} ("${name}")`));
   const dropout = ["dropout", "recurrent_dropout"].find((f) => typeof config[f] === "number" && config[f] !== 0) ?? null;
   return { cell, names: chosen.map((w) => w.name), kind, goBackwards: config.go_backwards === true,
-    returnSequences: config.return_sequences === true, returnState: config.return_state === true, trainer: null, dropout };
+    returnSequences: config.return_sequences === true, returnState: config.return_state === true, trainer: null, dropout,
+    stateful: config.stateful === true, states: null };
+}
+
+/**
+ * The initial states of a run: given ones (Keras `initialState`, extra inputs [h] / [h, c]), else a
+ * stateful layer's carried states, else zeros (undefined).
+ */
+function initialStates(p: RnnParts, layer: string, given: (KValue | undefined)[], B: number): Float32Array[] | undefined {
+  const H = p.cell.spec.units, n = p.kind === "lstm" ? 2 : 1;
+  if (given.length) {
+    if (given.length !== n) throw new RnnlabError(`Keras layer "${layer}": ${given.length} initial state(s) given, a ${p.kind.toUpperCase()} takes ${n}`);
+    return given.map((v, i) => checkInput(layer, v, 2, H).data.length === B * H ? v!.data
+      : (() => { throw new RnnlabError(`Keras layer "${layer}": initial state ${i} has shape ${fmtShape(v!.shape)}, expected [${B}, ${H}]`); })());
+  }
+  if (p.stateful && p.states) {
+    if (p.states[0].length !== B * H) throw new RnnlabError(`Keras layer "${layer}" is stateful with a batch of ${p.states[0].length / H}; got a batch of ${B} (call resetStates() to start over)`);
+    return p.states;
+  }
+  return undefined;
+}
+
+/** A stateful layer keeps its final states for the next batch (no gradient flows into them later). */
+function keepStates(p: RnnParts, states: Float32Array[]): void {
+  if (p.stateful) p.states = states.map((s) => Float32Array.from(s));
 }
 
 const trainerOf = (p: RnnParts) => (p.trainer ??= new KerasRnnTrainer(p.cell));
@@ -254,11 +282,12 @@ function rnnGradients(p: RnnParts): TfjsWeight[] {
 }
 
 /** The training forward of one direction: outputs like runParts, and the backward from (dSeq | dLast, dStates…). */
-function trainParts(p: RnnParts, layer: string, input: KValue, reverseBack: boolean, training: boolean) {
+function trainParts(p: RnnParts, layer: string, input: KValue, reverseBack: boolean, training: boolean, given: (KValue | undefined)[] = []) {
   if (training && p.dropout) throw new RnnlabError(`Keras layer "${layer}": training with ${p.dropout} > 0 is not supported (its random masks cannot match TF.js); set it to 0`);
   const x = checkInput(layer, input, 3, p.cell.spec.inputSize);
   const [B, T] = x.shape, H = p.cell.spec.units, D = p.cell.spec.inputSize, t = trainerOf(p);
-  const r = t.forward(x.data, B, T, x.mask, p.goBackwards);
+  const r = t.forward(x.data, B, T, x.mask, p.goBackwards, initialStates(p, layer, given, B));
+  keepStates(p, r.states);
   const flip = (a: Float32Array) => {                // time order <-> processing order (its own inverse)
     const out = new Float32Array(a.length);
     for (let b = 0; b < B; b++) for (let s = 0; s < T; s++) out.set(a.subarray((b * T + s) * H, (b * T + s + 1) * H), (b * T + (T - 1 - s)) * H);
@@ -266,17 +295,20 @@ function trainParts(p: RnnParts, layer: string, input: KValue, reverseBack: bool
   };
   const v = (data: Float32Array, shape: number[], mask: Uint8Array | null = null): KValue => ({ data, shape, mask });
   const seq = v(reverseBack ? flip(r.sequence) : r.sequence, [B, T, H], x.mask);
-  const backward = (dSeq: Float32Array | null, dLast: Float32Array | null, dStates: (Float32Array | null)[]) => {
+  /** dx, then the cotangents of the given initial states */
+  const backward = (dSeq: Float32Array | null, dLast: Float32Array | null, dStates: (Float32Array | null)[]): (Float32Array | null)[] => {
     const g = t.backward(r.tape, dSeq && reverseBack ? flip(dSeq) : dSeq, dLast, dStates);
-    return g.dx.length === B * T * D ? g.dx : null;
+    return [g.dx.length === B * T * D ? g.dx : null, ...(given.length ? g.dInitial : [])];
   };
   return { seq, last: v(r.last, [B, H]), states: r.states.map((s) => v(s, [B, H])), backward };
 }
 
-function runParts(p: RnnParts, input: KValue, reverseBack: boolean): { seq: KValue; last: KValue; states: KValue[] } {
-  const x = checkInput(p.names[0]?.split("/")[0] ?? "rnn", input, 3, p.cell.spec.inputSize);
+function runParts(p: RnnParts, input: KValue, reverseBack: boolean, given: (KValue | undefined)[] = []): { seq: KValue; last: KValue; states: KValue[] } {
+  const layer = p.names[0]?.split("/")[0] ?? "rnn";
+  const x = checkInput(layer, input, 3, p.cell.spec.inputSize);
   const [B, T] = x.shape, H = p.cell.spec.units;
-  const r = p.cell.run(x.data, B, T, x.mask, p.goBackwards);
+  const r = p.cell.run(x.data, B, T, x.mask, p.goBackwards, initialStates(p, layer, given, B));
+  keepStates(p, r.states);
   let seq = r.sequence;
   if (reverseBack) {                       // Bidirectional flips the backward layer's outputs back into time order
     seq = new Float32Array(seq.length);
@@ -295,19 +327,20 @@ function rnnLayer(className: string, name: string, config: Record<string, unknow
   const p = rnnParts(className, name, config, ctx, ctx.take(name));
   return {
     className, name, config, weights: () => kerasWeightsOf(p, p.names),
-    apply: ([x]) => {
-      const r = runParts(p, x, false);
+    apply: ([x, ...initial]) => {
+      const r = runParts(p, x, false, initial);
       const out = p.returnSequences ? r.seq : r.last;
       return p.returnState ? [out, ...r.states] : [out];
     },
     params: () => rnnParams(p),
     gradients: () => rnnGradients(p),
-    trainForward: ([x], training) => {
-      const r = trainParts(p, name, x, false, training);
+    resetStates: () => { p.states = null; },
+    trainForward: ([x, ...initial], training) => {
+      const r = trainParts(p, name, x, false, training, initial);
       const out = p.returnSequences ? r.seq : r.last;
       return {
         outputs: p.returnState ? [out, ...r.states] : [out],
-        backward: ([dOut, ...dStates]) => [r.backward(p.returnSequences ? dOut : null, p.returnSequences ? null : dOut, dStates)],
+        backward: ([dOut, ...dStates]) => r.backward(p.returnSequences ? dOut : null, p.returnSequences ? null : dOut, dStates),
       };
     },
   };
@@ -362,6 +395,7 @@ function bidirectionalLayer(name: string, config: Record<string, unknown>, ctx: 
       return fw.returnState ? [...out, ...f.states, ...b.states] : out;
     },
     params: () => [...rnnParams(fw), ...rnnParams(bw)],
+    resetStates: () => { fw.states = null; bw.states = null; },
     gradients: () => [...rnnGradients(fw), ...rnnGradients(bw)],
     trainForward: ([x], training) => {
       const f = trainParts(fw, name, x, false, training), b = trainParts(bw, name, x, fw.returnSequences, training);
@@ -374,7 +408,7 @@ function bidirectionalLayer(name: string, config: Record<string, unknown>, ctx: 
           const [dF, dB] = nOut === 2 ? [d[0], d[1]] : d[0] ? unmerge(mode, d[0], fo, bo) : [null, null];
           const fStates = d.slice(nOut, nOut + nState), bStates = d.slice(nOut + nState);
           const seq = fw.returnSequences;
-          const dx1 = f.backward(seq ? dF : null, seq ? null : dF, fStates), dx2 = b.backward(seq ? dB : null, seq ? null : dB, bStates);
+          const [dx1] = f.backward(seq ? dF : null, seq ? null : dF, fStates), [dx2] = b.backward(seq ? dB : null, seq ? null : dB, bStates);
           return [dx1 && dx2 ? dx1.map((v, i) => v + dx2[i]) : dx1 ?? dx2];
         },
       };

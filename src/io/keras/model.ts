@@ -62,6 +62,9 @@ export class KerasModel {
 
   private compiled: Compiled | null = null;
 
+  /** Stateful recurrent layers start the next batch from zeros (Keras model.resetStates()). */
+  resetStates(): void { for (const l of this.layers) l.resetStates?.(); }
+
   /** Keras's model.compile: the loss, the optimizer ("sgd", "adam" or an rnnlab optimizer) and metrics for fit / evaluate. */
   compile(opts: KerasCompileOptions): void { this.compiled = compileModel(this, opts); }
 
