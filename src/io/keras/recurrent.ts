@@ -10,7 +10,9 @@
 // (input bias row, recurrent bias row = our b_ih, b_hh). unit_forget_bias only initializes the
 // bias: a stored bias already contains it and is taken as is.
 import type { Buf } from "../../kernels/types.ts";
-import { refKernels } from "../../kernels/index.ts";
+import { defaultKernels } from "../../kernels/index.ts";
+import { Owned } from "../../kernels/owner.ts";
+import type { Kernels } from "../../kernels/types.ts";
 import { allocStep, createCell, type Cell, type CellKind, type CellWeights } from "../../cells/index.ts";
 import type { StepSaved } from "../../cells/cell.ts";
 import { allocFlat, planLayout, type FlatParams } from "../../params/layout.ts";
@@ -39,6 +41,9 @@ export class KerasRnnCell {
   readonly params: FlatParams;
   readonly w: CellWeights;
 
+  /** the backend the weights live on (the default one: native, wasm or ref) */
+  readonly k: Kernels = defaultKernels();
+
   constructor(readonly spec: KerasRnnSpec) {
     const biases = !spec.useBias ? 0 : spec.kind === "gru" && spec.resetAfter ? 2 : 1;
     this.cell = createCell(spec.kind, {
@@ -46,7 +51,7 @@ export class KerasRnnCell {
       ...(spec.kind === "rnn" ? {} : { gateActivation: spec.recurrentActivation }),
       ...(spec.kind === "gru" ? { resetAfter: spec.resetAfter } : {}),
     }, "KerasRnnCell");
-    this.params = allocFlat(refKernels, planLayout(this.cell.specs), "float32");
+    this.params = allocFlat(this.k, planLayout(this.cell.specs), "float32");
     this.w = this.cell.weights(this.params.views);
   }
 
@@ -110,8 +115,8 @@ export class KerasRnnCell {
    * optional initial states [h] / [h, c] (B, H).
    */
   run(x: Float32Array, B: number, T: number, mask: Uint8Array | null, goBackwards: boolean, initial?: Float32Array[]): RnnRun {
-    const { inputSize: D, units: H, kind } = this.spec, k = refKernels;
-    const { saved: s } = allocStep(k, this.cell.config, B, "float32");
+    const { inputSize: D, units: H, kind } = this.spec, k = this.k, owned = new Owned(k, "float32");
+    const { saved: s } = allocStep(allocating(k, owned), this.cell.config, B, "float32");
     const h = initial?.[0] ? Float32Array.from(initial[0]) : new Float32Array(B * H);
     const c = kind === "lstm" ? (initial?.[1] ? Float32Array.from(initial[1]) : new Float32Array(B * H)) : null;
     const sequence = new Float32Array(B * T * H);
@@ -129,8 +134,14 @@ export class KerasRnnCell {
       }
       for (let b = 0; b < B; b++) sequence.set(h.subarray(b * H, (b + 1) * H), (b * T + step) * H);
     }
+    owned.freeAll();
     return { sequence, last: Float32Array.from(h), states: c ? [h, c] : [h] };
   }
+}
+
+/** `k` whose alloc() goes through `owned` (so one freeAll() gives a run's buffers back). */
+function allocating(k: Kernels, owned: Owned): Kernels {
+  return Object.assign(Object.create(k) as Kernels, { alloc: (n: number) => owned.alloc(n) });
 }
 
 /** What a training run of the Keras loop keeps for its backward: every step's saved values. */
@@ -143,20 +154,24 @@ export interface RnnTape { B: number; T: number; mask: Uint8Array | null; goBack
 export class KerasRnnTrainer {
   readonly grads: FlatParams;
   readonly dw: CellWeights;
+  /** the step buffers of the last forward, given back after its backward (or at the next forward) */
+  private owned: Owned | null = null;
 
   constructor(readonly rnn: KerasRnnCell) {
-    this.grads = allocFlat(refKernels, rnn.params.layout, "float32");
+    this.grads = allocFlat(rnn.k, rnn.params.layout, "float32");
     this.dw = rnn.cell.weights(this.grads.views);
   }
 
   forward(x: Float32Array, B: number, T: number, mask: Uint8Array | null, goBackwards: boolean, initial?: Float32Array[]): RnnRun & { tape: RnnTape } {
-    const { inputSize: D, units: H, kind } = this.rnn.spec, k = refKernels, cell = this.rnn.cell, w = this.rnn.w;
+    const { inputSize: D, units: H, kind } = this.rnn.spec, k = this.rnn.k, cell = this.rnn.cell, w = this.rnn.w;
+    this.owned?.freeAll();
+    const owned = (this.owned = new Owned(k, "float32")), ka = allocating(k, owned);
     const h = initial?.[0] ? Float32Array.from(initial[0]) : new Float32Array(B * H);
     const c = kind === "lstm" ? (initial?.[1] ? Float32Array.from(initial[1]) : new Float32Array(B * H)) : null;
     const sequence = new Float32Array(B * T * H), steps: StepSaved[] = [];
     for (let step = 0; step < T; step++) {
       const t = goBackwards ? T - 1 - step : step;
-      const s = allocStep(k, cell.config, B, "float32").saved;
+      const s = allocStep(ka, cell.config, B, "float32").saved;
       for (let b = 0; b < B; b++) s.x.set(x.subarray((b * T + t) * D, (b * T + t + 1) * D), b * D);
       s.hPrev.set(h);
       if (c) s.cPrev.set(c);
@@ -178,14 +193,16 @@ export class KerasRnnTrainer {
    * cotangents of the sequence (B, T, H) in processing order, the last output and the final states.
    */
   backward(tape: RnnTape, dSequence: Float32Array | null, dLast: Float32Array | null, dStates: (Float32Array | null)[]): { dx: Float32Array; dInitial: Float32Array[] } {
-    const { inputSize: D, units: H, kind } = this.rnn.spec, k = refKernels, cell = this.rnn.cell, w = this.rnn.w;
+    const { inputSize: D, units: H, kind } = this.rnn.spec, k = this.rnn.k, cell = this.rnn.cell, w = this.rnn.w;
     const { B, T, mask, goBackwards, steps } = tape;
+    if (!this.owned) throw new RnnlabError("KerasRnnTrainer.backward: its forward's buffers are gone (one backward per forward)");
+    const ka = allocating(k, this.owned);
     const dH = new Float32Array(B * H), dC = kind === "lstm" ? new Float32Array(B * H) : null;
     if (dLast) for (let i = 0; i < dH.length; i++) dH[i] += dLast[i];
     if (dStates[0]) for (let i = 0; i < dH.length; i++) dH[i] += dStates[0][i];
     if (dC && dStates[1]) dC.set(dStates[1]);
-    const dx = new Float32Array(B * T * D), dxt = new Float32Array(B * D);
-    const d = allocStep(k, cell.config, B, "float32").grads;
+    const dx = new Float32Array(B * T * D), dxt = ka.alloc(B * D, "float32");
+    const d = allocStep(ka, cell.config, B, "float32").grads;
     for (let step = T - 1; step >= 0; step--) {
       const t = goBackwards ? T - 1 - step : step, s = steps[step];
       if (dSequence) for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) dH[b * H + j] += dSequence[(b * T + step) * H + j];
@@ -210,6 +227,8 @@ export class KerasRnnTrainer {
         }
       }
     }
+    this.owned.freeAll();
+    this.owned = null;
     return { dx, dInitial: dC ? [dH, dC] : [dH] };
   }
 
