@@ -8,6 +8,7 @@ import { KerasRnnCell, KerasRnnTrainer, type KerasRnnSpec } from "./recurrent.ts
 import { applyActivation, cellActivation, type HardSigmoidFlavour } from "./activations.ts";
 import { activationBackward, type ParamRef, type TrainPass } from "./train-ops.ts";
 import type { Rng } from "../../params/rng.ts";
+import { buildMergeLayer, MERGE_LAYERS } from "./merge-layers.ts";
 import type { CellKind } from "../../cells/config.ts";
 import { RnnlabError, fmtShape, show } from "../../errors.ts";
 
@@ -43,7 +44,7 @@ export interface BuildContext {
   inputWidth: number | null;
 }
 
-export const SUPPORTED_LAYERS = ["InputLayer", "Dense", "Embedding", "Masking", "Dropout", "SimpleRNN", "LSTM", "GRU", "Bidirectional"];
+export const SUPPORTED_LAYERS = ["InputLayer", "Dense", "Embedding", "Masking", "Dropout", "SimpleRNN", "LSTM", "GRU", "Bidirectional", ...MERGE_LAYERS];
 const RNN_KIND: Record<string, CellKind> = { SimpleRNN: "rnn", LSTM: "lstm", GRU: "gru" };
 
 const lastSegment = (name: string) => name.split("/").pop()!.replace(/:\d+$/, "");
@@ -96,6 +97,8 @@ export function buildLayer(className: string, config: Record<string, unknown>, c
     case "SimpleRNN": case "LSTM": case "GRU": return rnnLayer(className, name, config, ctx);
     case "Bidirectional": return bidirectionalLayer(name, config, ctx);
   }
+  const merged = buildMergeLayer(className, name, config, ctx, denseLayer);
+  if (merged) return merged;
   throw new RnnlabError(`${ctx.source}: ${ctx.at}.class_name is "${className}", which rnnlab does not support (supported: ${SUPPORTED_LAYERS.join(", ")})`);
 }
 
@@ -139,8 +142,10 @@ function dropoutLayer(name: string, config: Record<string, unknown>): KerasLayer
 }
 
 function denseLayer(name: string, config: Record<string, unknown>, ctx: BuildContext): KerasLayer {
-  const units = configSize(ctx, name, "units", config.units), D = needWidth(ctx, name), useBias = config.use_bias !== false;
+  const units = configSize(ctx, name, "units", config.units), useBias = config.use_bias !== false;
   const [kernel, bias] = pick(ctx, name, ctx.take(name), useBias ? ["kernel", "bias"] : ["kernel"]);
+  // after a Flatten the width is not tracked: the kernel's rows say it (checked against each input)
+  const D = ctx.inputWidth ?? (kernel.shape.length === 2 && Number.isSafeInteger(kernel.shape[0]) && kernel.shape[0] >= 1 ? kernel.shape[0] : needWidth(ctx, name));
   checkShape(ctx, name, kernel, [D, units]);
   if (bias) checkShape(ctx, name, bias, [units]);
   const where = `${ctx.source}: ${ctx.at}.config.activation`;

@@ -145,10 +145,18 @@ export function kerasModelOf(files: TfjsFiles, opts: KerasLoadOptions = {}): Ker
   return new KerasModel(topo, nodes, inputs, outputs, hard, json as Json, widths);
 }
 
-/** The feature width a layer outputs, given its input width (for the next layer's weights). */
-function outputWidth(cls: string, cfg: Json, inWidth: number | null): number | null {
+/** The feature width a layer outputs, given its input widths (for the next layer's weights). */
+function outputWidth(cls: string, cfg: Json, inWidth: number | null, inWidths: (number | null)[] = [inWidth]): number | null {
   switch (cls) {
     case "Dense": case "SimpleRNN": case "LSTM": case "GRU": return num(cfg.units);
+    case "TimeDistributed": return num(((cfg.layer as Json | undefined)?.config as Json | undefined)?.units);
+    case "Concatenate": return inWidths.every((w) => w !== null) ? (inWidths as number[]).reduce((a, b) => a + b, 0) : null;
+    case "Flatten": return null;
+    case "Dot": {
+      // [B, T, K]·[B, K, N] (axes [2, 1]) ends in the second input's width; other layouts end in a time axis
+      const axes = Array.isArray(cfg.axes) ? cfg.axes : [cfg.axes, cfg.axes];
+      return axes[1] === 1 ? inWidths[1] ?? null : null;
+    }
     case "Embedding": return num(cfg.output_dim);
     case "Bidirectional": {
       const units = num(((cfg.layer as Json | undefined)?.config as Json | undefined)?.units);
@@ -204,9 +212,10 @@ function functional(source: string, config: Json, layers: Json[], hard: HardSigm
     const inbound = (lj.inbound_nodes ?? []) as unknown[];
     if (inbound.length > 1) throw new RnnlabError(`${source}: ${at(i)} ("${name}") is called ${inbound.length} times; shared layers are not supported`);
     const refs = inbound.length ? inboundRefs(inbound[0]) : [];
-    const inWidth = cls === "InputLayer" ? batchInputWidth(cfg) : (widths.get(refs[0]?.[0])?.[refs[0][2]] ?? null);
+    const inWidths = refs.map((r) => widths.get(r[0])?.[r[2]] ?? null);
+    const inWidth = cls === "InputLayer" ? batchInputWidth(cfg) : (inWidths[0] ?? null);
     const layer = buildLayer(cls, { ...cfg, name }, { source, at: at(i), hard, take, inputWidth: inWidth });
-    const w = outputWidth(cls, cfg, inWidth);
+    const w = outputWidth(cls, cfg, inWidth, inWidths);
     if (cls !== "InputLayer" && !refs.length) throw new RnnlabError(`${source}: ${at(i)} ("${name}") has no inbound node (nothing feeds it)`);
     const inner = cls === "Bidirectional" ? num(((cfg.layer as Json).config as Json).units) : num(cfg.units);
     widths.set(name, [w, inner, inner, inner, inner]);   // output 0, then return_state's h / c (per direction): `units` wide
