@@ -47,5 +47,9 @@ describe("docs/training.md", () => {
     assert.match(out, /custom cells, held-out MSE: \d/);
     assert.match(out, /stream state: 1,64/);
     assert.match(out, /is not a float32 number/);
+    assert.match(out, /Keras fit: loss \d\.\d+ -> \d\.\d+ \| val_loss \d/);
+    assert.match(out, /reloaded prediction equal: true/);
+    const [, a, b] = /Keras fit: loss (\S+) -> (\S+)/.exec(out)!;
+    assert.ok(Number(b) < Number(a), `fine-tuning lowered the loss: ${a} -> ${b}`);
   });
 });
