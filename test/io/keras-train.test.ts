@@ -58,6 +58,27 @@ describe("Keras training = TF.js (gradients of one step, 5 SGD and 5 Adam steps,
   }
 });
 
+describe("GRU reset_after=true (TF.js cannot build it): = the Keras formula in torch float64 (fixtures/gen_keras_train_formula.py)", () => {
+  const f = JSON.parse(readFileSync(new URL("../../fixtures/keras_train_formula.json", import.meta.url), "utf8")) as
+    { x: Plain; y: Plain; grads: Record<string, number[]>; sgd: { loss: number[]; weights: Record<string, number[]> }; adam: { loss: number[]; weights: Record<string, number[]> } };
+  const dir = new URL("../../fixtures/tfjs/gru_reset_after/", import.meta.url).pathname;
+  const byLast = (r: Record<string, { data: ArrayLike<number> }>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.split("/").pop()!, v.data]));
+  it("gradients of one step, weights after 5 SGD and 5 Adam steps ≤ 1e-5", () => {
+    const x = T(f.x), y = T(f.y), m = loadTfjsModel(dir);
+    m.compile({ loss: "mse", optimizer: "sgd" });
+    const g = byLast(m.gradients(x, y));
+    for (const [k, expected] of Object.entries(f.grads)) assertNear(g[k], expected, 1e-5, `grad ${k}`, 0.01);
+    for (const [opt, make] of [["sgd", () => sgd({ lr: 0.1 })], ["adam", () => adam({ lr: 0.01, eps: 1e-7 })]] as const) {
+      const fresh = loadTfjsModel(dir);
+      fresh.compile({ loss: "mse", optimizer: make() });
+      const h = fresh.fit(x, y, { epochs: 5, batchSize: 3, shuffle: false });
+      assertNear(h.history.loss, f[opt].loss, 1e-5, `${opt} losses`);
+      const w = byLast(Object.fromEntries(fresh.weights().map((v) => [v.name, v])));
+      for (const [k, expected] of Object.entries(f[opt].weights)) assertNear(w[k], expected, 1e-5, `${opt} ${k}`);
+    }
+  });
+});
+
 describe("a stateful LSTM over batches = TF.js (5 trainOnBatch steps, states carried)", () => {
   const s = fixture.stateful, batches = [[s.x1, s.y1], [s.x2, s.y2], [s.x1, s.y1], [s.x2, s.y2], [s.x1, s.y1]].map(([x, y]) => [T(x), T(y)] as const);
   for (const [opt, make] of [["sgd", () => sgd({ lr: 0.1 })], ["adam", () => adam({ lr: 0.01, eps: 1e-7 })]] as const) {
