@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { loadTfjsModel } from "../../src/io/keras/model.ts";
 import { saveTfjsModel } from "../../src/io/keras/write.ts";
 import { sgd, adam } from "../../src/train/optim.ts";
+import { cosine } from "../../src/train/schedule.ts";
 import { Tensor } from "../../src/tensor/tensor.ts";
 import { RnnlabError } from "../../src/errors.ts";
 import { maxRelErr } from "../helpers/close.ts";
@@ -142,6 +143,26 @@ describe("round trip: TF.js-trained model, fine-tuned in rnnlab, loaded back by 
     // the held-out quarter is the last 16 samples: evaluating them gives val_loss
     const last = (t: Tensor) => new Tensor([16, ...t.shape.slice(1)], t.data.slice((t.size / 64) * 48));
     assertNear([m.evaluate(last(x), last(y)).loss], [h.history.val_loss[1]], 1e-6, "val_loss");
+  });
+
+  it("checkpoints resume exactly: 2 epochs + 2 resumed = 4 straight (weights bit for bit, losses, schedule)", () => {
+    const x = T(fixture.roundtrip.x), y = T(fixture.roundtrip.y), path = join(tmp, "keras.safetensors");
+    const run = (epochs: number, resumeFrom?: string) => {
+      const m = loadTfjsModel(dirOf("roundtrip"));
+      m.compile({ loss: "mse", optimizer: adam({ lr: 0.01, eps: 1e-7 }), clipNorm: 1 });
+      const resume = resumeFrom ? m.loadTraining(resumeFrom) : null;
+      const h = m.fit(x, y, { epochs, batchSize: 16, seed: 5, schedule: cosine(16), checkpoint: { path }, resume });
+      return { m, h };
+    };
+    const straight = run(4);
+    run(2);
+    const resumed = run(4, path);
+    assert.deepEqual(resumed.h.history.loss, straight.h.history.loss.slice(2));
+    const a = weightsOf(straight.m), b = weightsOf(resumed.m);
+    for (const k of Object.keys(a)) assert.deepEqual(Array.from(b[k]), Array.from(a[k]), k);
+    const other = loadTfjsModel(dirOf("gru"));
+    other.compile({ loss: "mse", optimizer: adam() });
+    assert.throws(() => other.loadTraining(path), /has no weights "param\.gru_GRU\d+\/kernel\+/);
   });
 
   it("bad use is named", () => {

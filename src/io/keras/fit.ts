@@ -14,6 +14,8 @@ import { adam, clipGradNorm, optimizerByName, sgd, type Optimizer, type ParamGro
 import { RnnlabError, checkBool, checkInt, checkKnownKeys, checkNumber, fail, fmtShape } from "../../errors.ts";
 import type { KValue } from "./layers.ts";
 import type { KerasModel } from "./model.ts";
+import type { Schedule } from "../../train/schedule.ts";
+import { saveKerasTraining, type KerasProgress } from "./checkpoint.ts";
 import { KERAS_LOSSES, kerasAccuracy, kerasLoss, type KerasLossName, type ParamRef, type TrainPass } from "./train-ops.ts";
 
 export interface KerasCompileOptions {
@@ -38,6 +40,12 @@ export interface KerasFitOptions {
   validationData?: [Tensor | Tensor[], Tensor];
   /** called after every epoch with its logs ({ loss, val_loss, mse, … }) */
   onEpochEnd?: (epoch: number, logs: Record<string, number>) => void;
+  /** learning-rate factor per step (rnnlab schedules: cosine(total), warmup(n), …); the optimizer's lr at the start is the base */
+  schedule?: Schedule;
+  /** save a resumable checkpoint (safetensors, atomic) after every epoch */
+  checkpoint?: { path: string };
+  /** continue a run: the progress model.loadTraining(path) returned */
+  resume?: KerasProgress | null;
 }
 
 export interface KerasHistory { epoch: number[]; history: Record<string, number[]> }
@@ -188,7 +196,11 @@ export function evaluateModel(model: KerasModel, c: Compiled, x: Tensor[], y: Te
 export function fitModel(model: KerasModel, c: Compiled, xIn: Tensor | Tensor[], y: Tensor, opts: KerasFitOptions = {}): KerasHistory {
   const fn = "KerasModel.fit";
   if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object", opts);
-  checkKnownKeys(fn, opts, ["epochs", "batchSize", "shuffle", "seed", "validationSplit", "validationData", "onEpochEnd"]);
+  checkKnownKeys(fn, opts, ["epochs", "batchSize", "shuffle", "seed", "validationSplit", "validationData", "onEpochEnd", "schedule", "checkpoint", "resume"]);
+  if (opts.schedule !== undefined && typeof opts.schedule !== "function") fail(fn, "schedule", "a function step -> factor (cosine(total), warmup(n), …)", opts.schedule);
+  if (opts.checkpoint !== undefined && (typeof opts.checkpoint !== "object" || opts.checkpoint === null || typeof opts.checkpoint.path !== "string" || opts.checkpoint.path === "")) {
+    fail(fn, "checkpoint", "an object { path }", opts.checkpoint);
+  }
   const x = asList(fn, xIn, model.inputs.length);
   if (!(y instanceof Tensor)) fail(fn, "y", "a Tensor", y);
   const N = x[0].shape[0];
@@ -209,15 +221,21 @@ export function fitModel(model: KerasModel, c: Compiled, xIn: Tensor | Tensor[],
     val = { x: asList(`${fn}: validationData`, vd[0], model.inputs.length), y: vd[1] };
   }
   if (opts.onEpochEnd !== undefined && typeof opts.onEpochEnd !== "function") fail(fn, "onEpochEnd", "a function (epoch, logs) => void", opts.onEpochEnd);
+  const resume = opts.resume ?? null;
+  if (resume && resume.seed !== seed) throw new RnnlabError(`${fn}: resume.seed is ${resume.seed} but this run has seed ${seed}: the data order would differ`);
+  const baseLr = resume?.baseLr ?? c.optimizer.lr;
+  let step = resume?.step ?? 0;
   const history: Record<string, number[]> = {}, epochList: number[] = [];
   const push = (k: string, v: number) => (history[k] ??= []).push(v);
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  for (let epoch = resume?.epoch ?? 0; epoch < epochs; epoch++) {
     const order = Array.from({ length: n }, (_, i) => i);
     if (shuffle) { const r = new Rng(seed + epoch); for (let i = n - 1; i > 0; i--) { const j = r.int(i + 1); [order[i], order[j]] = [order[j], order[i]]; } }
     const sums: Record<string, number> = { loss: 0 };
     for (let s = 0; s < n; s += batchSize) {
       const idx = order.slice(s, s + batchSize);
+      if (opts.schedule) c.optimizer.lr = baseLr * opts.schedule(step);
       const r = trainBatch(model, c, x.map((t) => rows(t, idx)), rows(y, idx), true);
+      step++;
       sums.loss += r.loss * idx.length;
       for (const [m, v] of Object.entries(r.metrics)) sums[m] = (sums[m] ?? 0) + v * idx.length;
     }
@@ -226,6 +244,7 @@ export function fitModel(model: KerasModel, c: Compiled, xIn: Tensor | Tensor[],
     if (val) for (const [k, v] of Object.entries(evaluateModel(model, c, val.x, val.y, batchSize))) logs[`val_${k}`] = v;
     for (const [k, v] of Object.entries(logs)) push(k, v);
     epochList.push(epoch);
+    if (opts.checkpoint) saveKerasTraining(opts.checkpoint.path, model, c.optimizer, { epoch: epoch + 1, step, seed, baseLr });
     opts.onEpochEnd?.(epoch, logs);
   }
   return { epoch: epochList, history };

@@ -5,6 +5,7 @@ import { Tensor } from "../../tensor/tensor.ts";
 import { num, readTfjsModel, str, TFJS_READ_OPTIONS, type TfjsFiles, type TfjsReadOptions, type TfjsWeight } from "./model-json.ts";
 import { buildLayer, type KerasLayer, type KValue } from "./layers.ts";
 import { hardSigmoidOf, type HardSigmoidFlavour } from "./activations.ts";
+import { loadKerasTraining, type KerasProgress } from "./checkpoint.ts";
 import { asList, batchGradients, compileModel, evaluateModel, fitModel, trainBatch, type Compiled, type KerasCompileOptions, type KerasFitOptions, type KerasHistory } from "./fit.ts";
 import { RnnlabError, checkKnownKeys, checkOneOf, fail, fmtShape, show } from "../../errors.ts";
 
@@ -87,6 +88,12 @@ export class KerasModel {
     const c = this.need("evaluate");
     return evaluateModel(this, c, asList("KerasModel.evaluate", x, this.inputs.length), y, opts.batchSize ?? 32);
   }
+
+  /**
+   * Restore a checkpoint written by fit({ checkpoint }): the weights and the compiled optimizer's
+   * state; returns the progress to pass as fit's `resume`.
+   */
+  loadTraining(path: string): KerasProgress { return loadKerasTraining(path, this, this.need("loadTraining").optimizer); }
 
   /** The gradients of one batch's mean loss by weight name, in Keras layout (nothing is updated). */
   gradients(x: Tensor | Tensor[], y: Tensor): Record<string, { shape: number[]; data: Float32Array }> {
