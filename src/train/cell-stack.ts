@@ -216,7 +216,7 @@ export class CellStack {
     for (const { prefix, layer } of this.named()) {
       const acc = this.grads.get(layer)!, scratch = allocFlat(this.k, layer.params.layout, this.dtype);
       const mine: Record<string, Tensor> = {};
-      for (const v of layer.variables()) mine[v.name] = byName.get(prefix + v.name)!;
+      for (const name of this.variableNames(layer)) mine[name] = byName.get(prefix + name)!;
       layer.gradientsInto(viewsOf(scratch.flat, layer.params.layout), mine);
       for (let i = 0; i < acc.flat.length; i++) acc.flat[i] += scratch.flat[i];   // backward accumulates
       this.k.free(scratch.flat);
@@ -234,6 +234,14 @@ export class CellStack {
       if (name.startsWith(prefix) && layer.variables().some((v) => prefix + v.name === name)) { layer.assign(name.slice(prefix.length), value); return; }
     }
     throw new RnnlabError(`SequenceModel: no variable "${name}"`);
+  }
+
+  private readonly names = new Map<SingleCell, string[]>();
+  /** a layer's variable names (fixed once built; variables() itself copies every value) */
+  private variableNames(layer: SingleCell): string[] {
+    let n = this.names.get(layer);
+    if (!n) this.names.set(layer, (n = layer.variables().map((v) => v.name)));
+    return n;
   }
 
   /** The last forward's tape, if its backward never came (evaluation), gives its buffers back. */
