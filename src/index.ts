@@ -23,6 +23,7 @@ export { Dense, type DenseOptions } from "./layers/dense.ts";
 export { CellRNN, type CellRNNOptions } from "./layers/cell-rnn.ts";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.ts";
 export { SequenceModel, type ModelConfig, type StreamState } from "./train/model.ts";
+export type { Tf1CellSpec } from "./train/cell-stack.ts";
 export { fit, evaluate, evaluateStream, type FitOptions, type StepInfo, type EpochInfo, type EvalResult } from "./train/fit.ts";
 export { tbptt, type TbpttOptions } from "./train/tbptt.ts";
 export { generate, sampleLogits } from "./train/generate.ts";
@@ -41,6 +42,7 @@ export { saveTorchSafetensors, loadTorchSafetensors } from "./io/torch-safetenso
 export { exportTf1Variables, importTf1Variables, tf1CellScope, type Tf1NameOptions } from "./io/tf1-names.ts";
 export { tf1ToTorchLayer, torchLayerToTf1 } from "./io/tf1-torch.ts";
 export { loadTfjsModel, KerasModel, type KerasLoadOptions } from "./io/keras/model.ts";
+export type { KerasCompileOptions, KerasFitOptions, KerasHistory } from "./io/keras/fit.ts";
 export { saveTfjsModel } from "./io/keras/write.ts";
 export { kerasModelFromLayer, layerFromKerasModel } from "./io/keras/from-layer.ts";
 export { exportOnnx, encodeOnnx, type OnnxExportOptions } from "./io/onnx/export.ts";

@@ -23,7 +23,8 @@ import { ProbeNet } from "./probe-net.ts";
 import { measureGradFlow } from "./gradflow.ts";
 import { refKernels } from "../kernels/index.ts";
 import { torchKey } from "../io/torch-names.ts";
-import { checkInt, fail } from "../errors.ts";
+import { checkInt, fail, RnnlabError } from "../errors.ts";
+import { Recurrent } from "../layers/recurrent.ts";
 
 export interface LongOptions {
   /** sequence length (default 2,000) */
@@ -170,10 +171,13 @@ export function longRange(o: LongOptions = {}): LongResult {
 
 /** ‖∂L_T/∂h_t‖ for a loss on the last step only, relative to t = T − 1, on a copy of the model's weights in float64. */
 function gradientBack(model: SequenceModel, T: number, S: number, lag: number, span: number, seed: number): { distance: number[]; relative: number[] } {
-  const cfg = model.rnn.cells[0][0].config;
+  const rnn = model.rnn;
+  // long() builds its models from "rnn" | "lstm" | "gru", never from TF-1 cells
+  if (!(rnn instanceof Recurrent)) throw new RnnlabError("long: gradientBack reads a PyTorch-style recurrent layer");
+  const cfg = rnn.cells[0][0].config;
   const net = new ProbeNet({ kind: cfg.kind, cell: { inputSize: S + 1, hiddenSize: cfg.hiddenSize, ...(cfg.kind === "lstm" ? { forgetBias: cfg.forgetBias } : {}), ...(cfg.kind === "gru" ? { resetAfter: cfg.resetAfter } : {}) }, outputSize: S,
     loss: "class", head: "last", dtype: "float64" }, refKernels);
-  for (const s of net.cell.specs) net.params.views[s.name].set(model.rnn.params.views[torchKey(s.name, 0, false)]);
+  for (const s of net.cell.specs) net.params.views[s.name].set(rnn.params.views[torchKey(s.name, 0, false)]);
   net.head.params.flat.set(model.fc.params.flat);
   // the last step of every row is a query: mark the step `lag` before it
   const batch = markedRecallBatch(T, 16, S, lag, new Rng(seed + 2000)), x = (batch.input as { x: Float32Array }).x, D = S + 1;

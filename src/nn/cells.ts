@@ -14,6 +14,7 @@ import { checkBool, checkInt, checkKnownKeys, checkNumber, fail, fmtShape, Rnnla
 import type { LayerState, StackCell, StackWeights } from "../seq/uni-stack.ts";
 import { LSTMStateTuple, type RnnState } from "./state.ts";
 import { callCell, type CallOptions } from "./call.ts";
+import { checkDtypeOption, checkFixedDtype, firstInexactFloat32, paramsInDtype } from "./variable-dtype.ts";
 
 export interface CommonCellOptions {
   numUnits: number;
@@ -22,6 +23,11 @@ export interface CommonCellOptions {
   inputSize?: number;
   /** seed of the TF-1 default initializers (glorot-uniform kernels, zero biases, GRU gate bias 1) */
   seed?: number;
+  /**
+   * the variables' dtype (TF-1 `dtype`). Given, inputs of the other dtype are an error; absent,
+   * the variables follow the first use or a float64 assign, never rounding a value.
+   */
+  dtype?: Dtype;
   kernels?: Kernels;
 }
 
@@ -73,6 +79,8 @@ export class RNNCell implements SingleCell {
   private readonly seed: number;
   /** LSTM: false = one state tensor [batch, numUnits + outputSize], c then h (TF-1 state_is_tuple=False) */
   readonly stateIsTuple: boolean;
+  /** the dtype given to the constructor (strict), or null (follow the first use) */
+  readonly fixedDtype: Dtype | null;
 
   constructor(readonly kind: CellKind, private readonly options: Omit<CellOptions, "inputSize">, readonly className: string,
               common: CommonCellOptions) {
@@ -81,8 +89,9 @@ export class RNNCell implements SingleCell {
     this.seed = checkNumber(fn, "seed", common.seed ?? 0);
     this.k = common.kernels ?? defaultKernels();
     this.stateIsTuple = checkBool(fn, "stateIsTuple", (common as { stateIsTuple?: boolean }).stateIsTuple ?? true);
+    this.fixedDtype = checkDtypeOption(fn, common.dtype);
     createCell(kind, { inputSize: 1, ...options }, fn);          // validate the options now
-    if (common.inputSize !== undefined) this.build(checkInt(fn, "inputSize", common.inputSize, 1), "float32", fn);
+    if (common.inputSize !== undefined) this.build(checkInt(fn, "inputSize", common.inputSize, 1), this.fixedDtype ?? "float32", fn);
   }
 
   get numUnits(): number { return this.options.hiddenSize; }
@@ -101,13 +110,13 @@ export class RNNCell implements SingleCell {
     if (this.built) {
       const c = this.built.cell.config;
       if (c.inputSize !== inputSize) throw new RnnlabError(`${fn}: inputs have depth ${inputSize}, but the ${this.className} was built for depth ${c.inputSize}`);
-      if (this.built.dtype !== dtype) {
-        const fresh = allocFlat(this.k, this.built.params.layout, dtype);   // follow the inputs' dtype, keeping the values
-        fresh.flat.set(this.built.params.flat);
+      if (this.built.dtype !== dtype) {                   // follow the inputs' dtype, keeping the values exactly (or throw)
+        const fresh = paramsInDtype(fn, this.className, this.k, this.built.params, this.built.dtype, dtype, this.fixedDtype);
         this.built = { ...this.built, params: fresh, weights: this.built.cell.weights(fresh.views), dtype };
       }
       return;
     }
+    checkFixedDtype(fn, this.className, dtype, this.fixedDtype);
     const cell = createCell(this.kind, { inputSize, ...this.options }, fn);
     const params = allocFlat(this.k, planLayout(cell.specs), dtype);
     initCellParams(cell.config, params.views, "tf1", this.seed);
@@ -190,9 +199,24 @@ export class RNNCell implements SingleCell {
     if (!(value instanceof Tensor)) fail(fn, "value", "a Tensor", value);
     if (fmtShape(value.shape) !== fmtShape(target.shape)) throw new RnnlabError(`${fn}: "${name}" has shape ${fmtShape(target.shape)}, got ${fmtShape(value.shape)}`);
     for (let i = 0; i < value.size; i++) if (!Number.isFinite(value.data[i])) fail(fn, `${name}[${i}]`, "finite", value.data[i]);
+    if (b.dtype === "float32" && value.dtype === "float64") {
+      const at = firstInexactFloat32(value.data);
+      if (at >= 0) {
+        if (this.fixedDtype === "float32") throw new RnnlabError(`${fn}: "${name}"[${at}] = ${value.data[at]} is not a float32 number and the ${this.className} was created with dtype "float32"; create it with dtype "float64" or assign float32 values`);
+        return this.assignIn64(fn, name, value);            // the variables become float64: no value is rounded
+      }
+    }
     const vars = Object.fromEntries(current.map((v) => [v.name, v.name === name ? { shape: [...value.shape], data: value.data } : v]));
     fromTf1Variables(b.cell.config, b.params.views, vars);
   }
+
+  private assignIn64(fn: string, name: string, value: Tensor): void {
+    this.build(this.built!.cell.config.inputSize, "float64", fn);
+    this.assign(name, value);
+  }
+
+  /** The dtype of the variables now (null before they exist). */
+  get dtype(): Dtype | null { return this.built ? this.built.dtype : null; }
 }
 
 /** The built-in cell behind a layer, for code that reads its config (interop); a CustomCell has none. */
@@ -217,7 +241,7 @@ function statePart(fn: string, arg: string, t: unknown, B: number, width: number
   return t.data;
 }
 
-const commonKeys = ["numUnits", "activation", "inputSize", "seed", "kernels"];
+const commonKeys = ["numUnits", "activation", "inputSize", "seed", "dtype", "kernels"];
 function split<T extends CommonCellOptions>(fn: string, opts: T, extra: string[]): T {
   if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object", opts);
   checkKnownKeys(fn, opts, [...commonKeys, ...extra]);
@@ -235,7 +259,12 @@ export class BasicRNNCell extends RNNCell {
   }
 }
 
-export interface BasicLSTMCellOptions extends CommonCellOptions {
+export interface GatedCellOptions extends CommonCellOptions {
+  /** the gates' activation (Keras `recurrent_activation`): default "sigmoid" (the logistic function) */
+  gateActivation?: ActivationName;
+}
+
+export interface BasicLSTMCellOptions extends GatedCellOptions {
   forgetBias?: number;
   /** false: the state is one Tensor [batch, numUnits + outputSize] = [c, h] concatenated (TF-1 state_is_tuple=False). Default true */
   stateIsTuple?: boolean;
@@ -243,8 +272,9 @@ export interface BasicLSTMCellOptions extends CommonCellOptions {
 /** TF-1 BasicLSTMCell: no peepholes, no clipping; forgetBias (default 1) added inside the forget sigmoid. */
 export class BasicLSTMCell extends RNNCell {
   constructor(opts: BasicLSTMCellOptions) {
-    split("BasicLSTMCell", opts, ["forgetBias", "stateIsTuple"]);
-    super("lstm", { hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", forgetBias: opts.forgetBias ?? 1 }, "BasicLSTMCell", opts);
+    split("BasicLSTMCell", opts, ["forgetBias", "gateActivation", "stateIsTuple"]);
+    super("lstm", { hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", gateActivation: opts.gateActivation ?? "sigmoid",
+      forgetBias: opts.forgetBias ?? 1 }, "BasicLSTMCell", opts);
   }
 }
 
@@ -254,20 +284,21 @@ export interface LSTMCellOptions extends BasicLSTMCellOptions {
 /** TF-1 LSTMCell: optional diagonal peepholes, cell clipping, projection with clipping. */
 export class LSTMCell extends RNNCell {
   constructor(opts: LSTMCellOptions) {
-    split("LSTMCell", opts, ["forgetBias", "usePeepholes", "cellClip", "numProj", "projClip", "stateIsTuple"]);
+    split("LSTMCell", opts, ["forgetBias", "usePeepholes", "cellClip", "numProj", "projClip", "gateActivation", "stateIsTuple"]);
     super("lstm", {
-      hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", forgetBias: opts.forgetBias ?? 1,
+      hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", gateActivation: opts.gateActivation ?? "sigmoid", forgetBias: opts.forgetBias ?? 1,
       usePeepholes: opts.usePeepholes ?? false, cellClip: opts.cellClip ?? null, projSize: opts.numProj ?? 0, projClip: opts.projClip ?? null,
     }, "LSTMCell", opts);
   }
 }
 
-export interface GRUCellOptions extends CommonCellOptions { resetAfter?: boolean }
+export interface GRUCellOptions extends GatedCellOptions { resetAfter?: boolean }
 /** TF-1 GRUCell (reset before the recurrent matmul); resetAfter = true gives cuDNN's formula. */
 export class GRUCell extends RNNCell {
   constructor(opts: GRUCellOptions) {
-    split("GRUCell", opts, ["resetAfter"]);
+    split("GRUCell", opts, ["resetAfter", "gateActivation"]);
     const resetAfter = opts.resetAfter ?? false;
-    super("gru", { hiddenSize: opts.numUnits, biases: resetAfter ? 2 : 1, activation: opts.activation ?? "tanh", resetAfter }, "GRUCell", opts);
+    super("gru", { hiddenSize: opts.numUnits, biases: resetAfter ? 2 : 1, activation: opts.activation ?? "tanh", gateActivation: opts.gateActivation ?? "sigmoid",
+      resetAfter }, "GRUCell", opts);
   }
 }

@@ -7,6 +7,7 @@ import { PlaygroundNet, type NetConfig } from "../../src/web/net.ts";
 import { namesDataset } from "../../src/web/data.ts";
 import { SequenceModel, refKernels, data, type Batch, type SeqDataset } from "../../src/index.ts";
 import { simdProbe } from "../../src/kernels/features.ts";
+import type { Recurrent } from "../../src/layers/recurrent.ts";
 
 const TORCH: Record<string, string> = { weightIh: "weight_ih_l0", weightHh: "weight_hh_l0", biasIh: "bias_ih_l0", biasHh: "bias_hh_l0" };
 
@@ -36,7 +37,7 @@ function compare(label: string, ds: SeqDataset, cell: "rnn" | "lstm" | "gru", he
   net.zeroGrad(); model.zeroGrad();
   const l1 = net.backward(), l2 = model.lossAndBackward().loss;
   assert.ok(Math.abs(l1 - l2) < 1e-6, `${label}: loss ${l1} vs ${l2}`);
-  const g = model.rnn.gradDict();
+  const g = (model.rnn as Recurrent).gradDict();
   for (const t of net.tensors()) {
     const [prefix, name] = t.name.split(".");
     const other = prefix === "rnn" ? g[TORCH[name]].data : prefix === "fc" ? model.fc.grads.views[name] : model.embedding!.grads.views[name];
