@@ -60,7 +60,9 @@ export function explainCellSvg(e: CellExplanation): string {
     boxes.push({ id: l.target, col: col.get(l.target)!, row: 0, x: 0, y: 0, w: 0, h: 18 + 15 * label.length, label, color: LINE_COLORS[l.target] ?? "#444", isInput: false });
   }
   const cols = Math.max(...boxes.map((b) => b.col)) + 1;
-  const colW: number[] = [], gapX = 56, gapY = 18, top = 70, left = 24;
+  // an edge that skips a column runs in its own lane above the boxes instead of through them
+  const longEdges = e.lines.reduce((n, l) => n + l.uses.filter((u) => col.get(l.target)! - (col.get(u) ?? 0) > 1).length, 0);
+  const laneGap = 5, colW: number[] = [], gapX = 56, gapY = 18, top = 70 + longEdges * laneGap, left = 24;
   for (let c = 0; c < cols; c++) colW.push(Math.max(...boxes.filter((b) => b.col === c).map((b) => Math.max(...b.label.map((s, i) => s.length * charW(i === 0 ? 13 : 11))) + 20)));
   let x = left;
   let maxY = 0;
@@ -75,6 +77,7 @@ export function explainCellSvg(e: CellExplanation): string {
   body.push(txt(W / 2, 44, `${e.dims.map((d) => `${d.letter} = ${d.value}`).join(", ")}; each box is one equation, with the shapes of the parameters it uses${e.config.usePeepholes && e.config.kind === "lstm" ? "; dashed: peephole" : ""}`, { size: 11, fill: "#555" }));
   const find = (id: string) => boxes.find((b) => b.id === id)!;
   // edges first, so boxes draw over them
+  let lane = 0;
   for (const l of e.lines) {
     const to = find(l.target);
     const uses = l.uses;
@@ -84,7 +87,13 @@ export function explainCellSvg(e: CellExplanation): string {
       const y2 = to.y + (to.h * (k + 1)) / (uses.length + 1);
       const x1 = from.x + from.w, y1 = from.y + from.h / 2, x2 = to.x;
       const mx = (x1 + x2) / 2;
-      body.push(`<path d="M${f(x1)},${f(y1)} C${f(mx)},${f(y1)} ${f(mx)},${f(y2)} ${f(x2 - 2)},${f(y2)}" fill="none" stroke="${peep ? "#888" : "#999"}" stroke-width="1.3"${peep ? ` stroke-dasharray="5 3"` : ""} marker-end="url(#arrow)"/>`);
+      let d: string;
+      if (to.col - from.col > 1) {                                     // up into a lane, across, down in the gap before the target
+        const ly = 62 + lane * laneGap, xa = x1 + 10 + (lane % 6) * 5, xb = x2 - 12 - (lane % 6) * 5;
+        lane++;
+        d = `M${f(x1)},${f(y1)} H${f(xa)} V${f(ly)} H${f(xb)} V${f(y2)} H${f(x2 - 2)}`;
+      } else d = `M${f(x1)},${f(y1)} C${f(mx)},${f(y1)} ${f(mx)},${f(y2)} ${f(x2 - 2)},${f(y2)}`;
+      body.push(`<path d="${d}" fill="none" stroke="${peep ? "#888" : "#999"}" stroke-width="1.3"${peep ? ` stroke-dasharray="5 3"` : ""} marker-end="url(#arrow)"/>`);
     });
   }
   for (const b of boxes) {
