@@ -58,6 +58,7 @@ let profile: Result[] = saved?.profile ?? [];
 let scaling: Result[] = saved?.scaling ?? [];
 let threadSweep: Result[] = saved?.threads ?? [];
 let customCell: Result[] = saved?.customCell ?? [];
+let finetune: Result[] = saved?.finetune ?? [];
 let threadScaling: Result[] = saved?.threadScaling ?? [];
 const reps = Number(arg("reps", "1"));
 const log: string[] = [];
@@ -121,6 +122,7 @@ if (!render) {
   const train = merge ? "" : workloads.split(",").filter((w) => w !== "W5").join(",");
   if (train && !process.argv.includes("--no-profile")) profile = runJsonLines(process.execPath, [...tsx, "bench/profile.ts", "--workloads", train], "profile");
   if (!merge && workloads.split(",").includes("W1")) customCell = runJsonLines(process.execPath, [...tsx, "bench/custom-cell.ts", "--profile"], "custom cell W1");
+  if (!merge && !process.argv.includes("--no-finetune")) finetune = ["native", "wasm"].flatMap((b) => runJsonLines(process.execPath, [...tsx, "bench/keras-finetune.ts", "--backend", b], `Keras fine-tuning (${b})`));
   if (!merge && !process.argv.includes("--no-scaling") && !quick) scaling = runJsonLines(process.execPath, [...tsx, "bench/scaling.ts"], "scaling");
   if (!merge && !quick) {
     threadSweep = [...runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--json"], "threads wasm"),
@@ -298,6 +300,12 @@ if (profile.length) {
   lines.push(``);
 }
 
+if (finetune.length) {
+  lines.push(`## Fine-tuning a TF.js model: KerasModel.fit against TF.js model.fit (wasm backend), the same 3 epochs (bench/keras-finetune.ts)`, ``,
+    `${finetune[0].workload}; rnnlab on one thread. Per-epoch losses agree to float32 rounding.`, ``,
+    `| rnnlab backend | rnnlab (s) | TF.js wasm (s) | speed-up |`, `|---|---:|---:|---:|`,
+    ...finetune.map((f) => `| ${f.backend} | ${f.rnnlab_s.toFixed(2)} | ${f.tfjs_wasm_s.toFixed(2)} | ${f.speedup.toFixed(1)}× |`), ``);
+}
 for (const c of customCell) {
   lines.push(`## W1 with the LSTM written by hand as a user-defined cell (TF-1 API, bench/custom-cell.ts, ${c.backend}, one thread)`, ``,
     `Same variables, same numbers (last output after one SGD step differs by ${c.last_output_diff_after_one_step.toExponential(1)} in float32); dynamicRnn on a tape, tape.backward, SGD via nn.paramGroups.`, ``,
@@ -339,6 +347,6 @@ for (const [name, byW] of Object.entries(results)) for (const r of Object.values
   if (r.stopped) notes.push(`- ${name} ${r.workload}: ${r.stopped} (${fmt(r.train_single_step_ms)} ms, ${fmt(r.train_single_step_ms / ms(wasm1[r.workload]))}× rnnlab-wasm)`);
 }
 if (notes.length || log.length) lines.push(`Notes:`, ...notes, ...log.map((l) => `- ${l}`), ``);
-if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, reps, results, profile, scaling, threads: threadSweep, threadScaling, customCell, ...(updates.length ? { updates } : {}) }, null, 1) + "\n");
+if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, reps, results, profile, scaling, threads: threadSweep, threadScaling, customCell, finetune, ...(updates.length ? { updates } : {}) }, null, 1) + "\n");
 writeFileSync("bench/RESULTS.md", lines.join("\n"));
 console.log(lines.join("\n"));

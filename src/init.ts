@@ -7,7 +7,7 @@
 // the TypeScript kernels are ~20–100× slower, so init() warns with the reason.
 import type { Kernels } from "./kernels/types.ts";
 import { refKernels, setDefaultKernels } from "./kernels/index.ts";
-import { createWasmKernels, setWasmSource, type WasmSource } from "./kernels/wasm/index.ts";
+import { createWasmKernels, hasUnsharedVariant, setWasmSource, type WasmSource } from "./kernels/wasm/index.ts";
 import { detectFeatures, type Features } from "./kernels/features.ts";
 import { RnnlabError, checkKnownKeys, checkOneOf } from "./errors.ts";
 
@@ -45,7 +45,7 @@ export async function init(opts: InitOptions = {}): Promise<InitResult> {
   if (backend === "ref") return useRef(null);
   const missing = !features.webAssembly ? "this engine has no WebAssembly"
     : !features.simd ? "this engine's WebAssembly has no SIMD (fixed-width 128-bit)"
-    : !features.sharedMemory ? "this engine cannot create shared WebAssembly memory" : null;
+    : !features.sharedMemory && !hasUnsharedVariant() ? "this engine cannot create shared WebAssembly memory" : null;
   if (missing) {
     if (backend === "wasm") throw new RnnlabError(`init: backend "wasm" is not available: ${missing}`);
     return useRef(missing);

@@ -8,6 +8,7 @@ import { allocStep, type Cell, type CellWeights } from "../cells/index.ts";
 import type { Batch } from "../train/batch.ts";
 import type { SequenceModel } from "../train/model.ts";
 import { torchKey } from "../io/torch-names.ts";
+import { Recurrent } from "../layers/recurrent.ts";
 import { RnnlabError } from "../errors.ts";
 
 export interface GateSummary {
@@ -44,8 +45,10 @@ const GATE_NAMES: Record<string, { name: string; tanh: boolean }[]> = {
 
 /** The weights of layer 0, forward direction, of a model's recurrent layer. */
 export function layerZero(model: SequenceModel): { cell: Cell; w: CellWeights } {
-  const cell = model.rnn.cells[0][0], views: Record<string, Buf> = {};
-  for (const s of cell.specs) views[s.name] = model.rnn.params.views[torchKey(s.name, 0, false)];
+  const rnn = model.rnn;
+  if (!(rnn instanceof Recurrent)) throw new RnnlabError(`gate statistics: the model's recurrent part is made of TF-1 style cells (config.cell "${model.config.cell}"); they read the PyTorch-style layers (cell "rnn", "lstm", "gru")`);
+  const cell = rnn.cells[0][0], views: Record<string, Buf> = {};
+  for (const s of cell.specs) views[s.name] = rnn.params.views[torchKey(s.name, 0, false)];
   return { cell, w: cell.weights(views) };
 }
 

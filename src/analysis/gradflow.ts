@@ -28,6 +28,8 @@ export interface GradFlowOptions {
   /** LSTM forget bias added inside the forget-gate sigmoid (default 1: TF-1 BasicLSTMCell, the note's cell) */
   forgetBias?: number;
   seed?: number;
+  /** number of seeds (seed, seed + 1, …): initialization, data and training differ per seed (default 1) */
+  seeds?: number;
   /** the distance at which ratios are reported (default 100, or T − 1 if shorter) */
   ratioAt?: number;
   onProgress?: (done: number, total: number, label: string) => void;
@@ -43,12 +45,21 @@ export interface GradFlowCurve {
   dh: number[];
   /** LSTM: mean over the batch of ‖∂L/∂c_t‖₂ (both paths into c_t), indexed by distance; else null */
   dc: number[] | null;
-  /** the same norms divided by their value at distance 0 */
+  /** the same norms divided by their value at distance 0 (with several seeds: their geometric mean) */
   dhRelative: number[];
   dcRelative: number[] | null;
+  /** with several seeds: the smallest and largest relative norm at each distance */
+  dhRelativeMin?: number[];
+  dhRelativeMax?: number[];
+  /** seeds behind this curve */
+  seeds?: number;
 }
 
-export interface GradFlowRatio { cell: CellKind; phase: "init" | "trained"; at: number; dh: number; dc: number | null; log10Dh: number }
+export interface GradFlowRatio {
+  cell: CellKind; phase: "init" | "trained"; at: number; dh: number; dc: number | null; log10Dh: number;
+  /** with several seeds: each seed's ratio, and the mean and standard deviation of log10 of them */
+  perSeed?: number[]; log10Std?: number;
+}
 
 export interface GradFlow {
   task: string;
@@ -60,7 +71,8 @@ export interface GradFlow {
   curves: GradFlowCurve[];
   /** ‖∂L/∂h‖ at distance `at` over ‖∂L/∂h‖ at distance 0 */
   ratios: GradFlowRatio[];
-  training: { cell: CellKind; steps: number; firstLoss: number; lastLoss: number }[];
+  training: { cell: CellKind; steps: number; firstLoss: number; lastLoss: number; seed?: number }[];
+  seeds?: number[];
   stopped: boolean;
 }
 
@@ -97,8 +109,43 @@ export function measureGradFlow(net: ProbeNet, batch: Batch): { dh: number[]; dc
 
 function relative(v: number[]): number[] { return v.map((x) => x / v[0]); }
 
-/** Gradient flow for each cell at initialization and (with trainSteps > 0) after training on the adding problem. */
+/**
+ * Gradient flow for each cell at initialization and (with trainSteps > 0) after training on the
+ * adding problem; with `seeds` > 1 each curve is the geometric mean over seeds (norms span decades),
+ * with the min … max over seeds beside it.
+ */
 export function gradFlow(o: GradFlowOptions = {}): GradFlow {
+  const n = o.seeds ?? 1, first = o.seed ?? 1;
+  if (n <= 1) return { ...gradFlowOneSeed(o), seeds: [first] };
+  const runs: GradFlow[] = [];
+  const cellsN = (o.cells ?? ["rnn", "lstm", "gru"]).length, perSeed = cellsN * (1 + (o.trainSteps ?? 0));
+  for (let i = 0; i < n; i++) {
+    const r = gradFlowOneSeed({ ...o, seed: first + i, onProgress: o.onProgress && ((d, _t, label) => o.onProgress!(i * perSeed + d, n * perSeed, `${label}, seed ${first + i}`)) });
+    runs.push(r);
+    if (r.stopped) break;
+  }
+  const base = runs[0], complete = runs.filter((r) => !r.stopped);
+  const pool = complete.length ? complete : [base];
+  const curves = base.curves.filter((c) => pool.every((r) => r.curves.some((q) => q.cell === c.cell && q.phase === c.phase))).map((c): GradFlowCurve => {
+    const all = pool.map((r) => r.curves.find((q) => q.cell === c.cell && q.phase === c.phase)!);
+    const geo = (pick: (q: GradFlowCurve) => number[] | null) => all[0] && pick(all[0]) ? pick(all[0])!.map((_, k) => 10 ** mean(all.map((q) => Math.log10(pick(q)![k])))) : null;
+    return {
+      cell: c.cell, phase: c.phase, distance: c.distance, dh: geo((q) => q.dh)!, dc: geo((q) => q.dc), dhRelative: geo((q) => q.dhRelative)!, dcRelative: geo((q) => q.dcRelative),
+      dhRelativeMin: c.distance.map((_, k) => Math.min(...all.map((q) => q.dhRelative[k]))), dhRelativeMax: c.distance.map((_, k) => Math.max(...all.map((q) => q.dhRelative[k]))),
+      seeds: all.length,
+    };
+  });
+  const ratios = curves.map((c): GradFlowRatio => {
+    const perSeedRatios = pool.map((r) => r.ratios.find((q) => q.cell === c.cell && q.phase === c.phase)!.dh), logs = perSeedRatios.map(Math.log10);
+    const m = mean(logs), sd = logs.length > 1 ? Math.sqrt(logs.reduce((a, v) => a + (v - m) ** 2, 0) / (logs.length - 1)) : 0;
+    const at = base.ratios[0]?.at ?? 0;
+    return { cell: c.cell, phase: c.phase, at, dh: 10 ** m, dc: c.dcRelative ? c.dcRelative[at] : null, log10Dh: m, perSeed: perSeedRatios, log10Std: sd };
+  });
+  return { ...base, curves, ratios, training: runs.flatMap((r, i) => r.training.map((t) => ({ ...t, seed: first + i }))),
+    seeds: pool.map((_, i) => first + i), stopped: runs.some((r) => r.stopped) };
+}
+
+function gradFlowOneSeed(o: GradFlowOptions): GradFlow {
   const cellOpts = (cell: CellKind) => ({ inputSize: 2, hiddenSize: H, ...(cell === "lstm" ? { forgetBias: o.forgetBias ?? 1 } : {}) });
   const cells = o.cells ?? ["rnn", "lstm", "gru"], T = o.steps ?? 200, H = o.hiddenSize ?? 64, B = o.batchSize ?? 32;
   const trainSteps = o.trainSteps ?? 0, seed = o.seed ?? 1, at = Math.min(o.ratioAt ?? 100, T - 1);

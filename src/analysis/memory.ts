@@ -1,70 +1,215 @@
-// Memory-length probe: how many steps can a cell carry information? Trained from scratch at each
-// lag, then scored on held-out sequences (src/train/data/synthetic.ts); chance is 1/symbols.
-//   recall  one symbol at step 0, `lag` steps of blanks or distractors, the answer at the last step
-//   copy    `copyLength` symbols, a delay of `lag` steps, then the symbols again (accuracy per symbol) This tests claims like "an LSTM forgets beyond ~200 steps": the answer
-// depends on training budget and task as much as on the cell, so the result records both.
+// Memory against lag: which cell learns a long-range dependency, decided by the data rather than
+// by the training budget. The standard long-range tasks at growing lags:
+//   adding  the adding problem (Hochreiter & Schmidhuber 1997, exp. 4; Arjovsky et al. 2016):
+//           T = lag steps of (value, marker); the target is the sum of the two marked values, the
+//           first marker in the first half. Solved when |prediction − target| < 0.04 (H&S's
+//           criterion); "accuracy" is the fraction of held-out sequences within it (always
+//           predicting the mean 1 scores 2·0.04 − 0.04² = 7.8 %).
+//   recall  delayed recall with distractors: a symbol at step 0, then `lag` random symbols of the
+//           same alphabet; the answer (the first symbol) is read at the last step. Chance 1/symbols.
+//   copy    the copy task (Arjovsky et al. 2016 layout): copyLength symbols, a delay of `lag`
+//           blank steps, then the symbols again; accuracy per copied symbol.
+// Every (task, cell, lag) gets the same budget (`steps` training steps of `batchSize`), trained
+// from scratch with `seeds` seeds; the held-out accuracy is measured every `evalEvery` steps, so
+// the result carries its own budget evidence: the accuracy-against-steps curve of every run (flat
+// at the end = more steps would not change the answer). A run stops early once it is solved
+// (held-out accuracy ≥ solvedAt). `equalParams` gives every cell the LSTM's parameter count.
 import type { CellKind } from "../cells/index.ts";
-import { copyTask, delayedRecall } from "../train/data/synthetic.ts";
+import { addingProblem, copyTask, delayedRecall } from "../train/data/synthetic.ts";
+import type { SeqDataset } from "../train/batch.ts";
 import { ProbeNet, trainProbe, evaluateProbe } from "./probe-net.ts";
+import { RnnlabError } from "../errors.ts";
+
+export type MemoryTask = "adding" | "recall" | "copy";
+export const MEMORY_TASKS: readonly MemoryTask[] = ["adding", "recall", "copy"];
+
+/** |prediction − target| below this counts as correct on the adding problem (Hochreiter & Schmidhuber 1997) */
+export const ADDING_TOLERANCE = 0.04;
 
 export interface MemoryOptions {
-  /** delayed recall (default) or the copy task */
-  task?: "recall" | "copy";
+  /** tasks to run (default adding and recall) */
+  tasks?: MemoryTask[];
+  /** @deprecated one task: use tasks */
+  task?: MemoryTask;
   /** copy: symbols to reproduce (default 5) */
   copyLength?: number;
   cells?: CellKind[];
   lags?: number[];
+  /** units of the LSTM (and of every cell unless equalParams) */
   hiddenSize?: number;
+  /** give the RNN and GRU as many units as matches the LSTM's parameter count (head included) */
+  equalParams?: boolean;
   symbols?: number;
-  /** recall: what fills the lag, blanks (default) or random distractor symbols */
+  /** recall: what fills the lag, random distractor symbols (default) or blanks */
   noise?: "blank" | "symbols";
-  /** training steps per (cell, lag) run */
+  /** training steps per run: the same budget for every cell at a lag */
   steps?: number;
   batchSize?: number;
   lr?: number;
   /** LSTM forget bias (default 1: TF-1 BasicLSTMCell, the note's cell; PyTorch's LSTM has 0) */
   forgetBias?: number;
   testSize?: number;
+  /** held-out accuracy every this many steps (default steps / 10) */
+  evalEvery?: number;
+  /** stop a run once its held-out accuracy reaches this (default 0.99; 1.01 = never) */
+  solvedAt?: number;
+  /** number of seeds: seed, seed + 1, … (default 3) */
+  seeds?: number;
   seed?: number;
   onProgress?: (done: number, total: number, label: string) => void;
   shouldStop?: () => boolean;
 }
 
+/** One training run: one task, cell, lag and seed. */
+export interface MemoryRun {
+  task: MemoryTask; cell: CellKind; lag: number; seed: number; hiddenSize: number; params: number;
+  /** held-out accuracy at the end of the run */
+  accuracy: number; testLoss: number; chance: number;
+  /** training steps taken (fewer than the budget when solved early or diverged) */
+  steps: number;
+  /** held-out accuracy during training: the budget evidence */
+  curve: { step: number; accuracy: number }[];
+  /** the step at which the run was solved, or null */
+  solvedAtStep: number | null;
+  finalTrainLoss: number; seconds: number; diverged: boolean;
+}
+
+/** All seeds of one (task, cell, lag): mean and spread. */
 export interface MemoryResult {
-  cell: CellKind; lag: number; accuracy: number; testLoss: number; chance: number;
-  steps: number; finalTrainLoss: number; seconds: number; diverged: boolean;
+  task: MemoryTask; cell: CellKind; lag: number; hiddenSize: number; params: number; chance: number;
+  /** mean held-out accuracy over the seeds */
+  accuracy: number;
+  std: number; min: number; max: number;
+  accuracies: number[];
+  /** seeds that reached solvedAt */
+  solved: number;
+  /** mean over seeds of the change in held-out accuracy over the last 30 % of the budget (runs that were not solved early) */
+  lateGain: number | null;
 }
 
 export interface MemoryProbe {
-  task: "recall" | "copy"; copyLength: number | null; noise: "blank" | "symbols"; symbols: number; hiddenSize: number; stepsPerRun: number; batchSize: number; lr: number; forgetBias: number;
-  results: MemoryResult[]; stopped: boolean;
+  tasks: MemoryTask[];
+  /** the first task (older readers) */
+  task: MemoryTask;
+  copyLength: number | null; noise: "blank" | "symbols"; symbols: number; hiddenSize: number; equalParams: boolean;
+  stepsPerRun: number; batchSize: number; lr: number; forgetBias: number; evalEvery: number; solvedAt: number; seeds: number[];
+  results: MemoryResult[];
+  runs: MemoryRun[];
+  seconds: number;
+  stopped: boolean;
 }
 
+/** Parameters of a one-layer cell (two bias vectors, as ProbeNet builds it) plus its dense head. */
+export function probeParamCount(kind: CellKind, inputSize: number, hiddenSize: number, outputs: number): number {
+  const G = (kind === "lstm" ? 4 : kind === "gru" ? 3 : 1) * hiddenSize;
+  return G * (inputSize + hiddenSize) + 2 * G + hiddenSize * outputs + outputs;
+}
+
+/** The hidden size of `kind` whose parameter count is closest to `target`. */
+export function unitsForParams(kind: CellKind, inputSize: number, outputs: number, target: number): number {
+  let best = 1;
+  for (let h = 1; h <= 4096; h++) {
+    if (Math.abs(probeParamCount(kind, inputSize, h, outputs) - target) < Math.abs(probeParamCount(kind, inputSize, best, outputs) - target)) best = h;
+    if (probeParamCount(kind, inputSize, h, outputs) > target) break;
+  }
+  return best;
+}
+
+function taskData(task: MemoryTask, lag: number, o: { symbols: number; noise: "blank" | "symbols"; copyLength: number; testSize: number; seed: number }): SeqDataset {
+  const sizes = { trainSize: 1_000_000, testSize: o.testSize, dataSeed: o.seed };
+  if (task === "adding") return addingProblem({ T: lag, ...sizes });
+  if (task === "copy") return copyTask({ symbols: o.symbols, length: o.copyLength, delay: lag, ...sizes });
+  return delayedRecall({ lag, symbols: o.symbols, noise: o.noise, ...sizes });
+}
+
+/** Held-out loss and accuracy; for the adding problem accuracy = fraction within ADDING_TOLERANCE. */
+export function memoryAccuracy(net: ProbeNet, data: SeqDataset, task: MemoryTask): { loss: number; accuracy: number } {
+  if (task !== "adding") { const r = evaluateProbe(net, data, 128); return { loss: r.loss, accuracy: r.accuracy! }; }
+  let sum = 0, n = 0, hit = 0;
+  for (const batch of data.batches("test", 128, 0)) {
+    net.forward(batch);
+    const r = net.lossAndBackward(false), pred = net.lastPredictions(), target = (batch.target as { values: Float32Array }).values;
+    sum += r.loss * r.count; n += r.count;
+    for (let i = 0; i < r.count; i++) if (Math.abs(pred[i] - target[i]) < ADDING_TOLERANCE) hit++;
+  }
+  return { loss: sum / n, accuracy: hit / n };
+}
+
+const chanceOf = (task: MemoryTask, symbols: number) => (task === "adding" ? 2 * ADDING_TOLERANCE - ADDING_TOLERANCE ** 2 : 1 / symbols);
+
 export function memoryProbe(o: MemoryOptions = {}): MemoryProbe {
-  const cells = o.cells ?? ["rnn", "lstm", "gru"], lags = o.lags ?? [10, 25, 50, 100, 200, 400];
-  const H = o.hiddenSize ?? 32, symbols = o.symbols ?? 8, noise = o.noise ?? "blank", steps = o.steps ?? 300;
-  const B = o.batchSize ?? 32, lr = o.lr ?? 0.01, seed = o.seed ?? 1, forgetBias = o.forgetBias ?? 1;
-  const task = o.task ?? "recall", copyLength = task === "copy" ? o.copyLength ?? 5 : null;
-  const steplen = (lag: number) => (task === "copy" ? 2 * copyLength! + lag : lag + 1);
-  // progress in units of step·(lag+1): a run's cost grows with its sequence length
-  const total = cells.length * steps * lags.reduce((a, l) => a + steplen(l), 0);
+  const t0 = performance.now();
+  const tasks = o.tasks ?? (o.task ? [o.task] : ["adding", "recall"]);
+  for (const t of tasks) if (!MEMORY_TASKS.includes(t)) throw new RnnlabError(`memoryProbe: tasks must be among ${MEMORY_TASKS.join(", ")}, got "${t}"`);
+  const cells = o.cells ?? ["rnn", "lstm", "gru"], lags = o.lags ?? [10, 30, 100, 300];
+  const H = o.hiddenSize ?? 32, symbols = o.symbols ?? 8, noise = o.noise ?? "symbols", steps = o.steps ?? 3000;
+  const B = o.batchSize ?? 32, lr = o.lr ?? 0.01, seed = o.seed ?? 1, forgetBias = o.forgetBias ?? 1, copyLength = o.copyLength ?? 5;
+  const testSize = o.testSize ?? 256, evalEvery = Math.max(1, o.evalEvery ?? Math.floor(steps / 10)), solvedAt = o.solvedAt ?? 0.99;
+  const seeds = Array.from({ length: o.seeds ?? 3 }, (_, i) => seed + i), equalParams = o.equalParams ?? false;
+  const T = (task: MemoryTask, lag: number) => (task === "copy" ? 2 * copyLength + lag : task === "adding" ? lag : lag + 1);
+  // progress in units of step·T: a run's cost grows with its sequence length
+  const total = cells.length * seeds.length * steps * tasks.reduce((sum, task) => sum + lags.reduce((a, l) => a + T(task, l), 0), 0);
   let done = 0;
-  const results: MemoryResult[] = [];
-  for (const cell of cells) for (const lag of lags) {
-    if (o.shouldStop?.()) return { task, copyLength, noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, forgetBias, results, stopped: true };
-    const t0 = performance.now();
-    const sizes = { trainSize: 100000, testSize: o.testSize ?? 256, dataSeed: seed };
-    const data = task === "copy" ? copyTask({ symbols, length: copyLength!, delay: lag, ...sizes }) : delayedRecall({ lag, symbols, noise, ...sizes });
-    const net = new ProbeNet({ kind: cell, cell: { inputSize: data.inputSize, hiddenSize: H, ...(cell === "lstm" ? { forgetBias } : {}) }, outputSize: symbols, loss: "class",
-      head: task === "copy" ? "every" : "last", seed });
-    const r = trainProbe(net, data, { steps, batchSize: B, lr, seed, shouldStop: o.shouldStop,
-      onStep: () => { done += steplen(lag); o.onProgress?.(done, total, `${cell} lag ${lag}`); } });
-    if (r.stopped) { net.dispose(); return { task, copyLength, noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, forgetBias, results, stopped: true }; }
-    const ev = r.diverged ? { loss: NaN, accuracy: 1 / symbols } : evaluateProbe(net, data, 128);
+  const runs: MemoryRun[] = [];
+  const finish = (stopped: boolean): MemoryProbe => ({
+    tasks, task: tasks[0], copyLength: tasks.includes("copy") ? copyLength : null, noise, symbols, hiddenSize: H, equalParams, stepsPerRun: steps,
+    batchSize: B, lr, forgetBias, evalEvery, solvedAt, seeds, results: summarize(runs, solvedAt, steps), runs, seconds: (performance.now() - t0) / 1000, stopped,
+  });
+  for (const task of tasks) for (const lag of lags) for (const cell of cells) for (const s of seeds) {
+    if (o.shouldStop?.()) return finish(true);
+    const started = performance.now();
+    const data = taskData(task, lag, { symbols, noise, copyLength, testSize, seed: s });
+    const outputs = data.outputSize, D = data.inputSize;
+    const units = equalParams && cell !== "lstm" ? unitsForParams(cell, D, outputs, probeParamCount("lstm", D, H, outputs)) : H;
+    const net = new ProbeNet({ kind: cell, cell: { inputSize: D, hiddenSize: units, ...(cell === "lstm" ? { forgetBias } : {}) }, outputSize: outputs,
+      loss: task === "adding" ? "value" : "class", head: task === "copy" ? "every" : "last", seed: s });
+    const curve: { step: number; accuracy: number }[] = [];
+    let solvedAtStep: number | null = null, lastEval = { loss: NaN, accuracy: chanceOf(task, symbols) };
+    const r = trainProbe(net, data, {
+      steps, batchSize: B, lr, seed: s,
+      shouldStop: () => solvedAtStep !== null || (o.shouldStop?.() ?? false),
+      onStep: (step) => {
+        done += T(task, lag);
+        if (step % evalEvery === 0 || step === steps) {
+          lastEval = memoryAccuracy(net, data, task);
+          curve.push({ step, accuracy: lastEval.accuracy });
+          if (lastEval.accuracy >= solvedAt) solvedAtStep = step;
+        }
+        o.onProgress?.(done, total, `${task} ${cell} lag ${lag} seed ${s}`);
+      },
+    });
+    if (r.stopped && solvedAtStep === null) { net.dispose(); return finish(true); }
+    done += (steps - r.steps) * T(task, lag);                   // a solved or diverged run ends early
+    if (!r.diverged && (curve.length === 0 || curve[curve.length - 1].step !== r.steps)) {
+      lastEval = memoryAccuracy(net, data, task);
+      curve.push({ step: r.steps, accuracy: lastEval.accuracy });
+    }
     net.dispose();
     const tail = r.losses.slice(-20);
-    results.push({ cell, lag, accuracy: ev.accuracy!, testLoss: ev.loss, chance: 1 / symbols, steps: r.steps,
-      finalTrainLoss: tail.reduce((a, b) => a + b, 0) / tail.length, seconds: (performance.now() - t0) / 1000, diverged: r.diverged });
+    runs.push({
+      task, cell, lag, seed: s, hiddenSize: units, params: probeParamCount(cell, D, units, outputs),
+      accuracy: r.diverged ? chanceOf(task, symbols) : lastEval.accuracy, testLoss: r.diverged ? NaN : lastEval.loss, chance: chanceOf(task, symbols),
+      steps: r.steps, curve, solvedAtStep, finalTrainLoss: tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length),
+      seconds: (performance.now() - started) / 1000, diverged: r.diverged,
+    });
   }
-  return { task, copyLength, noise, symbols, hiddenSize: H, stepsPerRun: steps, batchSize: B, lr, forgetBias, results, stopped: false };
+  return finish(false);
+}
+
+function summarize(runs: MemoryRun[], solvedAt: number, budget: number): MemoryResult[] {
+  const out: MemoryResult[] = [];
+  for (const r of runs) {
+    if (out.some((q) => q.task === r.task && q.cell === r.cell && q.lag === r.lag)) continue;
+    const group = runs.filter((q) => q.task === r.task && q.cell === r.cell && q.lag === r.lag), acc = group.map((q) => q.accuracy);
+    const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
+    const std = acc.length > 1 ? Math.sqrt(acc.reduce((a, b) => a + (b - mean) ** 2, 0) / (acc.length - 1)) : 0;
+    const full = group.filter((q) => q.solvedAtStep === null && q.curve.length >= 2 && q.steps === budget);
+    const gains = full.map((q) => { const at = q.curve.find((p) => p.step >= 0.7 * budget) ?? q.curve[0]; return q.accuracy - at.accuracy; });
+    out.push({
+      task: r.task, cell: r.cell, lag: r.lag, hiddenSize: r.hiddenSize, params: r.params, chance: r.chance, accuracy: mean, std,
+      min: Math.min(...acc), max: Math.max(...acc), accuracies: acc, solved: group.filter((q) => q.accuracy >= solvedAt).length,
+      lateGain: gains.length ? gains.reduce((a, b) => a + b, 0) / gains.length : null,
+    });
+  }
+  return out;
 }

@@ -116,6 +116,12 @@ export class ProbeNet {
     return { loss, correct, count };
   }
 
+  /** The head's outputs of the last forward, (rows, outputSize): rows = B, or T·B with a head on every step. */
+  lastPredictions(): Buf {
+    if (!this.last) throw new RnnlabError("ProbeNet.lastPredictions: call forward first");
+    return this.last.preds;
+  }
+
   dispose(): void {
     for (const r of this.runs.values()) r.dispose();
     this.runs.clear();

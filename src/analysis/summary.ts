@@ -1,6 +1,7 @@
 // summary(model): a Keras-like table of a model's layers, output shapes and parameter counts.
 import type { Recurrent } from "../layers/recurrent.ts";
 import type { SequenceModel } from "../train/model.ts";
+import { CellStack } from "../train/cell-stack.ts";
 
 interface Row { layer: string; output: string; params: number }
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -11,11 +12,16 @@ function recurrentRow(r: Recurrent, name: string): Row {
   return { layer: `${name} ${what}`, output: `[T, B, ${r.numDirections * r.outputSize}]`, params: r.paramCount() };
 }
 
+function cellStackRow(s: CellStack): Row {
+  const layers = s.named().filter((n) => !n.prefix.startsWith("bw/")).map((n) => `${n.layer.className}(${n.layer.outputSize})`).join(" → ");
+  return { layer: `rnn ${layers}${s.numDirections === 2 ? ", bidirectional" : ""}`, output: `[T, B, ${s.numDirections * s.outputSize}]`, params: s.paramCount() };
+}
+
 function rowsOf(model: SequenceModel | Recurrent): Row[] {
   if ("rnn" in model) {
     const m = model as SequenceModel, c = m.config, rows: Row[] = [];
     if (m.embedding) rows.push({ layer: `emb Embedding(${m.embedding.numEmbeddings} → ${m.embedding.embeddingDim})`, output: `[T, B, ${m.embedding.embeddingDim}]`, params: m.embedding.paramCount() });
-    rows.push(recurrentRow(m.rnn, "rnn"));
+    rows.push(m.rnn instanceof CellStack ? cellStackRow(m.rnn) : recurrentRow(m.rnn, "rnn"));
     rows.push({ layer: `fc Dense(${m.fc.inputSize} → ${m.fc.outputSize})${c.head === "last" ? " on the last valid step" : " on every step"}`,
       output: c.head === "last" ? `[B, ${c.outputSize}]` : `[T, B, ${c.outputSize}]`, params: m.fc.paramCount() });
     return rows;

@@ -10,10 +10,11 @@ import { initCellParams } from "../params/init-schemes.ts";
 import type { Views } from "../params/layout.ts";
 import { fromTf1Variables, toTf1Variables } from "../io/tf1-layout.ts";
 import { Tensor, zeros } from "../tensor/tensor.ts";
-import { checkInt, checkKnownKeys, checkNumber, fail, fmtShape, RnnlabError } from "../errors.ts";
+import { checkBool, checkInt, checkKnownKeys, checkNumber, fail, fmtShape, RnnlabError } from "../errors.ts";
 import type { LayerState, StackCell, StackWeights } from "../seq/uni-stack.ts";
 import { LSTMStateTuple, type RnnState } from "./state.ts";
 import { callCell, type CallOptions } from "./call.ts";
+import { checkDtypeOption, checkFixedDtype, firstInexactFloat32, paramsInDtype } from "./variable-dtype.ts";
 
 export interface CommonCellOptions {
   numUnits: number;
@@ -22,6 +23,11 @@ export interface CommonCellOptions {
   inputSize?: number;
   /** seed of the TF-1 default initializers (glorot-uniform kernels, zero biases, GRU gate bias 1) */
   seed?: number;
+  /**
+   * the variables' dtype (TF-1 `dtype`). Given, inputs of the other dtype are an error; absent,
+   * the variables follow the first use or a float64 assign, never rounding a value.
+   */
+  dtype?: Dtype;
   kernels?: Kernels;
 }
 
@@ -71,6 +77,10 @@ export class RNNCell implements SingleCell {
   readonly k: Kernels;
   private built: { cell: Cell; params: FlatParams; weights: CellWeights; dtype: Dtype } | null = null;
   private readonly seed: number;
+  /** LSTM: false = one state tensor [batch, numUnits + outputSize], c then h (TF-1 state_is_tuple=False) */
+  readonly stateIsTuple: boolean;
+  /** the dtype given to the constructor (strict), or null (follow the first use) */
+  readonly fixedDtype: Dtype | null;
 
   constructor(readonly kind: CellKind, private readonly options: Omit<CellOptions, "inputSize">, readonly className: string,
               common: CommonCellOptions) {
@@ -78,14 +88,17 @@ export class RNNCell implements SingleCell {
     checkInt(fn, "numUnits", common.numUnits, 1);
     this.seed = checkNumber(fn, "seed", common.seed ?? 0);
     this.k = common.kernels ?? defaultKernels();
+    this.stateIsTuple = checkBool(fn, "stateIsTuple", (common as { stateIsTuple?: boolean }).stateIsTuple ?? true);
+    this.fixedDtype = checkDtypeOption(fn, common.dtype);
     createCell(kind, { inputSize: 1, ...options }, fn);          // validate the options now
-    if (common.inputSize !== undefined) this.build(checkInt(fn, "inputSize", common.inputSize, 1), "float32", fn);
+    if (common.inputSize !== undefined) this.build(checkInt(fn, "inputSize", common.inputSize, 1), this.fixedDtype ?? "float32", fn);
   }
 
   get numUnits(): number { return this.options.hiddenSize; }
   get outputSize(): number { return this.options.projSize ? this.options.projSize : this.options.hiddenSize; }
   get stateSize(): number | { c: number; h: number } {
-    return this.kind === "lstm" ? { c: this.numUnits, h: this.outputSize } : this.numUnits;
+    if (this.kind !== "lstm") return this.numUnits;
+    return this.stateIsTuple ? { c: this.numUnits, h: this.outputSize } : this.numUnits + this.outputSize;
   }
   get isBuilt(): boolean { return this.built !== null; }
   get inputDepth(): number | null { return this.built ? this.built.cell.config.inputSize : null; }
@@ -97,13 +110,13 @@ export class RNNCell implements SingleCell {
     if (this.built) {
       const c = this.built.cell.config;
       if (c.inputSize !== inputSize) throw new RnnlabError(`${fn}: inputs have depth ${inputSize}, but the ${this.className} was built for depth ${c.inputSize}`);
-      if (this.built.dtype !== dtype) {
-        const fresh = allocFlat(this.k, this.built.params.layout, dtype);   // follow the inputs' dtype, keeping the values
-        fresh.flat.set(this.built.params.flat);
+      if (this.built.dtype !== dtype) {                   // follow the inputs' dtype, keeping the values exactly (or throw)
+        const fresh = paramsInDtype(fn, this.className, this.k, this.built.params, this.built.dtype, dtype, this.fixedDtype);
         this.built = { ...this.built, params: fresh, weights: this.built.cell.weights(fresh.views), dtype };
       }
       return;
     }
+    checkFixedDtype(fn, this.className, dtype, this.fixedDtype);
     const cell = createCell(this.kind, { inputSize, ...this.options }, fn);
     const params = allocFlat(this.k, planLayout(cell.specs), dtype);
     initCellParams(cell.config, params.views, "tf1", this.seed);
@@ -134,6 +147,15 @@ export class RNNCell implements SingleCell {
   }
 
   stateToParts(fn: string, arg: string, state: unknown, B: number, dtype: Dtype): LayerState {
+    if (this.kind === "lstm" && !this.stateIsTuple) {
+      const H = this.numUnits, R = this.outputSize;
+      if (!(state instanceof Tensor)) fail(fn, arg, `a Tensor [batch, ${H + R}] (c and h concatenated: the ${this.className} has stateIsTuple: false)`, state);
+      const both = statePart(fn, arg, state, B, H + R, dtype);
+      const c = dtype === "float64" ? new Float64Array(B * H) : new Float32Array(B * H);
+      const h = dtype === "float64" ? new Float64Array(B * R) : new Float32Array(B * R);
+      for (let b = 0; b < B; b++) { c.set(both.subarray(b * (H + R), b * (H + R) + H), b * H); h.set(both.subarray(b * (H + R) + H, (b + 1) * (H + R)), b * R); }
+      return { c, h };
+    }
     if (this.kind === "lstm") {
       if (!(state instanceof LSTMStateTuple)) fail(fn, arg, `an LSTMStateTuple { c, h } for the ${this.className}`, state);
       return { c: statePart(fn, `${arg}.c`, state.c, B, this.numUnits, dtype), h: statePart(fn, `${arg}.h`, state.h, B, this.outputSize, dtype) };
@@ -145,7 +167,9 @@ export class RNNCell implements SingleCell {
   stateFromParts(p: LayerState, B: number, dtype: Dtype): RnnState {
     const copy = (buf: Buf | null, width: number) =>
       new Tensor([B, width], buf ? buf.slice() : dtype === "float64" ? new Float64Array(B * width) : new Float32Array(B * width));
-    return this.kind === "lstm" ? new LSTMStateTuple(copy(p.c, this.numUnits), copy(p.h, this.outputSize)) : copy(p.h, this.numUnits);
+    if (this.kind !== "lstm") return copy(p.h, this.numUnits);
+    const c = copy(p.c, this.numUnits), h = copy(p.h, this.outputSize);
+    return this.stateIsTuple ? new LSTMStateTuple(c, h) : concatColumns(c, h);
   }
 
   /** One step (TF-1 `cell(inputs, state)`): { output, state }, recordable on a tape. */
@@ -155,6 +179,7 @@ export class RNNCell implements SingleCell {
 
   zeroState(batchSize: number, dtype: Dtype = "float32"): RnnState {
     checkInt(`${this.className}.zeroState`, "batchSize", batchSize, 1);
+    if (this.kind === "lstm" && !this.stateIsTuple) return zeros([batchSize, this.numUnits + this.outputSize], dtype);
     return this.kind === "lstm"
       ? new LSTMStateTuple(zeros([batchSize, this.numUnits], dtype), zeros([batchSize, this.outputSize], dtype))
       : zeros([batchSize, this.numUnits], dtype);
@@ -174,15 +199,37 @@ export class RNNCell implements SingleCell {
     if (!(value instanceof Tensor)) fail(fn, "value", "a Tensor", value);
     if (fmtShape(value.shape) !== fmtShape(target.shape)) throw new RnnlabError(`${fn}: "${name}" has shape ${fmtShape(target.shape)}, got ${fmtShape(value.shape)}`);
     for (let i = 0; i < value.size; i++) if (!Number.isFinite(value.data[i])) fail(fn, `${name}[${i}]`, "finite", value.data[i]);
+    if (b.dtype === "float32" && value.dtype === "float64") {
+      const at = firstInexactFloat32(value.data);
+      if (at >= 0) {
+        if (this.fixedDtype === "float32") throw new RnnlabError(`${fn}: "${name}"[${at}] = ${value.data[at]} is not a float32 number and the ${this.className} was created with dtype "float32"; create it with dtype "float64" or assign float32 values`);
+        return this.assignIn64(fn, name, value);            // the variables become float64: no value is rounded
+      }
+    }
     const vars = Object.fromEntries(current.map((v) => [v.name, v.name === name ? { shape: [...value.shape], data: value.data } : v]));
     fromTf1Variables(b.cell.config, b.params.views, vars);
   }
+
+  private assignIn64(fn: string, name: string, value: Tensor): void {
+    this.build(this.built!.cell.config.inputSize, "float64", fn);
+    this.assign(name, value);
+  }
+
+  /** The dtype of the variables now (null before they exist). */
+  get dtype(): Dtype | null { return this.built ? this.built.dtype : null; }
 }
 
 /** The built-in cell behind a layer, for code that reads its config (interop); a CustomCell has none. */
 export function builtinLayer(fn: string, layer: SingleCell): RNNCell {
   if (!(layer instanceof RNNCell)) throw new RnnlabError(`${fn}: a ${layer.className} is user-defined; only the built-in cells (BasicRNNCell, BasicLSTMCell, LSTMCell, GRUCell) convert to other frameworks' layouts`);
   return layer;
+}
+
+/** [B, a] ‖ [B, b] -> [B, a + b] */
+function concatColumns(x: Tensor, y: Tensor): Tensor {
+  const [B, a] = x.shape, b = y.shape[1], out = zeros([B, a + b], x.dtype);
+  for (let r = 0; r < B; r++) { out.data.set(x.data.subarray(r * a, (r + 1) * a), r * (a + b)); out.data.set(y.data.subarray(r * b, (r + 1) * b), r * (a + b) + a); }
+  return out;
 }
 
 function statePart(fn: string, arg: string, t: unknown, B: number, width: number, dtype: Dtype): Buf {
@@ -194,7 +241,7 @@ function statePart(fn: string, arg: string, t: unknown, B: number, width: number
   return t.data;
 }
 
-const commonKeys = ["numUnits", "activation", "inputSize", "seed", "kernels"];
+const commonKeys = ["numUnits", "activation", "inputSize", "seed", "dtype", "kernels"];
 function split<T extends CommonCellOptions>(fn: string, opts: T, extra: string[]): T {
   if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object", opts);
   checkKnownKeys(fn, opts, [...commonKeys, ...extra]);
@@ -212,12 +259,22 @@ export class BasicRNNCell extends RNNCell {
   }
 }
 
-export interface BasicLSTMCellOptions extends CommonCellOptions { forgetBias?: number }
+export interface GatedCellOptions extends CommonCellOptions {
+  /** the gates' activation (Keras `recurrent_activation`): default "sigmoid" (the logistic function) */
+  gateActivation?: ActivationName;
+}
+
+export interface BasicLSTMCellOptions extends GatedCellOptions {
+  forgetBias?: number;
+  /** false: the state is one Tensor [batch, numUnits + outputSize] = [c, h] concatenated (TF-1 state_is_tuple=False). Default true */
+  stateIsTuple?: boolean;
+}
 /** TF-1 BasicLSTMCell: no peepholes, no clipping; forgetBias (default 1) added inside the forget sigmoid. */
 export class BasicLSTMCell extends RNNCell {
   constructor(opts: BasicLSTMCellOptions) {
-    split("BasicLSTMCell", opts, ["forgetBias"]);
-    super("lstm", { hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", forgetBias: opts.forgetBias ?? 1 }, "BasicLSTMCell", opts);
+    split("BasicLSTMCell", opts, ["forgetBias", "gateActivation", "stateIsTuple"]);
+    super("lstm", { hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", gateActivation: opts.gateActivation ?? "sigmoid",
+      forgetBias: opts.forgetBias ?? 1 }, "BasicLSTMCell", opts);
   }
 }
 
@@ -227,20 +284,21 @@ export interface LSTMCellOptions extends BasicLSTMCellOptions {
 /** TF-1 LSTMCell: optional diagonal peepholes, cell clipping, projection with clipping. */
 export class LSTMCell extends RNNCell {
   constructor(opts: LSTMCellOptions) {
-    split("LSTMCell", opts, ["forgetBias", "usePeepholes", "cellClip", "numProj", "projClip"]);
+    split("LSTMCell", opts, ["forgetBias", "usePeepholes", "cellClip", "numProj", "projClip", "gateActivation", "stateIsTuple"]);
     super("lstm", {
-      hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", forgetBias: opts.forgetBias ?? 1,
+      hiddenSize: opts.numUnits, biases: 1, activation: opts.activation ?? "tanh", gateActivation: opts.gateActivation ?? "sigmoid", forgetBias: opts.forgetBias ?? 1,
       usePeepholes: opts.usePeepholes ?? false, cellClip: opts.cellClip ?? null, projSize: opts.numProj ?? 0, projClip: opts.projClip ?? null,
     }, "LSTMCell", opts);
   }
 }
 
-export interface GRUCellOptions extends CommonCellOptions { resetAfter?: boolean }
+export interface GRUCellOptions extends GatedCellOptions { resetAfter?: boolean }
 /** TF-1 GRUCell (reset before the recurrent matmul); resetAfter = true gives cuDNN's formula. */
 export class GRUCell extends RNNCell {
   constructor(opts: GRUCellOptions) {
-    split("GRUCell", opts, ["resetAfter"]);
+    split("GRUCell", opts, ["resetAfter", "gateActivation"]);
     const resetAfter = opts.resetAfter ?? false;
-    super("gru", { hiddenSize: opts.numUnits, biases: resetAfter ? 2 : 1, activation: opts.activation ?? "tanh", resetAfter }, "GRUCell", opts);
+    super("gru", { hiddenSize: opts.numUnits, biases: resetAfter ? 2 : 1, activation: opts.activation ?? "tanh", gateActivation: opts.gateActivation ?? "sigmoid",
+      resetAfter }, "GRUCell", opts);
   }
 }

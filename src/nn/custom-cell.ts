@@ -16,13 +16,14 @@ import { allocFlat, planLayout, sizeOf, type FlatParams, type Views } from "../p
 import { fillGlorotUniform, fillOrthogonal } from "../params/init.ts";
 import { Rng } from "../params/rng.ts";
 import { Tensor, zeros } from "../tensor/tensor.ts";
-import { checkInt, checkKnownKeys, checkNumber, fail, fmtShape, RnnlabError } from "../errors.ts";
+import { checkInt, checkKnownKeys, checkNumber, fail, fmtShape, RnnlabError, show } from "../errors.ts";
 import { Value as ValueClass, type Value } from "../graph/graph.ts";
 import { traceCell, type TracedCell } from "../graph/traced-cell.ts";
 import type { LayerState } from "../seq/uni-stack.ts";
 import type { RNNCellLike, SingleCell, StateSize } from "./cells.ts";
 import { LSTMStateTuple, type RnnState } from "./state.ts";
 import { callCell, type CallOptions } from "./call.ts";
+import { checkDtypeOption, checkFixedDtype, firstInexactFloat32, paramsInDtype } from "./variable-dtype.ts";
 
 export type Initializer = "zeros" | "ones" | "glorotUniform" | "orthogonal" | number;
 
@@ -50,6 +51,8 @@ export interface CustomCellOptions {
   step: (inputs: Value, state: any, variables: Record<string, Value>) => { output: Value; state: any };
   inputSize?: number;
   seed?: number;
+  /** the variables' dtype (TF-1 `dtype`); absent, they follow the first use or a float64 assign, never rounding */
+  dtype?: Dtype;
   kernels?: Kernels;
 }
 
@@ -113,11 +116,13 @@ export class CustomCell implements SingleCell {
   /** a wrapper's inner cell: its variables are this cell's (TF-1 wrappers own none) */
   protected sharesVariablesOf: SingleCell | null = null;
   private built: { traced: TracedCell; params: FlatParams; dtype: Dtype; decls: VariableDeclaration[] } | null = null;
+  /** the dtype given to the constructor (strict), or null (follow the first use) */
+  readonly fixedDtype: Dtype | null;
 
   constructor(private readonly opts: CustomCellOptions) {
     const fn = "CustomCell";
     if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object", opts);
-    checkKnownKeys(fn, opts, ["name", "stateSize", "outputSize", "variables", "step", "inputSize", "seed", "kernels"]);
+    checkKnownKeys(fn, opts, ["name", "stateSize", "outputSize", "variables", "step", "inputSize", "seed", "dtype", "kernels"]);
     this.scope = opts.name ?? "custom_cell";
     if (typeof this.scope !== "string" || !/^[A-Za-z0-9_.\-/]+$/.test(this.scope)) fail(fn, "name", "a TF-1 scope name (letters, digits, _ . - /)", opts.name);
     this.className = opts.name ? `CustomCell "${opts.name}"` : "CustomCell";
@@ -127,7 +132,8 @@ export class CustomCell implements SingleCell {
     if (typeof opts.step !== "function") fail(fn, "step", "a function (inputs, state, variables) => { output, state }", opts.step);
     this.seed = checkNumber(fn, "seed", opts.seed ?? 0);
     this.k = opts.kernels ?? defaultKernels();
-    if (opts.inputSize !== undefined) this.build(checkInt(fn, "inputSize", opts.inputSize, 1), "float32", fn);
+    this.fixedDtype = checkDtypeOption(fn, opts.dtype);
+    if (opts.inputSize !== undefined) this.build(checkInt(fn, "inputSize", opts.inputSize, 1), this.fixedDtype ?? "float32", fn);
   }
 
   /** the definition this cell was made from (wrappers build on it) */
@@ -147,13 +153,13 @@ export class CustomCell implements SingleCell {
     if (this.built) {
       const D = this.built.traced.config.inputSize;
       if (D !== inputSize) throw new RnnlabError(`${fn}: inputs have depth ${inputSize}, but the ${this.className} was built for depth ${D}`);
-      if (this.built.dtype !== dtype) {
-        const fresh = allocFlat(this.k, this.built.params.layout, dtype);   // follow the inputs' dtype, keeping the values
-        fresh.flat.set(this.built.params.flat);
+      if (this.built.dtype !== dtype) {                   // follow the inputs' dtype, keeping the values exactly (or throw)
+        const fresh = paramsInDtype(fn, this.className, this.k, this.built.params, this.built.dtype, dtype, this.fixedDtype);
         this.built = { ...this.built, params: fresh, dtype };
       }
       return;
     }
+    checkFixedDtype(fn, this.className, dtype, this.fixedDtype);
     const decls = this.declarations(fn, inputSize);
     const traced = traceCell({
       fn: `${this.className} step`, inputSize, outputSize: this.outputSize, stateWidths: this.parts.map((p) => p.width),
@@ -163,7 +169,7 @@ export class CustomCell implements SingleCell {
         const state = buildStructure(this.stateSize, stateParts, (c, h) => ({ c, h }));
         const r = this.opts.step(x, state, vars);
         if (!r || typeof r !== "object" || !(r.output instanceof ValueClass)) {
-          throw new RnnlabError(`${this.className} step: the step must return { output, state } with output a value of the step, got ${r && typeof r === "object" ? `output ${String(r.output)}` : String(r)}`);
+          throw new RnnlabError(`${this.className} step: the step must return { output, state } with output a value of the step, got ${r && typeof r === "object" ? `output ${show(r.output)}` : show(r)}`);
         }
         return { output: r.output, state: walkState(`${this.className} step`, this.stateSize, r.state, "returned state", (v, path) => {
           if (!(v instanceof ValueClass)) fail(`${this.className} step`, path, "a value of the step", v);
@@ -264,8 +270,19 @@ export class CustomCell implements SingleCell {
     if (!(value instanceof Tensor)) fail(fn, "value", "a Tensor", value);
     if (fmtShape(value.shape) !== fmtShape(d.shape) || value.size !== sizeOf(d.shape)) throw new RnnlabError(`${fn}: "${name}" has shape ${fmtShape(d.shape)}, got ${fmtShape(value.shape)}`);
     for (let i = 0; i < value.size; i++) if (!Number.isFinite(value.data[i])) fail(fn, `${name}[${i}]`, "finite", value.data[i]);
+    if (b.dtype === "float32" && value.dtype === "float64") {
+      const at = firstInexactFloat32(value.data);
+      if (at >= 0) {
+        if (this.fixedDtype === "float32") throw new RnnlabError(`${fn}: "${name}"[${at}] = ${value.data[at]} is not a float32 number and the ${this.className} was created with dtype "float32"; create it with dtype "float64" or assign float32 values`);
+        this.build(b.traced.config.inputSize, "float64", fn);   // the variables become float64: no value is rounded
+        return this.assign(name, value);
+      }
+    }
     b.params.views[name].set(value.data);
   }
+
+  /** The dtype of the variables now (null before they exist). */
+  get dtype(): Dtype | null { return this.built ? this.built.dtype : null; }
 
   /** One step (TF-1 `cell(inputs, state)`): { output, state }, recordable on a tape. */
   call(inputs: Tensor, state: RnnState, opts: CallOptions = {}): { output: Tensor; state: RnnState } {

@@ -36,6 +36,9 @@ export class DropoutWrapper implements RNNCellLike {
     this.inputKeepProb = prob("inputKeepProb", opts.inputKeepProb);
     this.outputKeepProb = prob("outputKeepProb", opts.outputKeepProb);
     this.stateKeepProb = prob("stateKeepProb", opts.stateKeepProb);
+    if (this.stateKeepProb < 1 && cell instanceof RNNCell && !cell.stateIsTuple) {
+      fail(fn, "stateKeepProb", `1 for an LSTM with stateIsTuple: false (TF-1 would drop c as well as h there; use the default state tuple)`, this.stateKeepProb);
+    }
     this.variationalRecurrent = checkBool(fn, "variationalRecurrent", opts.variationalRecurrent ?? false);
     this.seed = checkNumber(fn, "seed", opts.seed ?? 0);
     this.rng = new Rng(this.seed);

@@ -17,6 +17,7 @@ import type { RnnState } from "./state.ts";
 import { buildState, flattenState } from "./structure.ts";
 import type { Tape } from "./tape.ts";
 import { dropoutsOf } from "./dropout-wrapper.ts";
+import { checkDtypeOption } from "./variable-dtype.ts";
 
 export interface DirectionRun { cell: RNNCellLike; layers: SingleCell[]; stack: UniStack; reverse: boolean }
 
@@ -90,15 +91,28 @@ function keepOrRelease(tape: Tape | undefined, rec: Recording): void {
 const timeMajorOut = (run: DirectionRun, T: number, B: number, ref: Tensor) =>
   like(ref, [T, B, run.stack.outputSize], run.stack.outputs.slice());
 
-export interface UnrollOptions { initialState?: RnnState; sequenceLength?: ArrayLike<number> | Tensor; tape?: Tape }
+export interface UnrollOptions {
+  initialState?: RnnState; sequenceLength?: ArrayLike<number> | Tensor; tape?: Tape;
+  /** TF-1 `dtype`: the dtype to run in; float32 inputs are widened exactly, float64 inputs with "float32" are an error */
+  dtype?: Dtype;
+}
+
+/** The inputs in the run's dtype (TF-1 `dtype=`): widening is exact, narrowing would round and is refused. */
+function inDtype(fn: string, x: Tensor, dtype: unknown): Tensor {
+  const want = checkDtypeOption(fn, dtype);
+  if (want === null || want === x.dtype) return x;
+  if (want === "float32") throw new RnnlabError(`${fn}: inputs are float64 but dtype is "float32"; float32 would round them (pass float32 inputs or dtype "float64")`);
+  return new Tensor([...x.shape], Float64Array.from(x.data));
+}
 export interface DynamicOptions extends UnrollOptions { timeMajor?: boolean }
 
 export function dynamicRnn(cell: RNNCellLike, inputs: Tensor, opts: DynamicOptions = {}): { outputs: Tensor; state: RnnState } {
   const fn = "dynamicRnn";
   checkCell(fn, "cell", cell);
-  checkKnownKeys(fn, opts, ["initialState", "sequenceLength", "timeMajor", "tape"]);
+  checkKnownKeys(fn, opts, ["initialState", "sequenceLength", "timeMajor", "tape", "dtype"]);
   const timeMajor = opts.timeMajor ?? false;
   const { T, B, D } = sequenceShape(fn, inputs, timeMajor, cell);
+  inputs = inDtype(fn, inputs, opts.dtype);
   const lengths = lengthsOf(fn, opts.sequenceLength, B, T);
   const x = timeMajor ? inputs : transpose(inputs, [1, 0, 2]);
   const run = planDirection(fn, cell, D, T, B, inputs.dtype, false);
@@ -111,8 +125,8 @@ export function dynamicRnn(cell: RNNCellLike, inputs: Tensor, opts: DynamicOptio
 export function staticRnn(cell: RNNCellLike, inputs: Tensor[], opts: UnrollOptions = {}): { outputs: Tensor[]; state: RnnState } {
   const fn = "staticRnn";
   checkCell(fn, "cell", cell);
-  checkKnownKeys(fn, opts, ["initialState", "sequenceLength", "tape"]);
-  const x = stackSteps(fn, inputs);
+  checkKnownKeys(fn, opts, ["initialState", "sequenceLength", "tape", "dtype"]);
+  const x = inDtype(fn, stackSteps(fn, inputs), opts.dtype);
   const { T, B, D } = sequenceShape(fn, x, true, cell);
   const lengths = lengthsOf(fn, opts.sequenceLength, B, T);
   const run = planDirection(fn, cell, D, T, B, x.dtype, false);
@@ -144,12 +158,15 @@ export function stepOnce(cell: RNNCellLike, inputs: Tensor, state: RnnState, opt
 
 export interface BidirectionalOptions {
   initialStateFw?: RnnState; initialStateBw?: RnnState; sequenceLength?: ArrayLike<number> | Tensor; tape?: Tape;
+  /** TF-1 `dtype` (see UnrollOptions.dtype) */
+  dtype?: Dtype;
 }
 
 function bidirectional(fn: Recording["fn"], cellFw: RNNCellLike, cellBw: RNNCellLike, x: Tensor, timeMajor: boolean,
                        opts: BidirectionalOptions) {
   checkCell(fn, "cellFw", cellFw); checkCell(fn, "cellBw", cellBw);
   const { T, B, D } = sequenceShape(fn, x, timeMajor, cellFw);
+  x = inDtype(fn, x, opts.dtype);
   sequenceShape(fn, x, timeMajor, cellBw);
   const lengths = lengthsOf(fn, opts.sequenceLength, B, T);
   const xt = timeMajor ? x : transpose(x, [1, 0, 2]);
@@ -165,7 +182,7 @@ function bidirectional(fn: Recording["fn"], cellFw: RNNCellLike, cellBw: RNNCell
 export function bidirectionalDynamicRnn(cellFw: RNNCellLike, cellBw: RNNCellLike, inputs: Tensor,
                                         opts: BidirectionalOptions & { timeMajor?: boolean } = {}) {
   const fn = "bidirectionalDynamicRnn";
-  checkKnownKeys(fn, opts, ["initialStateFw", "initialStateBw", "sequenceLength", "timeMajor", "tape"]);
+  checkKnownKeys(fn, opts, ["initialStateFw", "initialStateBw", "sequenceLength", "timeMajor", "tape", "dtype"]);
   const timeMajor = opts.timeMajor ?? false;
   const r = bidirectional(fn, cellFw, cellBw, inputs, timeMajor, opts);
   const out = (t: Tensor) => (timeMajor ? t : transpose(t, [1, 0, 2]));
@@ -174,7 +191,7 @@ export function bidirectionalDynamicRnn(cellFw: RNNCellLike, cellBw: RNNCellLike
 
 export function staticBidirectionalRnn(cellFw: RNNCellLike, cellBw: RNNCellLike, inputs: Tensor[], opts: BidirectionalOptions = {}) {
   const fn = "staticBidirectionalRnn";
-  checkKnownKeys(fn, opts, ["initialStateFw", "initialStateBw", "sequenceLength", "tape"]);
+  checkKnownKeys(fn, opts, ["initialStateFw", "initialStateBw", "sequenceLength", "tape", "dtype"]);
   const r = bidirectional(fn, cellFw, cellBw, stackSteps(fn, inputs), true, opts);
   return { outputs: unstack(concat([r.outFw, r.outBw], 2), 0), stateFw: r.stateFw, stateBw: r.stateBw };
 }

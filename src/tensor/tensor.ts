@@ -62,6 +62,11 @@ function flatten(values: NestedArray, expect: readonly number[] | null): number[
 /** tensor([[1, 2], [3, 4]]), tensor(flatArray, [2, 2]), tensor(float64Array, [2, 2]) */
 export function tensor(values: NestedArray | ArrayLike<number>, shape?: readonly number[], dtype?: Dtype): Tensor {
   const fn = "tensor";
+  if (typeof shape === "string") {
+    throw new RnnlabError(`tensor: shape must be an array of integers, got ${JSON.stringify(shape)}; the dtype is the third argument: tensor(values, undefined, ${JSON.stringify(shape)})`);
+  }
+  if (shape !== undefined && shape !== null && !Array.isArray(shape)) fail(fn, "shape", "an array of non-negative integers (or undefined to infer it)", shape);
+  if (shape === null) shape = undefined;
   const dt = checkDtype(fn, dtype ?? (values instanceof Float64Array ? "float64" : "float32"));
   const isFlat = ArrayBuffer.isView(values) || (Array.isArray(values) && !values.some(Array.isArray) && shape !== undefined);
   const finalShape = shape ?? (isFlat ? [(values as ArrayLike<number>).length] : inferShape(values as NestedArray));

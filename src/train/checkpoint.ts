@@ -11,6 +11,7 @@ import { parseJsonBounded } from "../io/bounded-json.ts";
 import { Rng } from "../params/rng.ts";
 import { RnnlabError, checkBool, checkInt, checkKnownKeys, checkNumber, checkOneOf, fail } from "../errors.ts";
 import { SequenceModel, modelParamCount, resolveModelConfig, type ModelConfig, type ResolvedModelConfig } from "./model.ts";
+import { Recurrent } from "../layers/recurrent.ts";
 import { OPTIMIZERS, optimizerByName, type Optimizer } from "./optim.ts";
 
 export interface TrainingProgress {
@@ -42,7 +43,7 @@ export function saveTraining(path: string, model: SequenceModel, optimizer: Opti
     metadata["rnnlab.optimizer"] = JSON.stringify({ name: optimizer.name, hyper: optimizer.hyper, lr: optimizer.lr, t: st.t });
   }
   if (progress) metadata["rnnlab.progress"] = JSON.stringify(progress);
-  metadata["rnnlab.rng"] = JSON.stringify(model.rnn.rngState);
+  if (model.rnn instanceof Recurrent) metadata["rnnlab.rng"] = JSON.stringify(model.rnn.rngState);   // dropout masks (cells keep none)
   saveCheckpoint(path, tensors, metadata);
 }
 
@@ -55,7 +56,7 @@ export interface LoadTrainingOptions {
 /** The fields in which two model configs differ, e.g. ["hiddenSize 64 vs 128"]. */
 function configDiff(a: ResolvedModelConfig, b: ResolvedModelConfig): string[] {
   const keys = Object.keys(a) as (keyof ResolvedModelConfig)[];
-  return keys.filter((k) => k !== "seed" && a[k] !== b[k]).map((k) => `${k} ${JSON.stringify(b[k])} in the file vs ${JSON.stringify(a[k])} here`);
+  return keys.filter((k) => k !== "seed" && JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => `${k} ${JSON.stringify(b[k])} in the file vs ${JSON.stringify(a[k])} here`);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -145,7 +146,7 @@ export function loadTraining(path: string, into?: SequenceModel, opts: LoadTrain
       optimizer = inField(at("rnnlab.optimizer"), () => optimizerByName(optimMeta.name, { ...optimMeta.hyper, lr: optimMeta.lr }));
       inField(`${fn}: ${path}`, () => optimizer!.loadState({ t: optimMeta.t, slots }, { groups: model.groups(), allowNonFinite }));
     }
-    if (rng !== undefined) model.rnn.rngState = rng as number[];
+    if (rng !== undefined && model.rnn instanceof Recurrent) model.rnn.rngState = rng as number[];
     return { model, optimizer, progress };
   } catch (e) {
     if (before) model.groups().forEach((g, i) => g.params.set(before[i]));

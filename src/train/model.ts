@@ -11,19 +11,28 @@ import { Dense } from "../layers/dense.ts";
 import { Embedding } from "../layers/embedding.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import type { CellKind } from "../cells/config.ts";
+import type { RNNCellLike } from "../nn/cells.ts";
+import { CellStack, cellsFromSpecs, checkCellSpecs, specOutputSize, specParamCount, type Tf1CellSpec } from "./cell-stack.ts";
 import { checkBool, checkInt, checkKnownKeys, checkNumber, checkOneOf, fail, fmtShape, RnnlabError } from "../errors.ts";
 import type { Batch } from "./batch.ts";
 import { countCorrect, meanSquaredError, softmaxCrossEntropy } from "./losses.ts";
 import type { ParamGroup } from "./optim.ts";
 
 export interface ModelConfig {
-  cell: CellKind;
+  /**
+   * "rnn" | "lstm" | "gru": the PyTorch-style layers; "tf1": TF-1 cells from `cells` (stacked like
+   * MultiRNNCell); "custom": the cell structure given to the constructor (any nn cell)
+   */
+  cell: CellKind | "tf1" | "custom";
+  /** cell "tf1": the layers, bottom to top, e.g. [{ type: "lstm", numUnits: 32, usePeepholes: true }, { type: "gru", numUnits: 16 }] */
+  cells?: Tf1CellSpec[] | null;
   inputKind: "features" | "tokens";
   /** features per step, or the vocabulary size for token inputs */
   inputSize: number;
   /** token inputs: width of the embedding (default = hiddenSize) */
   embeddingDim?: number;
-  hiddenSize: number;
+  /** required for cell "rnn" / "lstm" / "gru"; for cells, the top layer's output width */
+  hiddenSize?: number;
   numLayers?: number;
   bidirectional?: boolean;
   dropout?: number;
@@ -39,20 +48,28 @@ export interface ModelConfig {
   dtype?: Dtype;
 }
 
-export type ResolvedModelConfig = Required<Omit<ModelConfig, "embeddingDim">> & { embeddingDim: number };
+export type ResolvedModelConfig = Required<Omit<ModelConfig, "embeddingDim" | "cells">> & { embeddingDim: number; cells: Tf1CellSpec[] | null };
 
-const KEYS = ["cell", "inputKind", "inputSize", "embeddingDim", "hiddenSize", "numLayers", "bidirectional", "dropout",
+const KEYS = ["cell", "cells", "inputKind", "inputSize", "embeddingDim", "hiddenSize", "numLayers", "bidirectional", "dropout",
   "projSize", "nonlinearity", "outputSize", "head", "loss", "seed", "dtype"];
 
 export function resolveModelConfig(fn: string, c: ModelConfig): ResolvedModelConfig {
   if (typeof c !== "object" || c === null) fail(fn, "config", "an object", c);
   checkKnownKeys(fn, c, KEYS);
-  const hiddenSize = checkInt(fn, "hiddenSize", c.hiddenSize, 1);
+  const cell = checkOneOf(fn, "cell", c.cell, ["rnn", "lstm", "gru", "tf1", "custom"] as const);
+  const cells = cell === "tf1" ? checkCellSpecs(fn, c.cells) : null;
+  if (cell !== "tf1" && c.cells !== undefined && c.cells !== null) fail(fn, "cells", 'absent unless cell is "tf1"', c.cells);
+  if (cells || cell === "custom") {
+    // a cell structure is its own stack: the PyTorch-style layer options do not apply
+    for (const [key, none] of [["numLayers", 1], ["dropout", 0], ["projSize", 0]] as const) {
+      if (c[key] !== undefined && c[key] !== none) fail(fn, key, `${none} (or absent) with cell "${cell}": ${key === "numLayers" ? "list the layers in cells" : key === "projSize" ? "use numProj in the LSTM cell spec" : "wrap cells in nn.DropoutWrapper"}`, c[key]);
+    }
+  }
+  const hiddenSize = cells && c.hiddenSize === undefined ? specOutputSize(cells[cells.length - 1]) : checkInt(fn, "hiddenSize", c.hiddenSize, 1);
   const inputKind = checkOneOf(fn, "inputKind", c.inputKind, ["features", "tokens"] as const);
   if (inputKind === "features" && c.embeddingDim !== undefined && c.embeddingDim !== 0) fail(fn, "embeddingDim", "absent for feature inputs (it sizes the token embedding)", c.embeddingDim);
   return {
-    cell: checkOneOf(fn, "cell", c.cell, ["rnn", "lstm", "gru"] as const),
-    inputKind,
+    cell, cells, inputKind,
     inputSize: checkInt(fn, "inputSize", c.inputSize, 1),
     embeddingDim: inputKind === "tokens" ? checkInt(fn, "embeddingDim", c.embeddingDim ?? hiddenSize, 1) : 0,
     hiddenSize,
@@ -75,6 +92,14 @@ export function resolveModelConfig(fn: string, c: ModelConfig): ResolvedModelCon
  * so a config read from a file can be checked against the tensors actually there before allocating.
  */
 export function modelParamCount(c: ResolvedModelConfig): number {
+  const D0 = c.inputKind === "tokens" ? c.embeddingDim : c.inputSize, emb0 = c.inputKind === "tokens" ? c.inputSize * c.embeddingDim : 0;
+  if (c.cell === "custom") throw new RnnlabError(`modelParamCount: a model of user-given cells has no closed-form size`);
+  if (c.cell === "tf1") {
+    const specs = c.cells!, dirs = c.bidirectional ? 2 : 1;
+    let D = D0, n = 0;
+    for (const s of specs) { n += specParamCount(s, D); D = specOutputSize(s); }
+    return emb0 + dirs * n + c.outputSize * (D * dirs + 1);
+  }
   const G = { rnn: 1, lstm: 4, gru: 3 }[c.cell] * c.hiddenSize, dirs = c.bidirectional ? 2 : 1;
   const R = c.cell === "lstm" && c.projSize > 0 ? c.projSize : c.hiddenSize;
   const perDirection = (inputs: number) => G * inputs + G * R + 2 * G + (R !== c.hiddenSize ? R * c.hiddenSize : 0);
@@ -91,16 +116,26 @@ export class SequenceModel {
   readonly config: ResolvedModelConfig;
   readonly k: Kernels;
   readonly embedding: Embedding | null;
-  readonly rnn: Recurrent;
+  /** the recurrent part: PyTorch-style layers, or a stack of TF-1 style cells */
+  readonly rnn: Recurrent | CellStack;
   readonly fc: Dense;
   private last: { batch: Batch; headIn: Buf; rows: number; preds: Buf; scratch: Scratch } | null = null;
   private readonly scratches = new Map<string, Scratch>();   // per (T, B): planned once, reused every batch
   private lastScratch: { T: number; B: number; sc: Scratch } | null = null;   // scratchFor's fast path
   private stepLabels: Int32Array | null = null;                               // step()'s placeholder labels
 
-  constructor(config: ModelConfig, kernels?: Kernels) {
+  /**
+   * `cells` (with config.cell "custom"): any nn cell structure — a cell, a MultiRNNCell, wrappers,
+   * user-defined cells — and, with config.bidirectional, a second one for the backward direction.
+   */
+  constructor(config: ModelConfig, kernels?: Kernels, cells?: { cell: RNNCellLike; cellBw?: RNNCellLike }) {
     const fn = "SequenceModel";
+    if (config?.cell === "custom" && cells?.cell && config.hiddenSize === undefined) config = { ...config, hiddenSize: cells.cell.outputSize };
+    if (config?.cell === "custom" && cells === undefined) fail(fn, "cells", '{ cell, cellBw? } for cell "custom"', cells);
     const c = (this.config = resolveModelConfig(fn, config));
+    if ((c.cell === "custom") !== (cells !== undefined)) fail(fn, "cells", c.cell === "custom" ? "{ cell, cellBw? } for cell \"custom\"" : 'absent unless config.cell is "custom"', cells);
+    if (cells && (typeof cells !== "object" || !cells.cell || typeof cells.cell.layers !== "function")) fail(fn, "cells.cell", "an nn cell (nn.LSTMCell, nn.MultiRNNCell, nn.CustomCell, …)", cells.cell);
+    if (cells && c.bidirectional !== (cells.cellBw !== undefined)) fail(fn, "cells.cellBw", c.bidirectional ? "a second cell structure for the backward direction (bidirectional)" : "absent (the model is not bidirectional)", cells.cellBw);
     this.k = kernels ?? defaultKernels();
     const common = { dtype: c.dtype, kernels: this.k };
     const built: { dispose(): void }[] = [];
@@ -112,8 +147,14 @@ export class SequenceModel {
         inputSize: c.inputKind === "tokens" ? c.embeddingDim : c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
         bidirectional: c.bidirectional, dropout: c.dropout, seed: c.seed + 2, ...common,
       };
-      this.rnn = keep(c.cell === "lstm" ? new LSTM({ ...rnnOpts, projSize: c.projSize })
-        : c.cell === "gru" ? new GRU(rnnOpts) : new RNN({ ...rnnOpts, nonlinearity: c.nonlinearity }));
+      if (c.cell === "tf1" || c.cell === "custom") {
+        const make = (i: number) => cellsFromSpecs(c.cells!, c.dtype, this.k, c.seed + 2 + 1000 * i);
+        const fw = cells ? cells.cell : make(0), bw = cells ? cells.cellBw ?? null : c.bidirectional ? make(1) : null;
+        this.rnn = keep(new CellStack(this.k, fw, bw, rnnOpts.inputSize, c.dtype));
+      } else {
+        this.rnn = keep(c.cell === "lstm" ? new LSTM({ ...rnnOpts, projSize: c.projSize })
+          : c.cell === "gru" ? new GRU(rnnOpts) : new RNN({ ...rnnOpts, nonlinearity: c.nonlinearity }));
+      }
       this.fc = new Dense({ inputSize: this.rnn.outputSize * this.rnn.numDirections, outputSize: c.outputSize, seed: c.seed + 3, ...common });
     } catch (e) {
       for (const layer of built) layer.dispose();
@@ -132,7 +173,8 @@ export class SequenceModel {
   groups(): ParamGroup[] {
     const g: ParamGroup[] = [];
     if (this.embedding) g.push({ name: "emb", params: this.embedding.params.flat, grads: this.embedding.grads.flat });
-    g.push({ name: "rnn", params: this.rnn.params.flat, grads: this.rnn.grads.flat });
+    if (this.rnn instanceof CellStack) g.push(...this.rnn.groups("rnn"));
+    else g.push({ name: "rnn", params: this.rnn.params.flat, grads: this.rnn.grads.flat });
     g.push({ name: "fc", params: this.fc.params.flat, grads: this.fc.grads.flat });
     return g;
   }
@@ -256,7 +298,8 @@ export class SequenceModel {
       for (const s of p.layout.specs) out[`${prefix}.${s.name}`] = new Tensor([...s.shape], p.views[s.name].slice() as Buf);
     };
     if (this.embedding) add("emb", this.embedding.params);
-    add("rnn", this.rnn.params);
+    if (this.rnn instanceof CellStack) for (const v of this.rnn.variables()) out[`rnn.${v.name}`] = v.tensor;   // TF-1 names and layouts
+    else add("rnn", this.rnn.params);
     add("fc", this.fc.params);
     return out;
   }
@@ -265,10 +308,13 @@ export class SequenceModel {
   loadStateDict(dict: Record<string, TensorLikeInput>, opts: { allowNonFinite?: boolean } = {}): void {
     const own = this.stateDict();
     checkStateDict("SequenceModel.loadStateDict", dict, Object.entries(own).map(([name, t]) => ({ name, shape: t.shape })), opts);
-    const views = (prefix: string) => prefix === "emb" ? this.embedding!.params.views : prefix === "rnn" ? this.rnn.params.views : this.fc.params.views;
+    const views = (prefix: string) => prefix === "emb" ? this.embedding!.params.views : prefix === "rnn" ? (this.rnn as Recurrent).params.views : this.fc.params.views;
     for (const key of Object.keys(own)) {
-      const dot = key.indexOf(".");
-      views(key.slice(0, dot))[key.slice(dot + 1)].set(dict[key].data);
+      const dot = key.indexOf("."), prefix = key.slice(0, dot), name = key.slice(dot + 1);
+      if (prefix === "rnn" && this.rnn instanceof CellStack) {
+        const v = dict[key], data = this.config.dtype === "float64" ? Float64Array.from(v.data) : Float32Array.from(v.data);
+        this.rnn.assign(name, new Tensor([...own[key].shape], data));
+      } else views(prefix)[name].set(dict[key].data);
     }
   }
 

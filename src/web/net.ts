@@ -20,6 +20,8 @@ import type { Batch } from "../train/batch.ts";
 export interface NetConfig {
   cell: CellKind;
   peepholes: boolean;
+  /** LSTM / GRU gates (default sigmoid) */
+  gateActivation?: "sigmoid" | "tanh";
   hiddenSize: number;
   inputKind: "features" | "tokens";
   /** features per step, or the vocabulary size */
@@ -53,11 +55,15 @@ export class PlaygroundNet {
   private readonly dw: CellWeights;
   private readonly plans = new Map<string, Plan>();
   private last: { plan: Plan; batch: Batch } | null = null;
+  /** gradient flow of the last *training* backward, kept apart from `last`: evaluation and sample
+   *  forwards replace `last` (and their plans' dXZ hold nothing), so it is computed when it exists */
+  private trainedFlow: Float64Array = new Float64Array(0);
   private one: { saved: StepSaved; bufs: Buf[]; owned: Owned; logits: Buf } | null = null;
 
   constructor(readonly config: NetConfig, readonly k: Kernels) {
     const c = config, D = c.inputKind === "tokens" ? c.embeddingDim : c.inputSize;
-    this.cell = createCell(c.cell, { inputSize: D, hiddenSize: c.hiddenSize, ...(c.cell === "lstm" ? { usePeepholes: c.peepholes } : {}) });
+    this.cell = createCell(c.cell, { inputSize: D, hiddenSize: c.hiddenSize, ...(c.cell === "lstm" ? { usePeepholes: c.peepholes } : {}),
+      ...(c.cell !== "rnn" && c.gateActivation === "tanh" ? { gateActivation: "tanh" as const } : {}) });
     const layout = planLayout(this.cell.specs);
     this.params = allocFlat(k, layout, "float32");
     this.grads = allocFlat(k, layout, "float32");
@@ -171,6 +177,7 @@ export class PlaygroundNet {
     if (plan.dX) plan.dX.fill(0);                         // LayerRun.backward accumulates into dX
     plan.run.backward(this.w, this.dw, plan.dY, null, null, plan.dX);
     if (this.embedding && batch.input.kind === "tokens") this.embedding.backward(plan.dX!, batch.input.ids);
+    this.trainedFlow = this.flowOf(plan, batch);
     return loss;
   }
 
@@ -180,10 +187,12 @@ export class PlaygroundNet {
    * Gradient flow through time of the last backward: for each step t, the mean over the batch
    * rows of ‖∂L/∂z_t‖, z_t being the cell's pre-activations (LayerRun.dXZ). With the loss on the
    * last step only (adding, MNIST) it shows how much of the error signal reaches early steps.
+   * Only a backward with gradients counts: forwards for the test metric or a sample do not change it.
    */
-  gradFlow(): Float64Array {
-    if (!this.last) return new Float64Array(0);
-    const { plan, batch } = this.last, { T, B } = batch.input, G = this.cell.config.gateRows, dXZ = plan.run.dXZ;
+  gradFlow(): Float64Array { return this.trainedFlow.slice(); }
+
+  private flowOf(plan: Plan, batch: Batch): Float64Array {
+    const { T, B } = batch.input, G = this.cell.config.gateRows, dXZ = plan.run.dXZ;
     const out = new Float64Array(T);
     for (let t = 0; t < T; t++) {
       let sum = 0;

@@ -44,14 +44,16 @@ export function lossCurveSvg(losses: readonly number[], opts: { width?: number; 
   return out + "</svg>";
 }
 
-/** Blue (low) → white → red (high) for v in [lo, hi]. */
-function diverging(v: number, lo: number, hi: number): string {
+/** Orange (low) → white → blue (high) for v in [lo, hi]: blue means "high" on both scales of the
+ *  heatmap (a sigmoid gate near 1, a tanh value near +1), so one colour never means two things. */
+export function diverging(v: number, lo: number, hi: number): string {
   const t = Math.min(1, Math.max(0, (v - lo) / (hi - lo))) * 2 - 1;   // −1 … 1
-  const a = Math.abs(t), c = (x: number) => Math.round(255 - a * x);
-  return t < 0 ? `rgb(${c(200)},${c(120)},255)` : `rgb(255,${c(150)},${c(200)})`;
+  if (t >= 0) return sequential(t);
+  const a = -t;
+  return `rgb(${Math.round(255 - 25 * a)},${Math.round(255 - 135 * a)},${Math.round(255 - 225 * a)})`;
 }
 /** White (0) → dark blue (1) for sigmoid gates. */
-function sequential(v: number): string {
+export function sequential(v: number): string {
   const t = Math.min(1, Math.max(0, v));
   return `rgb(${Math.round(255 - 225 * t)},${Math.round(255 - 175 * t)},${Math.round(255 - 95 * t)})`;
 }
@@ -74,7 +76,10 @@ export function gateHeatmapSvg(m: HeatmapInput): string {
   const T = m.labels.length, U = Math.max(0, ...m.gates.map((g) => g.units.length));
   const cw = Math.max(8, Math.min(22, Math.floor(620 / Math.max(1, T)))), ch = 9, L = 34, Tp = 8, gap = 6;
   const rows = m.gates.length * U, W = Math.max(L + T * cw + 10, 380), Hh = Tp + rows * ch + gap * (m.gates.length - 1) + 40;
-  let out = svgOpen(W, Hh, "gate activations over the input sequence") + `<rect x="0" y="0" width="${W}" height="${Hh}" fill="#fff"/>`;
+  // the geometry, for the page's hover read-out (one listener instead of a <title> per cell)
+  let out = svgOpen(W, Hh, "gate activations over the input sequence").replace("<svg ",
+    `<svg data-left="${L}" data-top="${Tp}" data-cw="${cw}" data-ch="${ch}" data-gap="${gap}" data-units="${U}" data-steps="${T}" `) +
+    `<rect x="0" y="0" width="${W}" height="${Hh}" fill="#fff"/>`;
   m.gates.forEach((gate, gi) => {
     const y0 = Tp + gi * (U * ch + gap);
     out += `<text x="${L - 6}" y="${y0 + (U * ch) / 2 + 4}" text-anchor="end" font-size="12" font-weight="bold" fill="#333">${esc(gate.short)}</text>`;
@@ -148,4 +153,93 @@ export function digitSvg(pixels: ArrayLike<number>, caption: string, scale = 3):
     if (d) out += `<path d="${d}" fill="rgb(${g},${g},${g})"/>`;
   });
   return out + `<text x="${S / 2}" y="${S + 12}" text-anchor="middle" font-size="11" fill="#222">${esc(caption)}</text></svg>`;
+}
+
+/** The heatmap's colour legend: the sigmoid scale 0…1 and the tanh scale −1…1, as small swatches. */
+export function heatmapLegendSvg(): string {
+  const W = 600, H = 30, n = 11, sw = 14;
+  let out = svgOpen(W, H, "colour legend: sigmoid rows white 0 to blue 1; tanh rows orange −1, white 0, blue +1") + `<rect x="0" y="0" width="${W}" height="${H}" fill="#fff"/>`;
+  const bar = (x0: number, label: string, lo: string, hi: string, color: (i: number) => string) => {
+    out += `<text x="${x0}" y="19" font-size="11" fill="#333">${esc(label)}</text><text x="${x0 + 118}" y="19" text-anchor="end" font-size="11" fill="#333">${lo}</text>`;
+    for (let i = 0; i < n; i++) out += `<rect x="${x0 + 122 + i * sw}" y="6" width="${sw}" height="16" fill="${color(i / (n - 1))}" stroke="#ddd" stroke-width="0.5"/>`;
+    out += `<text x="${x0 + 126 + n * sw}" y="19" font-size="11" fill="#333">${hi}</text>`;
+  };
+  bar(0, "sigmoid rows", "0", "1", (t) => sequential(t));
+  bar(305, "tanh rows", "−1", "+1", (t) => diverging(t, 0, 1));
+  return out + "</svg>";
+}
+
+export interface RunCurves {
+  /** a short name shown in the legend */
+  label: string;
+  color: string;
+  losses: readonly number[];
+  /** held-out metric at the steps a snapshot was taken */
+  tests: readonly { step: number; value: number }[];
+  /** the run in progress: its raw losses are drawn faintly under the moving average */
+  current?: boolean;
+}
+
+/** Downsamples to at most `max` points (index, value), keeping the first and the last. */
+function thin(values: readonly number[], max: number): [number, number][] {
+  const n = values.length, stride = Math.max(1, Math.ceil(n / max)), out: [number, number][] = [];
+  for (let i = 0; i < n; i += stride) out.push([i, values[i]]);
+  if (n > 0 && out[out.length - 1][0] !== n - 1) out.push([n - 1, values[n - 1]]);
+  return out;
+}
+
+/**
+ * Several runs' training losses on one plot (moving averages; the current run's raw losses faint
+ * under its own), with the "learned nothing" reference line. Log scale when the values span > 10×.
+ */
+export function runsLossSvg(runs: readonly RunCurves[], opts: { width?: number; height?: number; reference?: { value: number; label: string } | null } = {}): string {
+  const W = opts.width ?? 560, H = opts.height ?? 220, L = 52, R = 10, T = 10, B = 26;
+  let out = svgOpen(W, H, "training loss per step") + `<rect x="0" y="0" width="${W}" height="${H}" fill="#fff"/>`;
+  const all = runs.flatMap((r) => r.losses.filter((v) => Number.isFinite(v) && v > 0));
+  if (all.length === 0) return out + `<text x="${W / 2}" y="${H / 2}" text-anchor="middle" fill="#888" font-size="12">no steps yet</text></svg>`;
+  const ref = opts.reference;
+  let lo = Infinity, hi = -Infinity;
+  for (const v of all) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (ref && ref.value > 0) { lo = Math.min(lo, ref.value); hi = Math.max(hi, ref.value); }
+  const log = hi / lo > 10, f = (v: number) => (log ? Math.log10(v) : v);
+  const y0 = f(lo), y1 = f(hi) === y0 ? y0 + 1 : f(hi);
+  const n = Math.max(...runs.map((r) => r.losses.length));
+  const x = (i: number) => L + ((W - L - R) * i) / Math.max(1, n - 1);
+  const y = (v: number) => T + (H - T - B) * (1 - (f(Math.min(hi, Math.max(v, lo))) - y0) / (y1 - y0));
+  const line = (pts: [number, number][]) => pts.map(([i, v]) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+  out += `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#999"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#999"/>`;
+  out += `<text x="${L - 4}" y="${T + 8}" text-anchor="end" font-size="11" fill="#444">${fmt(hi)}</text><text x="${L - 4}" y="${H - B}" text-anchor="end" font-size="11" fill="#444">${fmt(lo)}</text>`;
+  out += `<text x="${L}" y="${H - 8}" font-size="11" fill="#444">step 0</text><text x="${W - R}" y="${H - 8}" text-anchor="end" font-size="11" fill="#444">${n}${log ? " · log scale" : ""}</text>`;
+  if (ref) {
+    out += `<line x1="${L}" y1="${y(ref.value)}" x2="${W - R}" y2="${y(ref.value)}" stroke="#c44" stroke-dasharray="4 3"/>` +
+      `<text x="${W - R - 2}" y="${y(ref.value) < T + 14 ? y(ref.value) + 12 : y(ref.value) - 4}" text-anchor="end" font-size="10" fill="#c44">${esc(ref.label)}</text>`;
+  }
+  runs.forEach((r, k) => {
+    const clean = r.losses.map((v) => (Number.isFinite(v) ? v : hi));
+    if (r.current) out += `<polyline fill="none" stroke="${r.color}" stroke-opacity="0.3" stroke-width="1" points="${line(thin(clean, 800))}"/>`;
+    out += `<polyline class="${r.current ? "loss-smooth" : "loss-run"}" fill="none" stroke="${r.color}" stroke-width="2" points="${line(thin(smooth(clean), 800))}"/>`;
+    if (runs.length > 1) out += `<text x="${W - R - 4}" y="${T + 12 + 13 * k}" text-anchor="end" font-size="11" fill="${r.color}">${esc(r.label)}</text>`;
+  });
+  return out + "</svg>";
+}
+
+/** The held-out metric of each run over its steps (one point per snapshot). */
+export function testCurvesSvg(runs: readonly RunCurves[], metric: string, opts: { width?: number; height?: number } = {}): string {
+  const W = opts.width ?? 560, H = opts.height ?? 160, L = 52, R = 10, T = 10, B = 26;
+  let out = svgOpen(W, H, `${metric} over training steps`) + `<rect x="0" y="0" width="${W}" height="${H}" fill="#fff"/>`;
+  const vals = runs.flatMap((r) => r.tests.map((p) => p.value)).filter(Number.isFinite);
+  if (vals.length === 0) return out + `<text x="${W / 2}" y="${H / 2}" text-anchor="middle" fill="#888" font-size="12">no held-out measurement yet</text></svg>`;
+  const lo = Math.min(...vals), hi = Math.max(...vals) === lo ? lo + 1e-3 : Math.max(...vals);
+  const n = Math.max(1, ...runs.flatMap((r) => r.tests.map((p) => p.step)));
+  const x = (s: number) => L + ((W - L - R) * s) / n, y = (v: number) => T + (H - T - B) * (1 - (v - lo) / (hi - lo));
+  out += `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#999"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#999"/>`;
+  out += `<text x="${L - 4}" y="${T + 8}" text-anchor="end" font-size="11" fill="#444">${fmt(hi)}</text><text x="${L - 4}" y="${H - B}" text-anchor="end" font-size="11" fill="#444">${fmt(lo)}</text>`;
+  out += `<text x="${L}" y="${H - 8}" font-size="11" fill="#444">step 0</text><text x="${W - R}" y="${H - 8}" text-anchor="end" font-size="11" fill="#444">${n}</text>`;
+  for (const r of runs) {
+    const pts = r.tests.filter((p) => Number.isFinite(p.value));
+    if (pts.length === 0) continue;
+    out += `<polyline class="test-run" fill="none" stroke="${r.color}" stroke-width="2" points="${pts.map((p) => `${x(p.step).toFixed(1)},${y(p.value).toFixed(1)}`).join(" ")}"/>`;
+    for (const p of pts.slice(-1)) out += `<circle cx="${x(p.step).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" fill="${r.color}"/>`;
+  }
+  return out + "</svg>";
 }

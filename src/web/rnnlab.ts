@@ -12,6 +12,7 @@ export * as nn from "../nn/index.ts";
 export { LSTM, GRU, RNN, Recurrent, type RecurrentOptions, type ForwardOptions, type ForwardResult } from "../layers/recurrent.ts";
 export { Tensor, tensor, zeros, type NestedArray } from "../tensor/tensor.ts";
 export { unstack, stack, concat, transpose, reverseSequence } from "../tensor/ops.ts";
+export { take, sliceAxis } from "../tensor/index-ops.ts";
 export { createCell, ACTIVATION_NAMES, type Cell, type CellKind, type CellOptions, type CellConfig, type ActivationName } from "../cells/index.ts";
 export { CellStep } from "../cells/step.ts";
 export { paramTable, type ParamTable, type ParamRow, type ParamLayoutName } from "../analysis/param-table.ts";
@@ -38,15 +39,21 @@ export { summary } from "../analysis/summary.ts";
 // (src/train/data/synthetic.ts), so all of it runs in the browser.
 export { ProbeNet, trainProbe, evaluateProbe, type ProbeNetConfig, type TrainProbeOptions, type TrainProbeResult } from "../analysis/probe-net.ts";
 export { gateStats, modelGateStats, layerZero, type GateStats, type GateSummary } from "../analysis/gates.ts";
+export { gatesDuringTraining, type GateTraining, type GateTrainingPoint } from "../analysis/gates-training.ts";
+export { longRange, markedRecallBatch, activationBytes, type LongOptions, type LongResult, type LongRun } from "../analysis/long.ts";
 export { gradFlow, measureGradFlow, type GradFlow, type GradFlowCurve, type GradFlowOptions, type GradFlowRatio } from "../analysis/gradflow.ts";
-export { memoryProbe, type MemoryProbe, type MemoryOptions, type MemoryResult } from "../analysis/memory.ts";
+export { memoryProbe, probeParamCount, unitsForParams, MEMORY_TASKS, type MemoryProbe, type MemoryOptions, type MemoryResult, type MemoryRun, type MemoryTask } from "../analysis/memory.ts";
 export { ablate, ABLATION_VARIANTS, type Ablation, type AblationOptions, type AblationRow, type AblationVariant } from "../analysis/ablate.ts";
 export {
-  gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, ablationBarsSvg, ablationCurvesSvg, cellDiagramSvg, lossCurveSvg,
+  gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, memoryBudgetSvg, gateTrainingSvg, longSvg, ablationBarsSvg, ablationCurvesSvg, cellDiagramSvg, lossCurveSvg,
   type TrainLog,
 } from "../analysis/render/lab-plots.ts";
 export { linePlotSvg, barChartSvg, histogramsSvg, heatmapSvg, niceTicks, type LinePlotSpec, type BarChartSpec, type HeatmapSpec, type Series } from "../analysis/render/svg.ts";
 export { reportHtml, type ReportSection } from "../analysis/render/report-html.ts";
+export {
+  explainCell, evaluateExplanation, explainCellSvg, explainUnrolledSvg, renderExpr, evaluateExpr,
+  type ExplainOptions, type CellExplanation, type EquationLine, type ExplainParam, type Expr,
+} from "../analysis/explain/index.ts";
 export { detectFeatures, type Features } from "../kernels/features.ts";
 export { init, type InitOptions, type InitResult, type WasmSource } from "../init.ts";
 export { setWasmSource } from "../kernels/wasm/index.ts";

@@ -6,7 +6,7 @@ import { sampleLogits } from "../train/generate.ts";
 import { Rng } from "../params/rng.ts";
 import * as data from "./data.ts";
 import type { NetConfig, PlaygroundNet } from "./net.ts";
-import type { RunConfig, SampleView } from "./protocol.ts";
+import type { RunConfig, SampleView, SamplingOptions } from "./protocol.ts";
 
 export interface Task {
   dataset: SeqDataset;
@@ -16,7 +16,9 @@ export interface Task {
   testMetric(net: PlaygroundNet): { name: string; value: number };
   /** the sequence whose gate activations the heatmap shows */
   trace: { input: ArrayLike<number>; T: number; labels: string[]; marks: number[] };
-  sample(net: PlaygroundNet, seed: number): SampleView;
+  sample(net: PlaygroundNet, seed: number, sampling: SamplingOptions): SampleView;
+  /** MNIST only: class probabilities of one 28×28 image */
+  classify?(net: PlaygroundNet, pixels: ArrayLike<number>): number[];
 }
 
 const first = (ds: SeqDataset, split: "train" | "test", B: number): Batch => ds.batches(split, B, 0)[Symbol.iterator]().next().value!;
@@ -43,20 +45,23 @@ export async function loadTask(cfg: RunConfig): Promise<Task> {
         reference: { value: Math.log(V), label: `uniform guess ln ${V}` },
         testMetric: (net) => ({ name: "test loss (nats/char)", value: testLoss(net, ds, 512) }),
         trace: { input: ids, T: ids.length, labels: ["▸", ...test], marks: [] },
-        sample(net, seed) {
-          const rng = new Rng(seed), lines: string[] = [];
+        sample(net, seed, sampling) {
+          const rng = new Rng(seed), lines: string[] = [], temperature = sampling.temperature;
+          // the prefix, lower-cased, keeps only the characters the vocabulary has
+          const known = (ch: string) => { try { return ds.vocab.decode(ds.vocab.encode(ch)) === ch; } catch { return false; } };
+          const prefix = [...sampling.prefix.toLowerCase()].filter(known).slice(0, 12).join("");
           for (let k = 0; k < 8; k++) {
-            let state = null, id = ds.startId, name = "";
-            for (let i = 0; i < 20; i++) {
-              const r = net.step(id, state);
-              id = sampleLogits(r.out, 0.8, rng);
+            let state = null, out: Float32Array | null = null, name = prefix;
+            for (const id of [ds.startId, ...ds.vocab.encode(prefix)]) { const r = net.step(id, state); state = r.state; out = r.out; }
+            for (let i = prefix.length; i < 20; i++) {
+              const id = sampleLogits(out!, temperature, rng);
               if (id === ds.endId || id === ds.startId) break;
               name += ds.vocab.decode([id]);
-              state = r.state;
+              const r = net.step(id, state); state = r.state; out = r.out;
             }
             lines.push(name);
           }
-          return { kind: "text", title: "names sampled at temperature 0.8", lines };
+          return { kind: "text", title: `names sampled at temperature ${temperature}${prefix ? `, starting with "${prefix}"` : ""}`, lines };
         },
       };
     }
@@ -120,6 +125,13 @@ export async function loadTask(cfg: RunConfig): Promise<Task> {
             return { pixels: Array.from(pixels), label, predicted: argmax(preds.subarray(r * 10, r * 10 + 10)) };
           });
           return { kind: "digits", title: "held-out digits, read row by row", items };
+        },
+        classify(net, pixels) {
+          // one image through the same per-step path as the gate trace: 28 rows of 28 features
+          let state = null, out: Float32Array | null = null;
+          for (let t = 0; t < 28; t++) { const r = net.step(Array.prototype.slice.call(pixels, t * 28, t * 28 + 28) as number[], state); state = r.state; out = r.out; }
+          const m = Math.max(...out!), e = Array.from(out!, (v) => Math.exp(v - m)), s = e.reduce((a, b) => a + b, 0);
+          return e.map((v) => v / s);
         },
       };
     }

@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ProbeNet, trainProbe, evaluateProbe } from "../../src/analysis/probe-net.ts";
-import { memoryProbe } from "../../src/analysis/memory.ts";
+import { memoryProbe, probeParamCount } from "../../src/analysis/memory.ts";
 import { ablate, ABLATION_VARIANTS } from "../../src/analysis/ablate.ts";
 import { addingProblem, copyTask, delayedRecall } from "../../src/train/data/index.ts";
 import { refKernels } from "../../src/kernels/index.ts";
@@ -43,18 +43,45 @@ describe("ProbeNet", () => {
 });
 
 describe("memoryProbe", () => {
-  it("one result per (cell, lag) with chance and steps recorded", () => {
-    const m = memoryProbe({ cells: ["rnn", "lstm"], lags: [2, 5], hiddenSize: 8, symbols: 4, steps: 5, testSize: 16 });
-    assert.equal(m.results.length, 4);
-    assert.deepEqual(m.results.map((r) => `${r.cell}@${r.lag}`), ["rnn@2", "rnn@5", "lstm@2", "lstm@5"]);
+  it("one result per (task, cell, lag) over the seeds, with chance, spread, and a curve per run", () => {
+    const m = memoryProbe({ tasks: ["recall", "adding"], cells: ["rnn", "lstm"], lags: [2, 5], hiddenSize: 8, symbols: 4, steps: 6, evalEvery: 3, testSize: 16, seeds: 2, solvedAt: 2 });
+    assert.equal(m.results.length, 8);
+    assert.equal(m.runs.length, 16);
+    assert.deepEqual(m.results.slice(0, 4).map((r) => `${r.task} ${r.cell}@${r.lag}`), ["recall rnn@2", "recall lstm@2", "recall rnn@5", "recall lstm@5"]);
     for (const r of m.results) {
-      assert.equal(r.chance, 0.25); assert.equal(r.steps, 5);
-      assert.ok(r.accuracy >= 0 && r.accuracy <= 1 && Number.isInteger(r.accuracy * 16));
+      assert.equal(r.chance, r.task === "recall" ? 0.25 : 2 * 0.04 - 0.04 ** 2);
+      assert.equal(r.accuracies.length, 2);
+      const mean = (r.accuracies[0] + r.accuracies[1]) / 2;
+      assert.ok(Math.abs(r.accuracy - mean) < 1e-12);
+      assert.equal(r.min, Math.min(...r.accuracies)); assert.equal(r.max, Math.max(...r.accuracies));
+      assert.ok(Math.abs(r.std - Math.abs(r.accuracies[0] - r.accuracies[1]) / Math.SQRT2) < 1e-12);
     }
+    for (const run of m.runs) {
+      assert.equal(run.steps, 6);
+      assert.deepEqual(run.curve.map((p) => p.step), [3, 6]);
+      assert.equal(run.curve[1].accuracy, run.accuracy);
+      assert.ok(run.accuracy >= 0 && run.accuracy <= 1 && Number.isInteger(run.accuracy * 16));
+    }
+    assert.deepEqual([...new Set(m.runs.map((r) => r.seed))], [1, 2]);
     assert.equal(m.stopped, false);
   });
+  it("equal parameter counts: the RNN and GRU get the LSTM's count (to within one unit)", () => {
+    const m = memoryProbe({ tasks: ["recall"], cells: ["rnn", "lstm", "gru"], lags: [3], hiddenSize: 16, symbols: 4, steps: 2, testSize: 8, seeds: 1, equalParams: true });
+    const [rnn, lstm, gru] = ["rnn", "lstm", "gru"].map((c) => m.results.find((r) => r.cell === c)!);
+    assert.equal(lstm.hiddenSize, 16);
+    assert.ok(rnn.hiddenSize > gru.hiddenSize && gru.hiddenSize > 16);
+    for (const r of [rnn, gru]) assert.ok(Math.abs(r.params - lstm.params) / lstm.params < 0.06, `${r.cell} ${r.params} vs ${lstm.params}`);
+    assert.equal(lstm.params, probeParamCount("lstm", 5, 16, 4));
+    assert.equal(probeParamCount("lstm", 5, 16, 4), 4 * 16 * (5 + 16) + 2 * 4 * 16 + 16 * 4 + 4);
+  });
+  it("stops a run once it is solved", () => {
+    const m = memoryProbe({ tasks: ["recall"], cells: ["gru"], lags: [1], hiddenSize: 16, symbols: 2, steps: 400, evalEvery: 20, testSize: 64, seeds: 1, solvedAt: 0.95 });
+    const run = m.runs[0];
+    assert.ok(run.solvedAtStep !== null && run.steps === run.solvedAtStep && run.steps < 400, `steps ${run.steps}`);
+    assert.ok(run.accuracy >= 0.95);
+  });
   it("copy task: a head on every step, accuracy per copied symbol", () => {
-    const m = memoryProbe({ task: "copy", copyLength: 3, cells: ["gru"], lags: [2], hiddenSize: 16, symbols: 4, steps: 300, testSize: 64 });
+    const m = memoryProbe({ tasks: ["copy"], copyLength: 3, cells: ["gru"], lags: [2], hiddenSize: 16, symbols: 4, steps: 300, testSize: 64, seeds: 1, solvedAt: 2 });
     assert.equal(m.task, "copy"); assert.equal(m.copyLength, 3);
     const r = m.results[0];
     assert.ok(Number.isInteger(r.accuracy * 64 * 3), "scored on 3 symbols of each of 64 sequences");

@@ -33,10 +33,10 @@ const plot = (path: string) => {
 
 const TRAIN = ["--task", "adding", "--seq-len", "12", "--units", "8", "--epochs", "2", "--train-size", "256", "--test-size", "64", "--batch-size", "32", "--checkpoint-every", "0"];
 const NAMES = ["--task", "names", "--units", "8", "--epochs", "1", "--max-batches", "3", "--max-eval-batches", "2"];
-const GRADFLOW = ["--steps", "101", "--units", "12", "--batch-size", "4", "--train-steps", "4", "--train-len", "10", "--cells", "rnn,lstm"];
-const MEMORY = ["--lags", "2,5", "--cells", "rnn,gru", "--units", "6", "--train-steps", "4", "--test-size", "16", "--symbols", "4"];
-const COPY = ["--task", "copy", "--copy-length", "2", "--lags", "3", "--cells", "lstm", "--units", "6", "--train-steps", "4", "--test-size", "16", "--symbols", "4"];
-const ABLATE = ["--seq-len", "6", "--units", "4", "--train-steps", "6", "--variants", "baseline,gates tanh"];
+const GRADFLOW = ["--steps", "101", "--units", "12", "--batch-size", "4", "--train-steps", "4", "--train-len", "10", "--cells", "rnn,lstm", "--seeds", "2"];
+const MEMORY = ["--tasks", "recall", "--lags", "2,5", "--cells", "rnn,gru", "--units", "6", "--train-steps", "4", "--test-size", "16", "--symbols", "4", "--seeds", "2"];
+const COPY = ["--tasks", "copy", "--copy-length", "2", "--lags", "3", "--cells", "lstm", "--units", "6", "--train-steps", "4", "--test-size", "16", "--symbols", "4", "--seeds", "1"];
+const ABLATE = ["--seq-len", "6", "--units", "4", "--train-steps", "6", "--variants", "baseline,gates tanh", "--seeds", "2"];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "rnnlab-cli-"));
@@ -129,12 +129,19 @@ describe("rnnlab commands on small configurations", () => {
   it("gradflow: JSON = gradFlow() for the same options; the RNN's gradient vanishes over 100 steps, the LSTM's far less", () => {
     ok("gradflow");
     const j = readJson(out("gradflow", "gradflow.json"));
-    const lib = gradFlow({ cells: ["rnn", "lstm"], steps: 101, hiddenSize: 12, batchSize: 4, trainSteps: 4, trainT: 10, seed: 1 });
+    const opts = { cells: ["rnn", "lstm"] as ("rnn" | "lstm")[], steps: 101, hiddenSize: 12, batchSize: 4, trainSteps: 4, trainT: 10 };
+    const lib = gradFlow({ ...opts, seed: 1, seeds: 2 });
+    const [one, two] = [1, 2].map((seed) => gradFlow({ ...opts, seed }));
     assert.equal(j.ratios.length, 4);
+    assert.deepEqual(j.seeds, [1, 2]);
     for (const [i, ratio] of j.ratios.entries()) {
       assert.equal(ratio.cell, lib.ratios[i].cell); assert.equal(ratio.phase, lib.ratios[i].phase); assert.equal(ratio.at, 100);
       assert.ok(close(ratio.dh, lib.ratios[i].dh, 1e-9), `${ratio.cell} ${ratio.phase}: ${ratio.dh} vs ${lib.ratios[i].dh}`);
+      // each seed's ratio is that seed's own run; the reported ratio is their geometric mean
+      assert.ok(close(ratio.perSeed[0], one.ratios[i].dh, 1e-9) && close(ratio.perSeed[1], two.ratios[i].dh, 1e-9));
+      assert.ok(close(ratio.dh, Math.sqrt(one.ratios[i].dh * two.ratios[i].dh), 1e-9));
     }
+    assert.ok(j.curves[0].dhRelativeMin.every((v: number, k: number) => v <= j.curves[0].dhRelative[k] * (1 + 1e-12) && j.curves[0].dhRelative[k] <= j.curves[0].dhRelativeMax[k] * (1 + 1e-12)));
     const rnn = j.ratios.find((x: { cell: string; phase: string }) => x.cell === "rnn" && x.phase === "init");
     const lstm = j.ratios.find((x: { cell: string; phase: string }) => x.cell === "lstm" && x.phase === "init");
     assert.ok(rnn.dh < 1e-8, `RNN: ${rnn.dh}`);
@@ -146,26 +153,36 @@ describe("rnnlab commands on small configurations", () => {
   it("memory: one accuracy per (cell, lag), equal to memoryProbe() for the same options", () => {
     ok("memory");
     const j = readJson(out("memory", "memory.json"));
-    const lib = memoryProbe({ cells: ["rnn", "gru"], lags: [2, 5], hiddenSize: 6, steps: 4, testSize: 16, symbols: 4 });
-    assert.deepEqual(j.results.map((x: { cell: string; lag: number; accuracy: number }) => [x.cell, x.lag, x.accuracy]),
-      lib.results.map((x) => [x.cell, x.lag, x.accuracy]));
-    assert.match(r.memory.stdout, /lag\s+RNN\s+GRU/);
+    const lib = memoryProbe({ tasks: ["recall"], cells: ["rnn", "gru"], lags: [2, 5], hiddenSize: 6, steps: 4, testSize: 16, symbols: 4, seeds: 2 });
+    assert.deepEqual(j.results.map((x: { cell: string; lag: number; accuracies: number[] }) => [x.cell, x.lag, x.accuracies]),
+      lib.results.map((x) => [x.cell, x.lag, x.accuracies]));
+    assert.match(r.memory.stdout, /lag\s+RNN \(6 units\)\s+GRU \(6 units\)/);
+    const first = lib.results[0];
+    assert.ok(r.memory.stdout.includes(`${(100 * first.accuracy).toFixed(1)} ± ${(100 * first.std).toFixed(1)} [${(100 * first.min).toFixed(1)}–${(100 * first.max).toFixed(1)}]`));
     plot(out("memory", "memory"));
+    plot(out("memory", "memory-budget"));
     ok("copy");
     const c = readJson(out("memory-copy", "memory.json"));
-    const libCopy = memoryProbe({ task: "copy", copyLength: 2, cells: ["lstm"], lags: [3], hiddenSize: 6, steps: 4, testSize: 16, symbols: 4 });
-    assert.equal(c.task, "copy");
+    const libCopy = memoryProbe({ tasks: ["copy"], copyLength: 2, cells: ["lstm"], lags: [3], hiddenSize: 6, steps: 4, testSize: 16, symbols: 4, seeds: 1 });
+    assert.deepEqual(c.tasks, ["copy"]);
     assert.equal(c.results[0].accuracy, libCopy.results[0].accuracy);
-    assert.ok(close(c.results[0].testLoss, libCopy.results[0].testLoss, 1e-9));
+    assert.ok(close(c.runs[0].testLoss, libCopy.runs[0].testLoss, 1e-9));
   });
 
   it("ablate: the table and plots hold ablate()'s final losses", () => {
     ok("ablate");
     const j = readJson(out("ablate", "ablate.json"));
-    const lib = ablate({ T: 6, hiddenSize: 4, steps: 6, variants: ["baseline", "gates tanh"] });
+    const lib = ablate({ T: 6, hiddenSize: 4, steps: 6, variants: ["baseline", "gates tanh"], seeds: 2 });
+    const [one, two] = [1, 2].map((seed) => ablate({ T: 6, hiddenSize: 4, steps: 6, variants: ["baseline", "gates tanh"], seed }));
     assert.deepEqual(j.rows.map((x: { name: string }) => x.name), ["baseline", "gates tanh"]);
-    for (const [i, row] of j.rows.entries()) assert.ok(close(row.testMse, lib.rows[i].testMse, 1e-9));
-    assert.match(r.ablate.stdout, new RegExp(`gates tanh\\s+${lib.rows[1].testMse.toExponential(2).replace("+", "\\+")}`));
+    for (const [i, row] of j.rows.entries()) {
+      assert.ok(close(row.testMse, lib.rows[i].testMse, 1e-9));
+      // each seed is that seed's own run; the row holds their mean and range
+      assert.ok(close(row.runs[0].testMse, one.rows[i].testMse, 1e-9) && close(row.runs[1].testMse, two.rows[i].testMse, 1e-9));
+      assert.ok(close(row.testMse, (one.rows[i].testMse + two.rows[i].testMse) / 2, 1e-9));
+      assert.equal(row.testMseMin, Math.min(one.rows[i].testMse, two.rows[i].testMse));
+    }
+    assert.match(r.ablate.stdout, new RegExp(`gates tanh\\s+${lib.rows[1].testMse.toExponential(2).replace("+", "\\+")} \\[`));
     plot(out("ablate", "ablate"));
     plot(out("ablate", "ablate-curves"));
   });
@@ -190,8 +207,9 @@ describe("rnnlab commands on small configurations", () => {
   it("report: one self-contained HTML page with every section filled and the figures inlined", () => {
     ok("report");
     const html = readFileSync(out("report", "report.html"), "utf8");
-    assert.match(r.report.stdout, /6 of 6 sections filled/);
-    assert.equal((html.match(/<img alt="[^"]*" src="data:image\/svg\+xml;base64,/g) ?? []).length, 1 + 1 + 1 + 2 + 1 + 2);
+    assert.match(r.report.stdout, /7 of 7 sections filled/);
+    assert.equal((html.match(/<img alt="[^"]*" src="data:image\/svg\+xml;base64,/g) ?? []).length, 1 + 1 + 1 + 1 + 2 + 2 + 2);   // explain; memory: accuracy and budget
+    assert.ok(html.includes("f_t = σ(W_if x_t + W_hf h_t−1 + b_f + 1)"));
     assert.doesNotMatch(html, /Not run yet/);
     assert.doesNotMatch(html, /(src|href)="(https?:|\/\/)/);
     assert.ok(existsSync(out("report", "report.html")));

@@ -60,7 +60,7 @@ describe("bad options: one line, non-zero exit, no stack trace", () => {
     ["unknown option", () => ["memory", "--lagz", "10"], /unknown option '--lagz'/],
     ["unknown command", () => ["fly"], /unknown command 'fly'/, "spawn"],
     ["missing checkpoint", () => ["eval", "--checkpoint", join(dir, "nope.safetensors")], /checkpoint not found: .*nope\.safetensors/, "spawn"],
-    ["no --checkpoint at all", () => ["gates"], /required option '--checkpoint <file>' not specified/],
+    ["no --checkpoint at all", () => ["gates"], /give --checkpoint <file> \(a model written by rnnlab train\), or --during-training/],
     ["unreadable checkpoint (not safetensors)", () => { writeFileSync(join(dir, "junk.safetensors"), "this is not a checkpoint"); return ["eval", "--checkpoint", join(dir, "junk.safetensors"), "--task", "adding"]; }, /cannot read checkpoint .*junk\.safetensors/, "spawn"],
     ["a directory as checkpoint", () => { mkdirSync(join(dir, "d.safetensors"), { recursive: true }); return ["generate", "--checkpoint", join(dir, "d.safetensors"), "--task", "charlm"]; }, /cannot read checkpoint .*a directory/],
     ["unreadable report input", () => { mkdirSync(join(dir, "from", "gradflow"), { recursive: true }); writeFileSync(join(dir, "from", "gradflow", "gradflow.json"), "{oops"); return ["report", "--from", join(dir, "from"), "--out", join(dir, "rep")]; }, /cannot read .*gradflow\.json/],
@@ -79,7 +79,7 @@ describe("report before anything ran", () => {
     mkdirSync(join(dir, "empty"), { recursive: true });
     const r = await inProcess(["report", "--from", join(dir, "empty"), "--out", join(dir, "rep0")]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /1 of 6 sections filled/);
+    assert.match(r.stdout, /2 of 7 sections filled/);
     const html = readFileSync(join(dir, "rep0", "report.html"), "utf8");
     for (const cmd of ["rnnlab train", "rnnlab gradflow", "rnnlab gates --checkpoint", "rnnlab memory", "rnnlab ablate"]) assert.ok(html.includes(`Not run yet: \`${cmd}`), cmd);
     assert.match(html, /81,674 parameters/);

@@ -36,7 +36,8 @@ console.log(JSON.stringify({ backend: defaultKernels().name, first: history[0].t
 
 test("the tarball holds compiled code, types, the wasm and the docs; no sources, source maps or build scripts", () => {
   for (const f of ["package.json", "LICENSE", "README.md", "bin/rnnlab.mjs", "build/rnnlab.wasm", "dist/esm/index.js", "dist/esm/index.d.ts",
-    "dist/cjs/index.cjs", "dist/cjs/index.d.cts", "dist/web/rnnlab.js", "dist/web/rnnlab.wasm", "dist/esm/web/rnnlab.d.ts", "dist/esm/cli/worker.mjs", "dist/esm/kernels/wasm/worker.mjs"]) {
+    "dist/cjs/index.cjs", "dist/cjs/index.d.cts", "dist/web/rnnlab.js", "dist/web/rnnlab.wasm", "dist/esm/web/rnnlab.d.ts", "dist/esm/cli/worker.mjs", "dist/esm/kernels/wasm/worker.mjs",
+    "build/rnnlab-single.wasm", "dist/web/rnnlab-single.wasm", "dist/web/wasm-thread.mjs"]) {
     assert.ok(c.files.includes(f), `${f} is in the package`);
   }
   const unwanted = c.files.filter((f) => (/^(src|test|scripts|assembly|bench|fixtures|eval)\//.test(f) && f !== "scripts/build-native.mjs") || f.endsWith(".map") || (f.endsWith(".ts") && !f.endsWith(".d.ts")));

@@ -7,6 +7,7 @@ import { PlaygroundNet, type NetConfig } from "../../src/web/net.ts";
 import { namesDataset } from "../../src/web/data.ts";
 import { SequenceModel, refKernels, data, type Batch, type SeqDataset } from "../../src/index.ts";
 import { simdProbe } from "../../src/kernels/features.ts";
+import type { Recurrent } from "../../src/layers/recurrent.ts";
 
 const TORCH: Record<string, string> = { weightIh: "weight_ih_l0", weightHh: "weight_hh_l0", biasIh: "bias_ih_l0", biasHh: "bias_hh_l0" };
 
@@ -36,7 +37,7 @@ function compare(label: string, ds: SeqDataset, cell: "rnn" | "lstm" | "gru", he
   net.zeroGrad(); model.zeroGrad();
   const l1 = net.backward(), l2 = model.lossAndBackward().loss;
   assert.ok(Math.abs(l1 - l2) < 1e-6, `${label}: loss ${l1} vs ${l2}`);
-  const g = model.rnn.gradDict();
+  const g = (model.rnn as Recurrent).gradDict();
   for (const t of net.tensors()) {
     const [prefix, name] = t.name.split(".");
     const other = prefix === "rnn" ? g[TORCH[name]].data : prefix === "fc" ? model.fc.grads.views[name] : model.embedding!.grads.views[name];
@@ -77,4 +78,21 @@ test("the SIMD probe validates in Node (V8 has SIMD) and stops validating when i
   const broken = new Uint8Array(probe.slice(0));
   broken[broken.length - 3] = 0xfc;                        // 0xFD prefix (SIMD) → 0xFC (another prefix, no 0x0F there)
   assert.equal(WebAssembly.validate(broken), false);
+});
+
+test("PlaygroundNet.gradFlow is the last *training* backward's, whatever evaluation forwards came after", () => {
+  const ds = data.addingProblem({ T: 12, trainSize: 64, testSize: 32 });
+  const net = new PlaygroundNet({ cell: "rnn", peepholes: false, hiddenSize: 5, inputKind: "features", inputSize: 2, embeddingDim: 0,
+    outputSize: 1, head: "last", loss: "value", seed: 1 }, refKernels);
+  assert.equal(net.gradFlow().length, 0, "nothing before the first backward");
+  const train = ds.batches("train", 8, 0)[Symbol.iterator]().next().value as Batch;
+  net.zeroGrad(); net.forward(train); net.backward();
+  const flow = net.gradFlow();
+  assert.equal(flow.length, 12);
+  assert.ok(flow.every((v) => v > 0), "the loss reaches every step");
+  // a test-metric pass (forward + loss, no gradients) and a sample forward on other shapes
+  for (const b of ds.batches("test", 5, 0)) { net.forward(b); net.backward(false); }
+  net.forward(ds.batches("test", 3, 1)[Symbol.iterator]().next().value as Batch);
+  assert.deepEqual(Array.from(net.gradFlow()), Array.from(flow));
+  net.dispose();
 });

@@ -53,7 +53,15 @@ export function fmtValue(v: number): string {
 /** 10^k written with a superscript-like exponent that any font can draw */
 function pow10(k: number): string { return k === 0 ? "1" : k === 1 ? "10" : k === -1 ? "0.1" : `1e${k}`; }
 
-export interface Series { name: string; x: number[]; y: number[]; color?: string; dash?: boolean; width?: number; markers?: boolean }
+export interface Series {
+  name: string; x: number[]; y: number[]; color?: string; dash?: boolean; width?: number; markers?: boolean;
+  /** a shaded band around the line (e.g. min … max over seeds), same x as the series */
+  band?: { lo: number[]; hi: number[] };
+  /** markers only, no line (e.g. one point per seed); not listed in the legend when `name` is empty */
+  pointsOnly?: boolean;
+  /** marker radius (default 3.5) */
+  radius?: number;
+}
 
 export interface LinePlotSpec {
   title: string;
@@ -71,8 +79,10 @@ export interface LinePlotSpec {
   height?: number;
   /** dashed horizontal reference lines, e.g. a baseline */
   hlines?: { y: number; label: string }[];
+  /** dotted vertical reference lines, e.g. a lag or a chunk length */
+  vlines?: { x: number; label: string; color?: string }[];
   /** where the legend goes (default top-right): put it where the lines are not */
-  legend?: "top-right" | "bottom-left" | "bottom-right" | "top-left";
+  legend?: "top-right" | "bottom-left" | "bottom-right" | "top-left" | "middle-right";
   /** log x axis (e.g. lags 10 … 400); ticks then default to the x values of the data */
   xScale?: "linear" | "log";
   xTicks?: number[];
@@ -84,7 +94,7 @@ export function linePlotSvg(p: LinePlotSpec): string {
   const m = { l: 78, r: 20, t: p.subtitle ? 58 : 42, b: 54 };
   const pw = W - m.l - m.r, ph = Hh - m.t - m.b;
   const ok = (y: number) => Number.isFinite(y) && (!log || y > 0);
-  const xs = p.series.flatMap((s) => s.x), ys = p.series.flatMap((s) => s.y.filter(ok));
+  const xs = p.series.flatMap((s) => s.x), ys = p.series.flatMap((s) => [...s.y, ...(s.band ? [...s.band.lo, ...s.band.hi] : [])].filter(ok));
   const x0 = p.xMin ?? Math.min(...xs), x1 = p.xMax ?? Math.max(...xs);
   let y0 = p.yMin ?? (ys.length ? Math.min(...ys) : 0), y1 = p.yMax ?? (ys.length ? Math.max(...ys) : 1);
   for (const h of p.hlines ?? []) if (ok(h.y)) { y0 = Math.min(y0, h.y); y1 = Math.max(y1, h.y); }
@@ -129,9 +139,27 @@ export function linePlotSvg(p: LinePlotSpec): string {
     body.push(`<line x1="${m.l}" y1="${f(y)}" x2="${m.l + pw}" y2="${f(y)}" stroke="#888" stroke-dasharray="6 4"/>`);
     body.push(text(m.l + 6, y - 5, h.label, { size: 11, fill: "#555", halo: true }));
   }
+  (p.vlines ?? []).forEach((v, i) => {
+    if (!Number.isFinite(v.x) || (xlog && v.x <= 0)) return;
+    const x = tx(v.x);
+    if (x < m.l - 1 || x > m.l + pw + 1) return;
+    body.push(`<line x1="${f(x)}" y1="${m.t}" x2="${f(x)}" y2="${m.t + ph}" stroke="${v.color ?? "#888"}" stroke-dasharray="2 3" stroke-width="1.3"/>`);
+    body.push(text(x + 4, m.t + 14 + 14 * (i % 3), v.label, { size: 10, fill: v.color ?? "#555", halo: true }));
+  });
   body.push(`<clipPath id="plot"><rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}"/></clipPath>`);
+  p.series.forEach((s, i) => {                                   // bands first, under every line
+    if (!s.band) return;
+    const pts = s.x.map((xv, j) => [xv, s.band!.lo[j], s.band!.hi[j]] as const).filter(([, lo, hi]) => ok(lo) && ok(hi));
+    if (pts.length < 2) return;
+    const d = pts.map(([xv, , hi], j) => `${j ? "L" : "M"}${f(tx(xv))},${f(ty(hi))}`).join("") + pts.slice().reverse().map(([xv, lo]) => `L${f(tx(xv))},${f(ty(lo))}`).join("") + "Z";
+    body.push(`<path d="${d}" fill="${s.color ?? PALETTE[i % PALETTE.length]}" fill-opacity="0.16" stroke="none" clip-path="url(#plot)"/>`);
+  });
   p.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
+    if (s.pointsOnly) {
+      s.x.forEach((xv, j) => { if (ok(s.y[j])) body.push(`<circle cx="${f(tx(xv))}" cy="${f(ty(s.y[j]))}" r="${s.radius ?? 2.5}" fill="${color}" fill-opacity="0.55"/>`); });
+      return;
+    }
     let d = "", pen = false;
     s.x.forEach((xv, j) => {
       const yv = s.y[j];
@@ -140,12 +168,13 @@ export function linePlotSvg(p: LinePlotSpec): string {
       pen = true;
     });
     body.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="${s.width ?? 2}"${s.dash ? ` stroke-dasharray="7 4"` : ""} clip-path="url(#plot)"/>`);
-    if (s.markers || s.x.length === 1) s.x.forEach((xv, j) => { if (ok(s.y[j])) body.push(`<circle cx="${f(tx(xv))}" cy="${f(ty(s.y[j]))}" r="3.5" fill="${color}"/>`); });
+    if (s.markers || s.x.length === 1) s.x.forEach((xv, j) => { if (ok(s.y[j])) body.push(`<circle cx="${f(tx(xv))}" cy="${f(ty(s.y[j]))}" r="${s.radius ?? 3.5}" fill="${color}"/>`); });
   });
-  if (p.series.length > 1 || p.series[0]?.name) {
-    const items = p.series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dash: s.dash }));
+  const listed = p.series.map((s, i) => ({ s, i })).filter(({ s }) => s.name !== "");
+  if (listed.length > 1 || listed[0]?.s.name) {
+    const items = listed.map(({ s, i }) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dash: s.dash }));
     const { w, h } = legendSize(items), pos = p.legend ?? "top-right";
-    const x = pos.endsWith("right") ? m.l + pw - 8 : m.l + 8 + w, y = pos.startsWith("top") ? m.t + 8 : m.t + ph - 8 - h;
+    const x = pos.endsWith("right") ? m.l + pw - 8 : m.l + 8 + w, y = pos.startsWith("top") ? m.t + 8 : pos.startsWith("middle") ? m.t + (ph - h) / 2 : m.t + ph - 8 - h;
     body.push(legend(items, x, y));
   }
   return svgDoc(W, Hh, body);
@@ -170,7 +199,7 @@ export interface BarChartSpec {
   subtitle?: string;
   /** label of the value axis, with its unit */
   valueLabel: string;
-  bars: { label: string; value: number; color?: string; note?: string }[];
+  bars: { label: string; value: number; color?: string; note?: string; lo?: number; hi?: number; points?: number[] }[];
   /** dashed reference line across the bars, e.g. predicting the mean */
   reference?: { value: number; label: string };
   log?: boolean;
@@ -180,8 +209,9 @@ export interface BarChartSpec {
 /** Horizontal bars (long labels read well), value axis at the bottom. */
 export function barChartSvg(p: BarChartSpec): string {
   const W = p.width ?? 760, rowH = 26, labelW = Math.min(300, Math.max(...p.bars.map((b) => b.label.length)) * 7 + 16);
-  const m = { l: labelW, r: 90, t: (p.subtitle ? 58 : 42) + (p.reference ? 16 : 0), b: 50 }, ph = p.bars.length * rowH, Hh = m.t + ph + m.b, pw = W - m.l - m.r;
-  const vals = p.bars.map((b) => b.value).filter((v) => Number.isFinite(v) && (!p.log || v > 0));
+  const noteW = Math.max(0, ...p.bars.map((b) => (b.note ?? "").length)) * 6.6 + 12;
+  const m = { l: labelW, r: Math.max(90, noteW), t: (p.subtitle ? 58 : 42) + (p.reference ? 16 : 0), b: 50 }, ph = p.bars.length * rowH, Hh = m.t + ph + m.b, pw = W - m.l - m.r;
+  const vals = p.bars.flatMap((b) => [b.value, b.lo ?? NaN, b.hi ?? NaN, ...(b.points ?? [])]).filter((v) => Number.isFinite(v) && (!p.log || v > 0));
   if (p.reference) vals.push(p.reference.value);
   let tv: (v: number) => number, ticks: number[];
   if (p.log) {
@@ -211,7 +241,15 @@ export function barChartSvg(p: BarChartSpec): string {
     const ok = Number.isFinite(b.value) && (!p.log || b.value > 0);
     body.push(text(m.l - 8, y + rowH / 2 + 4, b.label, { size: 12, anchor: "end" }));
     if (ok) body.push(`<rect x="${f(x0)}" y="${f(y + 4)}" width="${f(Math.max(1, tv(b.value) - x0))}" height="${rowH - 8}" fill="${b.color ?? PALETTE[0]}"/>`);
-    body.push(text((ok ? tv(b.value) : x0) + 6, y + rowH / 2 + 4, b.note ?? (ok ? fmtValue(b.value) : "diverged"), { size: 11, fill: "#333", halo: true }));
+    const okv = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && (!p.log || v > 0);
+    if (okv(b.lo) && okv(b.hi)) {                                      // the spread, e.g. min … max over seeds
+      const yc = y + rowH / 2;
+      body.push(`<line x1="${f(tv(b.lo))}" y1="${f(yc)}" x2="${f(tv(b.hi))}" y2="${f(yc)}" stroke="#222" stroke-width="1.5"/>`);
+      for (const v of [b.lo, b.hi]) body.push(`<line x1="${f(tv(v))}" y1="${f(yc - 6)}" x2="${f(tv(v))}" y2="${f(yc + 6)}" stroke="#222" stroke-width="1.5"/>`);
+    }
+    for (const v of b.points ?? []) if (okv(v)) body.push(`<circle cx="${f(tv(v))}" cy="${f(y + rowH / 2)}" r="2.5" fill="#222" fill-opacity="0.6"/>`);
+    const right = Math.max(ok ? tv(b.value) : x0, okv(b.hi) ? tv(b.hi) : 0);
+    body.push(text(right + 6, y + rowH / 2 + 4, b.note ?? (ok ? fmtValue(b.value) : "diverged"), { size: 11, fill: "#333", halo: true }));
   });
   body.push(`<line x1="${m.l}" y1="${m.t + ph}" x2="${m.l + pw}" y2="${m.t + ph}" stroke="#444"/>`);
   body.push(`<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${m.t + ph}" stroke="#444"/>`);
@@ -295,5 +333,19 @@ export function heatmapSvg(p: HeatmapSpec): string {
   body.push(`<rect x="${bx}" y="${m.t}" width="14" height="${ph}" fill="none" stroke="#444"/>`);
   body.push(text(bx + 18, m.t + 9, fmtTick(hi), { size: 10 }), text(bx + 18, m.t + ph, fmtTick(lo), { size: 10 }));
   body.push(text(bx + 7, m.t + ph + 16, p.colorLabel, { size: 10, anchor: "middle" }));
+  return svgDoc(W, Hh, body);
+}
+
+/** Several finished SVG figures side by side in a grid, under one title (small multiples). */
+export function panelGridSvg(title: string, subtitle: string | undefined, panels: string[], columns = 2): string {
+  const sizes = panels.map((svg) => ({ w: Number(/width="([\d.]+)"/.exec(svg)?.[1] ?? 400), h: Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? 300) }));
+  const cols = Math.min(columns, panels.length), cw = Math.max(...sizes.map((s) => s.w)), ch = Math.max(...sizes.map((s) => s.h));
+  const top = subtitle ? 56 : 36, W = cols * cw, Hh = top + Math.ceil(panels.length / cols) * ch;
+  const body: string[] = [text(W / 2, 22, title, { size: 17, anchor: "middle", weight: "bold" })];
+  if (subtitle) body.push(text(W / 2, 42, subtitle, { size: 12, anchor: "middle", fill: "#555" }));
+  panels.forEach((svg, i) => {
+    const inner = svg.replace(/^<svg[^>]*>\n?/, "").replace(/<\/svg>\s*$/, "").replace(/id="plot"/g, `id="plot${i}"`).replace(/url\(#plot\)/g, `url(#plot${i})`);
+    body.push(`<g transform="translate(${(i % cols) * cw},${top + Math.floor(i / cols) * ch})">${inner}</g>`);
+  });
   return svgDoc(W, Hh, body);
 }

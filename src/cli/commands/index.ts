@@ -6,6 +6,8 @@ import type { CommandSpec } from "../command.ts";
 
 export const commands: Array<() => Promise<{ command: CommandSpec }>> = [
   () => import("./params.ts"),
+  () => import("./explain.ts"),
+  () => import("./long.ts"),
   () => import("./train.ts"),
   () => import("./eval.ts"),
   () => import("./generate.ts"),

@@ -1,6 +1,6 @@
 // rnnlab params: the parameter table of a cell, variable by variable, and the cell drawn as its gate layers.
 import { UsageError, type CommandSpec } from "../command.ts";
-import { CELLS, int, oneOf } from "../options.ts";
+import { CELLS, int, num, oneOf } from "../options.ts";
 import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
 
 export const command: CommandSpec = {
@@ -11,6 +11,7 @@ export const command: CommandSpec = {
     .option("--input <D>", "features per step (D)", int(1), 28)
     .option("--units <N>", "num_units: width of h (and c)", int(1), 128)
     .option("--peepholes", "LSTM peephole connections (tf1 layout only)", false)
+    .option("--forget-bias <b>", "LSTM forget bias (drawn in the diagram; not a parameter). Default: 1 in the tf1 layout, else 0", num())
     .option("--proj <P>", "LSTM projection of h to P features (0 = none)", int(0), 0)
     .option("--classes <C>", "add a dense head with C outputs on the last h (0 = none)", int(0), 0)
     .option("--layout <name>", "variable names and shapes of tf1, torch or keras", oneOf(["tf1", "torch", "keras"] as const), "tf1")
@@ -23,13 +24,13 @@ export const command: CommandSpec = {
     try {
       table = paramTable(o.cell as "lstm", {
         inputSize: o.input as number, hiddenSize: o.units as number, classes: o.classes as number,
-        ...(o.cell === "lstm" ? { usePeepholes: o.peepholes as boolean, projSize: o.proj as number } : {}),
+        ...(o.cell === "lstm" ? { usePeepholes: o.peepholes as boolean, projSize: o.proj as number, forgetBias: (o.forgetBias as number | undefined) ?? (o.layout === "tf1" ? 1 : 0) } : {}),
       }, o.layout as "tf1");
     } catch (e) {
       if (e instanceof RnnlabError) throw new UsageError(e.message);
       throw e;
     }
-    if (o.cell !== "lstm" && (o.peepholes || (o.proj as number) > 0)) throw new UsageError(`--peepholes and --proj apply only to --cell lstm`);
+    if (o.cell !== "lstm" && (o.peepholes || (o.proj as number) > 0 || o.forgetBias !== undefined)) throw new UsageError(`--peepholes, --proj and --forget-bias apply only to --cell lstm`);
     const dir = outDir(o.out as string);
     ctx.log(paramTableText(table));
     writeJson(dir, "params", { layout: table.layout, cell: table.config.kind, inputSize: table.config.inputSize, units: table.config.hiddenSize,

@@ -26,13 +26,17 @@ export const command: CommandSpec = {
     .addHelpText("after", "\nExample: rnnlab gradflow && rnnlab memory && rnnlab ablate && rnnlab report\n" +
       "Reads <from>/{train,gradflow,gates,memory,ablate}/*.json; figures are inlined, so the page works offline."),
   async run(o, ctx) {
-    const { paramTable, paramTableText, cellDiagramSvg, gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, ablationBarsSvg, ablationCurvesSvg, reportHtml } = await import("../../index.ts");
+    const { paramTable, paramTableText, cellDiagramSvg, gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, memoryBudgetSvg, ablationBarsSvg, ablationCurvesSvg, reportHtml, explainCell, explainCellSvg } = await import("../../index.ts");
     const from = o.from as string;
     if (!existsSync(from)) throw new UsageError(`--from ${from}: no such directory (run some rnnlab commands first, or pass --from)`);
     const sections: ReportSection[] = [];
     const missing = (title: string, cmd: string) => sections.push({ title, text: [`Not run yet: \`${cmd}\` fills this section.`] });
     // 1. parameters: the note's model, always computable
-    const t = paramTable("lstm", { inputSize: 28, hiddenSize: 128, classes: 10 }, "tf1");
+    const t = paramTable("lstm", { inputSize: 28, hiddenSize: 128, classes: 10, forgetBias: 1 }, "tf1");
+    const eq = explainCell({ kind: "lstm", inputSize: 28, hiddenSize: 128, biases: 1, forgetBias: 1 });   // TF-1 BasicLSTMCell
+    sections.push({ title: "The note's LSTM cell: its equations", pre: eq.text,
+      text: ["TF-1 BasicLSTMCell(128, forget_bias=1.0) on 28 inputs, printed from the configuration the kernels run (rnnlab explain); the tests evaluate these equations and compare them with the cell."],
+      figures: [{ caption: "One step, laid out from the equations (rnnlab explain)", svg: explainCellSvg(eq) }] });
     sections.push({ title: "What num_units means: the parameters of the note's LSTM", pre: paramTableText(t),
       text: [`An LSTM layer is four dense layers of N units over [x, h]: 4·N·(D + N) weights + 4N biases; with the dense head the note's model has ${t.total.toLocaleString("en-US")} parameters.`],
       figures: [{ caption: "The LSTM cell drawn as its four gate layers (rnnlab params)", svg: cellDiagramSvg(t) }] });
@@ -62,10 +66,15 @@ export const command: CommandSpec = {
     // 5. memory
     const m = readJson<MemoryProbe>(join(from, "memory", "memory.json"));
     if (m) {
-      const cells = [...new Set(m.results.map((r) => r.cell))], lags = [...new Set(m.results.map((r) => r.lag))];
-      sections.push({ title: "How long can a cell remember?", figures: [{ caption: "Delayed recall accuracy against lag (rnnlab memory)", svg: memorySvg(m) }],
-        tables: [{ caption: `held-out accuracy; chance ${(100 / m.symbols).toFixed(1)} %`, head: ["lag", ...cells.map((c) => c.toUpperCase())],
-          rows: lags.map((l) => [l, ...cells.map((c) => pct(m.results.find((r) => r.cell === c && r.lag === l)?.accuracy))]) }] });
+      const cells = [...new Set(m.results.map((r) => r.cell))], lags = [...new Set(m.results.map((r) => r.lag))], tasks = m.tasks ?? [m.task];
+      const cellOf = (r: MemoryProbe["results"][number] | undefined) => (r ? `${pct(r.accuracy)}${r.accuracies && r.accuracies.length > 1 ? ` (${pct(r.min)}–${pct(r.max)})` : ""}` : "–");
+      sections.push({ title: "How long can a cell remember?", figures: [{ caption: "Accuracy against lag on long-range tasks (rnnlab memory)", svg: memorySvg(m) },
+        ...(m.runs ? [{ caption: "Held-out accuracy during training, every run: the budget evidence", svg: memoryBudgetSvg(m) }] : [])],
+        tables: tasks.map((task) => {
+          const rows = m.results.filter((r) => (r.task ?? m.task) === task);
+          return { caption: `${task}: held-out accuracy, mean of ${m.seeds?.length ?? 1} seed(s) (min–max); chance ${pct(rows[0]?.chance ?? 1 / m.symbols)}`, head: ["lag", ...cells.map((c) => c.toUpperCase())],
+            rows: lags.map((l) => [l, ...cells.map((c) => cellOf(rows.find((r) => r.cell === c && r.lag === l)))]) };
+        }) });
     } else missing("How long can a cell remember?", "rnnlab memory");
     // 6. ablation
     const a = readJson<Ablation>(join(from, "ablate", "ablate.json"));

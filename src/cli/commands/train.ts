@@ -3,7 +3,8 @@
 // `rnnlab train` alone trains the note's model: LSTM 128 on MNIST rows.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { TrainLog, SequenceModel as Model } from "../../index.ts";
+import type { TrainLog, SequenceModel as Model, ModelConfig } from "../../index.ts";
+import type { Tf1CellSpec } from "../../train/cell-stack.ts";
 import { UsageError, type CommandSpec } from "../command.ts";
 import { CELLS, int, num, oneOf } from "../options.ts";
 import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
@@ -12,13 +13,34 @@ import type { RunInfo } from "../tasks.ts";
 
 class Stop extends Error {}
 
+const TRAIN_CELLS = [...CELLS, "tf1-lstm", "tf1-gru", "tf1-rnn"] as const;
+const TF1_TYPE = { "tf1-lstm": "lstm", "tf1-gru": "gru", "tf1-rnn": "basic_rnn" } as const;
+
+/** --cell and the TF-1 cell options into the model config (--layers TF-1 cells stack as a MultiRNNCell). */
+function cellOptions(o: Record<string, unknown>, base: ModelConfig): ModelConfig {
+  const cell = o.cell as (typeof TRAIN_CELLS)[number];
+  const lstmOnly = ["peepholes", "cellClip", "numProj", "forgetBias"].filter((k) => o[k] !== undefined && o[k] !== false);
+  if (lstmOnly.length && cell !== "tf1-lstm") throw new UsageError(`--${lstmOnly[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to --cell tf1-lstm only`);
+  if (!(cell in TF1_TYPE)) return { ...base, cell: cell as "lstm" };
+  const type = TF1_TYPE[cell as keyof typeof TF1_TYPE];
+  const spec: Tf1CellSpec = { type, numUnits: base.hiddenSize!,
+    ...(type === "lstm" ? { usePeepholes: o.peepholes as boolean, ...(o.cellClip !== undefined ? { cellClip: o.cellClip as number } : {}),
+      ...(o.numProj !== undefined ? { numProj: o.numProj as number } : {}), ...(o.forgetBias !== undefined ? { forgetBias: o.forgetBias as number } : {}) } : {}) };
+  const { numLayers, hiddenSize, ...rest } = base;
+  return { ...rest, cell: "tf1", cells: Array.from({ length: numLayers ?? 1 }, () => ({ ...spec })) };
+}
+
 export const command: CommandSpec = {
   name: "train",
   summary: "train a model on a task (progress bar, checkpoints, JSON log, learning curve)",
   worker: true,
   configure: (cmd) => cmd
     .option("--task <name>", `one of ${TASKS.join(", ")}`, oneOf(TASKS), "mnist")
-    .option("--cell <kind>", "rnn, lstm or gru", oneOf(CELLS), "lstm")
+    .option("--cell <kind>", "rnn, lstm, gru (PyTorch layers) or tf1-lstm, tf1-gru, tf1-rnn (TF-1 cells, --layers stacked as a MultiRNNCell)", oneOf(TRAIN_CELLS), "lstm")
+    .option("--peepholes", "tf1-lstm: diagonal peephole connections", false)
+    .option("--cell-clip <c>", "tf1-lstm: clip the cell state to [-c, c]", num(0, Infinity, true))
+    .option("--num-proj <P>", "tf1-lstm: project the output to P features", int(1))
+    .option("--forget-bias <b>", "tf1-lstm: added inside the forget gate (TF-1 default 1)", num())
     .option("--units <N>", "hidden units (default: per task, 128 for mnist)", int(1))
     .option("--layers <L>", "stacked recurrent layers", int(1), 1)
     .option("--epochs <n>", "passes over the training set (default: per task, 25 for mnist)", int(1))
@@ -37,7 +59,7 @@ export const command: CommandSpec = {
     .option("--out <dir>", "output directory", defaultOut("train"))
     .option("--no-png", "write SVG only")
     .addHelpText("after", "\nExamples:\n  rnnlab train                                  the note's model (LSTM 128, MNIST rows)\n" +
-      "  rnnlab train --task adding --cell rnn --seq-len 100 --epochs 5\n  rnnlab train --task charlm --max-batches 200 --epochs 3\n" +
+      "  rnnlab train --task adding --cell rnn --seq-len 100 --epochs 5\n  rnnlab train --task adding --cell tf1-lstm --peepholes --cell-clip 10 --num-proj 16 --layers 2\n  rnnlab train --task charlm --max-batches 200 --epochs 3\n" +
       "Ctrl-C stops after the current step; the last checkpoint stays valid (resume with --resume)."),
   async run(o, ctx) {
     const { SequenceModel, fit, adam, cosine, evaluate, learningCurveSvg, backendInfo } = await import("../../index.ts");
@@ -51,7 +73,8 @@ export const command: CommandSpec = {
     const epochs = (o.epochs as number | undefined) ?? d.epochs, batchSize = (o.batchSize as number | undefined) ?? d.batchSize;
     const lr = (o.lr as number | undefined) ?? d.lr, clip = (o.clip as number | undefined) ?? d.clip, seed = o.seed as number;
     let model: Model, optimizer = adam({ lr }), resume = null;
-    const config = modelConfigFor(ds, { cell: o.cell as "lstm", units: (o.units as number | undefined) ?? d.units, layers: o.layers as number, embedding: d.embedding, seed });
+    const units = (o.units as number | undefined) ?? d.units;
+    const config = cellOptions(o, modelConfigFor(ds, { cell: "lstm", units, layers: o.layers as number, embedding: d.embedding, seed }));
     if (o.resume) {
       if (!existsSync(ckpt)) throw new UsageError(`--resume: no checkpoint in ${o.out} (expected ${ckpt})`);
       const loaded = openCheckpoint(ckpt);

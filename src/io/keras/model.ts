@@ -5,6 +5,8 @@ import { Tensor } from "../../tensor/tensor.ts";
 import { num, readTfjsModel, str, TFJS_READ_OPTIONS, type TfjsFiles, type TfjsReadOptions, type TfjsWeight } from "./model-json.ts";
 import { buildLayer, type KerasLayer, type KValue } from "./layers.ts";
 import { hardSigmoidOf, type HardSigmoidFlavour } from "./activations.ts";
+import { loadKerasTraining, type KerasProgress } from "./checkpoint.ts";
+import { asList, batchGradients, compileModel, evaluateModel, fitModel, trainBatch, type Compiled, type KerasCompileOptions, type KerasFitOptions, type KerasHistory } from "./fit.ts";
 import { RnnlabError, checkKnownKeys, checkOneOf, fail, fmtShape, show } from "../../errors.ts";
 
 type Json = Record<string, unknown>;
@@ -16,7 +18,7 @@ export interface KerasLoadOptions extends TfjsReadOptions {
   hardSigmoid?: HardSigmoidFlavour;
 }
 
-interface Node { layer: KerasLayer; inputs: Ref[] }
+export interface Node { layer: KerasLayer; inputs: Ref[] }
 
 export class KerasModel {
   constructor(readonly topology: Json, readonly nodes: Node[], readonly inputs: Ref[], readonly outputs: Ref[],
@@ -58,6 +60,45 @@ export class KerasModel {
 
   /** Every weight in Keras layout, in the order the layers list them (manifest order). */
   weights(): TfjsWeight[] { return this.layers.flatMap((l) => l.weights()); }
+
+  private compiled: Compiled | null = null;
+
+  /** Stateful recurrent layers start the next batch from zeros (Keras model.resetStates()). */
+  resetStates(): void { for (const l of this.layers) l.resetStates?.(); }
+
+  /** Keras's model.compile: the loss, the optimizer ("sgd", "adam" or an rnnlab optimizer) and metrics for fit / evaluate. */
+  compile(opts: KerasCompileOptions): void { this.compiled = compileModel(this, opts); }
+
+  private need(fn: string): Compiled {
+    if (!this.compiled) throw new RnnlabError(`KerasModel.${fn}: call compile({ loss, optimizer }) first`);
+    return this.compiled;
+  }
+
+  /** Keras's model.fit on batch-major x ([N, T, D] features or [N, T] token ids) and targets y ([N, …] like the output). */
+  fit(x: Tensor | Tensor[], y: Tensor, opts: KerasFitOptions = {}): KerasHistory { return fitModel(this, this.need("fit"), x, y, opts); }
+
+  /** One optimizer step on one batch; returns its loss (before the step). */
+  trainOnBatch(x: Tensor | Tensor[], y: Tensor): number {
+    const c = this.need("trainOnBatch");
+    return trainBatch(this, c, asList("KerasModel.trainOnBatch", x, this.inputs.length), y, true).loss;
+  }
+
+  /** Mean loss and metrics over the samples, without training ({ loss, mse, acc, … }). */
+  evaluate(x: Tensor | Tensor[], y: Tensor, opts: { batchSize?: number } = {}): Record<string, number> {
+    const c = this.need("evaluate");
+    return evaluateModel(this, c, asList("KerasModel.evaluate", x, this.inputs.length), y, opts.batchSize ?? 32);
+  }
+
+  /**
+   * Restore a checkpoint written by fit({ checkpoint }): the weights and the compiled optimizer's
+   * state; returns the progress to pass as fit's `resume`.
+   */
+  loadTraining(path: string): KerasProgress { return loadKerasTraining(path, this, this.need("loadTraining").optimizer); }
+
+  /** The gradients of one batch's mean loss by weight name, in Keras layout (nothing is updated). */
+  gradients(x: Tensor | Tensor[], y: Tensor): Record<string, { shape: number[]; data: Float32Array }> {
+    return batchGradients(this, this.need("gradients"), asList("KerasModel.gradients", x, this.inputs.length), y);
+  }
 }
 
 /** Read model.json (+ shards) at `path` (the file or its directory) into a runnable KerasModel. */
@@ -111,10 +152,18 @@ export function kerasModelOf(files: TfjsFiles, opts: KerasLoadOptions = {}): Ker
   return new KerasModel(topo, nodes, inputs, outputs, hard, json as Json, widths);
 }
 
-/** The feature width a layer outputs, given its input width (for the next layer's weights). */
-function outputWidth(cls: string, cfg: Json, inWidth: number | null): number | null {
+/** The feature width a layer outputs, given its input widths (for the next layer's weights). */
+function outputWidth(cls: string, cfg: Json, inWidth: number | null, inWidths: (number | null)[] = [inWidth]): number | null {
   switch (cls) {
     case "Dense": case "SimpleRNN": case "LSTM": case "GRU": return num(cfg.units);
+    case "TimeDistributed": return num(((cfg.layer as Json | undefined)?.config as Json | undefined)?.units);
+    case "Concatenate": return inWidths.every((w) => w !== null) ? (inWidths as number[]).reduce((a, b) => a + b, 0) : null;
+    case "Flatten": return null;
+    case "Dot": {
+      // [B, T, K]·[B, K, N] (axes [2, 1]) ends in the second input's width; other layouts end in a time axis
+      const axes = Array.isArray(cfg.axes) ? cfg.axes : [cfg.axes, cfg.axes];
+      return axes[1] === 1 ? inWidths[1] ?? null : null;
+    }
     case "Embedding": return num(cfg.output_dim);
     case "Bidirectional": {
       const units = num(((cfg.layer as Json | undefined)?.config as Json | undefined)?.units);
@@ -170,9 +219,10 @@ function functional(source: string, config: Json, layers: Json[], hard: HardSigm
     const inbound = (lj.inbound_nodes ?? []) as unknown[];
     if (inbound.length > 1) throw new RnnlabError(`${source}: ${at(i)} ("${name}") is called ${inbound.length} times; shared layers are not supported`);
     const refs = inbound.length ? inboundRefs(inbound[0]) : [];
-    const inWidth = cls === "InputLayer" ? batchInputWidth(cfg) : (widths.get(refs[0]?.[0])?.[refs[0][2]] ?? null);
+    const inWidths = refs.map((r) => widths.get(r[0])?.[r[2]] ?? null);
+    const inWidth = cls === "InputLayer" ? batchInputWidth(cfg) : (inWidths[0] ?? null);
     const layer = buildLayer(cls, { ...cfg, name }, { source, at: at(i), hard, take, inputWidth: inWidth });
-    const w = outputWidth(cls, cfg, inWidth);
+    const w = outputWidth(cls, cfg, inWidth, inWidths);
     if (cls !== "InputLayer" && !refs.length) throw new RnnlabError(`${source}: ${at(i)} ("${name}") has no inbound node (nothing feeds it)`);
     const inner = cls === "Bidirectional" ? num(((cfg.layer as Json).config as Json).units) : num(cfg.units);
     widths.set(name, [w, inner, inner, inner, inner]);   // output 0, then return_state's h / c (per direction): `units` wide

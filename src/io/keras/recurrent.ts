@@ -10,8 +10,11 @@
 // (input bias row, recurrent bias row = our b_ih, b_hh). unit_forget_bias only initializes the
 // bias: a stored bias already contains it and is taken as is.
 import type { Buf } from "../../kernels/types.ts";
-import { refKernels } from "../../kernels/index.ts";
+import { defaultKernels } from "../../kernels/index.ts";
+import { Owned } from "../../kernels/owner.ts";
+import type { Kernels } from "../../kernels/types.ts";
 import { allocStep, createCell, type Cell, type CellKind, type CellWeights } from "../../cells/index.ts";
+import type { StepSaved } from "../../cells/cell.ts";
 import { allocFlat, planLayout, type FlatParams } from "../../params/layout.ts";
 import type { ActivationName } from "../../cells/activation-names.ts";
 import { RnnlabError, fmtShape } from "../../errors.ts";
@@ -38,6 +41,9 @@ export class KerasRnnCell {
   readonly params: FlatParams;
   readonly w: CellWeights;
 
+  /** the backend the weights live on (the default one: native, wasm or ref) */
+  readonly k: Kernels = defaultKernels();
+
   constructor(readonly spec: KerasRnnSpec) {
     const biases = !spec.useBias ? 0 : spec.kind === "gru" && spec.resetAfter ? 2 : 1;
     this.cell = createCell(spec.kind, {
@@ -45,7 +51,7 @@ export class KerasRnnCell {
       ...(spec.kind === "rnn" ? {} : { gateActivation: spec.recurrentActivation }),
       ...(spec.kind === "gru" ? { resetAfter: spec.resetAfter } : {}),
     }, "KerasRnnCell");
-    this.params = allocFlat(refKernels, planLayout(this.cell.specs), "float32");
+    this.params = allocFlat(this.k, planLayout(this.cell.specs), "float32");
     this.w = this.cell.weights(this.params.views);
   }
 
@@ -78,8 +84,11 @@ export class KerasRnnCell {
   }
 
   /** The weights in Keras layout (kernel, recurrent_kernel, bias). */
-  kerasWeights(): Float32Array[] {
-    const { inputSize: D, units: H } = this.spec, G = this.gates, v = this.params.views, shapes = this.kerasShapes();
+  kerasWeights(): Float32Array[] { return this.kerasArraysOf(this.params.views); }
+
+  /** Views in our layout (the weights, or their gradients) in Keras layout. */
+  kerasArraysOf(v: Record<string, Buf>): Float32Array[] {
+    const { inputSize: D, units: H } = this.spec, G = this.gates, shapes = this.kerasShapes();
     const out = shapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
     this.mapColumns(v.weightIh, out[0], D, "out");
     this.mapColumns(v.weightHh, out[1], H, "out");
@@ -106,8 +115,8 @@ export class KerasRnnCell {
    * optional initial states [h] / [h, c] (B, H).
    */
   run(x: Float32Array, B: number, T: number, mask: Uint8Array | null, goBackwards: boolean, initial?: Float32Array[]): RnnRun {
-    const { inputSize: D, units: H, kind } = this.spec, k = refKernels;
-    const { saved: s } = allocStep(k, this.cell.config, B, "float32");
+    const { inputSize: D, units: H, kind } = this.spec, k = this.k, owned = new Owned(k, "float32");
+    const { saved: s } = allocStep(allocating(k, owned), this.cell.config, B, "float32");
     const h = initial?.[0] ? Float32Array.from(initial[0]) : new Float32Array(B * H);
     const c = kind === "lstm" ? (initial?.[1] ? Float32Array.from(initial[1]) : new Float32Array(B * H)) : null;
     const sequence = new Float32Array(B * T * H);
@@ -125,6 +134,104 @@ export class KerasRnnCell {
       }
       for (let b = 0; b < B; b++) sequence.set(h.subarray(b * H, (b + 1) * H), (b * T + step) * H);
     }
+    owned.freeAll();
     return { sequence, last: Float32Array.from(h), states: c ? [h, c] : [h] };
   }
+}
+
+/** `k` whose alloc() goes through `owned` (so one freeAll() gives a run's buffers back). */
+function allocating(k: Kernels, owned: Owned): Kernels {
+  return Object.assign(Object.create(k) as Kernels, { alloc: (n: number) => owned.alloc(n) });
+}
+
+/** What a training run of the Keras loop keeps for its backward: every step's saved values. */
+export interface RnnTape { B: number; T: number; mask: Uint8Array | null; goBackwards: boolean; steps: StepSaved[] }
+
+/**
+ * Training: the same loop as KerasRnnCell.run, keeping each step; and its backward (BPTT through
+ * the mask blending: a masked row passes its state gradient straight to the previous step).
+ */
+export class KerasRnnTrainer {
+  readonly grads: FlatParams;
+  readonly dw: CellWeights;
+  /** the step buffers of the last forward, given back after its backward (or at the next forward) */
+  private owned: Owned | null = null;
+
+  constructor(readonly rnn: KerasRnnCell) {
+    this.grads = allocFlat(rnn.k, rnn.params.layout, "float32");
+    this.dw = rnn.cell.weights(this.grads.views);
+  }
+
+  forward(x: Float32Array, B: number, T: number, mask: Uint8Array | null, goBackwards: boolean, initial?: Float32Array[]): RnnRun & { tape: RnnTape } {
+    const { inputSize: D, units: H, kind } = this.rnn.spec, k = this.rnn.k, cell = this.rnn.cell, w = this.rnn.w;
+    this.owned?.freeAll();
+    const owned = (this.owned = new Owned(k, "float32")), ka = allocating(k, owned);
+    const h = initial?.[0] ? Float32Array.from(initial[0]) : new Float32Array(B * H);
+    const c = kind === "lstm" ? (initial?.[1] ? Float32Array.from(initial[1]) : new Float32Array(B * H)) : null;
+    const sequence = new Float32Array(B * T * H), steps: StepSaved[] = [];
+    for (let step = 0; step < T; step++) {
+      const t = goBackwards ? T - 1 - step : step;
+      const s = allocStep(ka, cell.config, B, "float32").saved;
+      for (let b = 0; b < B; b++) s.x.set(x.subarray((b * T + t) * D, (b * T + t + 1) * D), b * D);
+      s.hPrev.set(h);
+      if (c) s.cPrev.set(c);
+      cell.projectInput(k, w, s.xz, s.x, B);
+      cell.forward(k, w, s, B);
+      for (let b = 0; b < B; b++) {
+        if (mask && !mask[b * T + t]) continue;
+        h.set(s.h.subarray(b * H, (b + 1) * H), b * H);
+        if (c) c.set(s.c.subarray(b * H, (b + 1) * H), b * H);
+      }
+      for (let b = 0; b < B; b++) sequence.set(h.subarray(b * H, (b + 1) * H), (b * T + step) * H);
+      steps.push(s);
+    }
+    return { sequence, last: Float32Array.from(h), states: c ? [h, c] : [h], tape: { B, T, mask, goBackwards, steps } };
+  }
+
+  /**
+   * Gradients (accumulated into this.grads) and dx (B, T, D), d initial states, from the
+   * cotangents of the sequence (B, T, H) in processing order, the last output and the final states.
+   */
+  backward(tape: RnnTape, dSequence: Float32Array | null, dLast: Float32Array | null, dStates: (Float32Array | null)[]): { dx: Float32Array; dInitial: Float32Array[] } {
+    const { inputSize: D, units: H, kind } = this.rnn.spec, k = this.rnn.k, cell = this.rnn.cell, w = this.rnn.w;
+    const { B, T, mask, goBackwards, steps } = tape;
+    if (!this.owned) throw new RnnlabError("KerasRnnTrainer.backward: its forward's buffers are gone (one backward per forward)");
+    const ka = allocating(k, this.owned);
+    const dH = new Float32Array(B * H), dC = kind === "lstm" ? new Float32Array(B * H) : null;
+    if (dLast) for (let i = 0; i < dH.length; i++) dH[i] += dLast[i];
+    if (dStates[0]) for (let i = 0; i < dH.length; i++) dH[i] += dStates[0][i];
+    if (dC && dStates[1]) dC.set(dStates[1]);
+    const dx = new Float32Array(B * T * D), dxt = ka.alloc(B * D, "float32");
+    const d = allocStep(ka, cell.config, B, "float32").grads;
+    for (let step = T - 1; step >= 0; step--) {
+      const t = goBackwards ? T - 1 - step : step, s = steps[step];
+      if (dSequence) for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) dH[b * H + j] += dSequence[(b * T + step) * H + j];
+      d.dh.set(dH); if (dC) d.dc.set(dC);
+      d.dhPrev.fill(0); d.dcPrev.fill(0);
+      for (let b = 0; b < B; b++) {                      // masked rows: the cell's output was not used
+        if (!mask || mask[b * T + t]) continue;
+        d.dh.fill(0, b * H, (b + 1) * H);
+        if (dC) d.dc.fill(0, b * H, (b + 1) * H);
+      }
+      cell.backward(k, w, this.dw, s, d, B);
+      cell.weightBackward(k, this.dw, s, d, B);
+      dxt.fill(0);
+      cell.inputBackward(k, w, this.dw, dxt, d.dxz, s.x, B);
+      for (let b = 0; b < B; b++) dx.set(dxt.subarray(b * D, (b + 1) * D), (b * T + t) * D);
+      for (let b = 0; b < B; b++) {                      // carry to the previous step: through the cell, or straight (masked)
+        const masked = mask !== null && !mask[b * T + t];
+        for (let j = 0; j < H; j++) {
+          const i = b * H + j;
+          dH[i] = masked ? dH[i] : d.dhPrev[i];
+          if (dC) dC[i] = masked ? dC[i] : d.dcPrev[i];
+        }
+      }
+    }
+    this.owned.freeAll();
+    this.owned = null;
+    return { dx, dInitial: dC ? [dH, dC] : [dH] };
+  }
+
+  /** The accumulated gradients in Keras layout (kernel, recurrent_kernel, bias). */
+  kerasGradients(): Float32Array[] { return this.rnn.kerasArraysOf(this.grads.views); }
 }

@@ -61,7 +61,8 @@ export class Arena {
   private current: ArrayBufferLike;
   private registry = new FinalizationRegistry<number>((ptr) => this.freeBytes(ptr));
 
-  constructor(memory: WebAssembly.Memory, heapBase: number) {
+  /** maxPages: how far the memory may grow (an unshared memory: not at all, see index.ts) */
+  constructor(memory: WebAssembly.Memory, heapBase: number, private readonly maxPages = MAX_PAGES) {
     this.memory = memory;
     this.base = Math.max(ALIGN, alignUp(heapBase));  // never 0: pointer 0 means "none" (e.g. no peepholes)
     this.current = memory.buffer;
@@ -153,10 +154,10 @@ export class Arena {
     const tail = n > 0 && this.starts[n - 1] + this.sizes[n - 1] === end ? this.sizes[n - 1] : 0;
     const pages = end / PAGE;
     const minPages = Math.ceil((need - tail) / PAGE);
-    const add = Math.min(Math.max(minPages, Math.ceil(pages / 4)), MAX_PAGES - pages);
+    const add = Math.min(Math.max(minPages, Math.ceil(pages / 4)), this.maxPages - pages);
     if (add < minPages) {
       throw new RangeError(`wasm arena: out of memory: need ${need} more bytes, ` +
-        `${end} of ${MAX_PAGES * PAGE} bytes already in use`);
+        `${end} of ${this.maxPages * PAGE} bytes already in use${this.maxPages < MAX_PAGES ? " (an unshared memory cannot grow: this engine has no shared WebAssembly memory)" : ""}`);
     }
     this.memory.grow(add);
     this.current = this.memory.buffer;               // a new SharedArrayBuffer object; old views stay valid

@@ -22,7 +22,7 @@ import { refKernels as ref } from "../ref/index.ts";
 import type { Buf, Dtype, Kernels, LstmPointwiseOpts } from "../types.ts";
 import { Arena, ArenaFloat32Array, MAX_PAGES } from "./arena.ts";
 import { loadWasmModule, loadWasmModuleSync } from "./load.ts";
-export { setWasmSource, type WasmSource } from "./load.ts";
+export { setWasmSource, hasUnsharedVariant, type WasmSource } from "./load.ts";
 import { ThreadPool, defaultThreadCount, type WorkerOp } from "./threads.ts";
 import { Marshal, actCode, dim, is64 } from "./marshal.ts";
 import { trainKernels } from "./train-kernels.ts";
@@ -63,16 +63,47 @@ export interface WasmKernels extends Kernels {
 
 /** Creates a backend with its own memory and arena (compiles the module once per process). */
 export async function createWasmKernels(opts: WasmKernelsOptions = {}): Promise<WasmKernels> {
-  const memory = newMemory(), module = await loadWasmModule();
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return makeKernels(module, instance, memory, opts);
+  const module = await loadWasmModule();
+  for (const memory of memoriesToTry()) {
+    let instance: WebAssembly.Instance;
+    try { instance = await WebAssembly.instantiate(module, { env: { memory } }); } catch (err) {
+      if (err instanceof WebAssembly.LinkError && isSharedMemory(memory)) continue;  // the unshared binary: try its memory
+      throw err;
+    }
+    return makeKernels(module, instance, memory, isSharedMemory(memory) ? opts : { ...opts, threads: 1 });
+  }
+  throw new Error("unreachable: the unshared memory is always tried");
 }
 
 /** Synchronous variant for Node (reads and compiles build/rnnlab.wasm synchronously). */
 export function createWasmKernelsSync(opts: WasmKernelsOptions = {}): WasmKernels {
-  const memory = newMemory(), module = loadWasmModuleSync();
-  return makeKernels(module, new WebAssembly.Instance(module, { env: { memory } }), memory, opts);
+  const module = loadWasmModuleSync();
+  for (const memory of memoriesToTry()) {
+    let instance: WebAssembly.Instance;
+    try { instance = new WebAssembly.Instance(module, { env: { memory } }); } catch (err) {
+      if (err instanceof WebAssembly.LinkError && isSharedMemory(memory)) continue;
+      throw err;
+    }
+    return makeKernels(module, instance, memory, isSharedMemory(memory) ? opts : { ...opts, threads: 1 });
+  }
+  throw new Error("unreachable: the unshared memory is always tried");
 }
+
+/** The module imports either a shared memory (rnnlab.wasm) or an unshared one (rnnlab-single.wasm,
+ *  for browsers without shared memory); a memory of the wrong kind is a LinkError. So: a shared
+ *  memory first where this engine can make one, then an unshared one. */
+function* memoriesToTry(): Generator<WebAssembly.Memory> {
+  let shared: WebAssembly.Memory | null = null;
+  try { shared = newMemory(); } catch { shared = null; }     // this engine cannot share memory
+  if (shared) yield shared;
+  yield new WebAssembly.Memory({ initial: UNSHARED_PAGES, maximum: UNSHARED_PAGES });
+}
+
+const isSharedMemory = (m: WebAssembly.Memory) => typeof SharedArrayBuffer === "function" && m.buffer instanceof SharedArrayBuffer;
+
+/** An unshared memory cannot grow without detaching every view into it, so it is made at its
+ *  final size: 128 MiB, ample for the playground's networks; past it an allocation fails clearly. */
+export const UNSHARED_PAGES = 2048;
 
 function threadCount(n: number | undefined): number {
   if (n === undefined) return defaultThreadCount();
@@ -97,7 +128,8 @@ function newMemory(): WebAssembly.Memory {
 function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance, memory: WebAssembly.Memory,
                      opts: WasmKernelsOptions): WasmKernels {
   const raw = instance.exports as unknown as RawExports;
-  const arena = new Arena(memory, raw.heapBase() >>> 0);
+  const isShared = isSharedMemory(memory);
+  const arena = new Arena(memory, raw.heapBase() >>> 0, isShared ? MAX_PAGES : memory.buffer.byteLength / 65536);
   const io = new Marshal(arena);
   const workBytes = raw.gemmWorkSize() * 4;
   const work = [arena.allocBytes(workBytes)];        // GEMM packing buffers, one per thread (workers' made with the pool)
@@ -175,6 +207,7 @@ function makeKernels(module: WebAssembly.Module, instance: WebAssembly.Instance,
     get threads() { return threads; },
     setThreads(n: number) {
       const next = threadCount(n);
+      if (next > 1 && !isShared) throw new RangeError("wasm kernels: more than one thread needs shared WebAssembly memory, which this engine cannot create");
       if (next !== threads) { pool?.dispose(); pool = null; }  // a pool has a fixed number of workers
       threads = next;
     },

@@ -44,3 +44,7 @@ export function setWasmSource(src: WasmSource): void {
     throw new RnnlabError(`setWasmSource: ${String(src instanceof Uint8Array || src instanceof ArrayBuffer ? "the bytes" : src)} are not a WebAssembly module this engine can compile`, { cause: err });
   }
 }
+
+/** Whether this loader can fall back to the unshared-memory binary (the browser's can; Node always
+ *  has shared memory, so it ships only the shared one). */
+export function hasUnsharedVariant(): boolean { return false; }

@@ -18,8 +18,10 @@
 //          chunks the workers are running right now. A worker the OS has not scheduled costs nothing:
 //          this thread just takes all the chunks (the machine may be busy with other processes).
 // The worker spins ~1 ms for the next job before it parks (waking costs ~0.1 ms). Where
-// worker_threads is missing (browsers, where the playground trains in a Web Worker anyway) the
-// pool stays at one thread.
+// worker_threads is missing, a cross-origin-isolated browser page or worker gets Web Workers
+// running the same worker.mjs (served as wasm-thread.mjs next to the bundle, see
+// scripts/build-web.mjs); its default stays one thread (setThreads(n) opts in: the playground
+// does). Elsewhere the pool stays at one thread.
 //
 // Not here: where to cut each kernel (index.ts), the thresholds' measurement (bench).
 import type { Arena } from "./arena.ts";
@@ -54,9 +56,22 @@ const LAYOUT = {
 const JOIN_SPIN_MS = 2;
 const BOOT_TIMEOUT_MS = 10_000;
 const WORKER_ENTRY = "./worker.mjs";
+/** the browser bundle's copy of worker.mjs (scripts/build-web.mjs), next to the bundle */
+const WEB_WORKER_ENTRY = "./wasm-thread.mjs";
 
-interface NodeWorker { unref(): void; terminate(): Promise<number>; on(ev: string, fn: (e: unknown) => void): void }
+interface NodeWorker { unref(): void; terminate(): Promise<number> | void; on(ev: string, fn: (e: unknown) => void): void }
 type WorkerCtor = new (url: URL, opts: { workerData: unknown; transferList?: unknown[] }) => NodeWorker;
+interface WebWorkerLike { postMessage(m: unknown): void; terminate(): void; onerror: ((e: { message?: string }) => void) | null }
+type WebWorkerCtor = new (url: URL, opts: { type: "module"; name?: string }) => WebWorkerLike;
+
+/** A browser's Worker where shared memory can be posted to it (the realm is cross-origin isolated). */
+function webWorkerCtor(): WebWorkerCtor | null {
+  const g = globalThis as { Worker?: WebWorkerCtor; crossOriginIsolated?: boolean };
+  return g.crossOriginIsolated === true && typeof g.Worker === "function" ? g.Worker : null;
+}
+
+/** Whether this realm can run the pool's helper threads (worker_threads, or isolated Web Workers). */
+export function canUseThreads(): boolean { return workerCtor() !== null || webWorkerCtor() !== null; }
 
 /** worker_threads' Worker when this runtime has it (Node ≥ 20.16: process.getBuiltinModule keeps
  *  this file free of a static node: import, so a browser bundle can include it). */
@@ -176,7 +191,7 @@ export class ThreadPool {
   private start(): void {
     this.started = true;
     const Worker = workerCtor();
-    if (!Worker) { this.failed = "worker_threads is not available here"; return; }
+    if (!Worker) { this.startWeb(); return; }
     try {
       // the entry through a variable: bundlers (webpack, Vite) treat `new Worker(new URL("literal", …))`
       // as a worker to bundle, and this one only ever runs in Node
@@ -188,6 +203,25 @@ export class ThreadPool {
         w.unref();
         w.on("error", (e) => { this.failed = String(e); });
         this.workers.push(w);
+      }
+    } catch (err) {
+      this.failed = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  /** The browser: one module Web Worker per helper, sent the job block as its first message. */
+  private startWeb(): void {
+    const Web = webWorkerCtor();
+    if (!Web) { this.failed = "neither worker_threads nor cross-origin-isolated Web Workers are available here"; return; }
+    // a page's main thread may not block in Atomics.wait (run() does while a chunk finishes): one thread there
+    if (typeof (globalThis as { document?: unknown }).document !== "undefined") { this.failed = "threads need a Web Worker: a page's main thread cannot wait"; return; }
+    try {
+      const entry = WEB_WORKER_ENTRY;                  // through a variable, as above
+      for (const work of this.workerWork) {
+        const w = new Web(new URL(entry, import.meta.url), { type: "module", name: "rnnlab wasm thread" });
+        w.onerror = (e) => { this.failed = `a wasm thread failed: ${e.message ?? "unknown error"}`; };
+        w.postMessage({ module: this.module, memory: this.memory, ctl: this.ints.byteOffset, ops: WORKER_OPS, layout: LAYOUT, work });
+        this.workers.push({ unref() {}, terminate: () => w.terminate(), on() {} });
       }
     } catch (err) {
       this.failed = err instanceof Error ? err.message : String(err);
