@@ -4,7 +4,7 @@
 // a SequenceModel. (Agreement with TF.js itself is test/io/keras-train.test.ts.)
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTfjsModel, type KerasModel } from "../../src/io/keras/model.ts";
@@ -88,6 +88,28 @@ describe("a Keras model through the generic fit", () => {
       assert.deepEqual(resumed.epochLosses, straight.epochLosses, "epoch losses, the interrupted epoch's included (its partial sums were saved)");
       assert.deepEqual(weights(resumed.m), weights(straight.m));
     }
+  });
+
+  it("a model with a Dropout layer resumes exactly too (the dropout generator is in the checkpoint)", () => {
+    const withDropout = join(tmp, "dropout-model"), path = join(tmp, "keras-dropout.safetensors");
+    mkdirSync(withDropout, { recursive: true });
+    const json = JSON.parse(readFileSync(join(dir, "model.json"), "utf8"));
+    json.modelTopology.config.layers.splice(1, 0, { class_name: "Dropout", config: { name: "dropout_1", rate: 0.3 } });
+    writeFileSync(join(withDropout, "model.json"), JSON.stringify(json));
+    for (const p of json.weightsManifest[0].paths) copyFileSync(join(dir, p), join(withDropout, p));
+    const run = (kill: number | null, resume: boolean) => {
+      const m = loadTfjsModel(withDropout), optimizer = adam({ lr: 0.01, eps: 1e-7 }), losses: number[] = [];
+      m.compile({ loss: "mse", optimizer });
+      const progress = resume ? m.loadTraining(path) : null;
+      fit(m, kerasData(x, y), { epochs: 2, batchSize: 16, optimizer, seed: 4, checkpoint: { path, everySteps: 3 }, resume: progress,
+        onStep: (s) => { if (s.step === kill) throw new Error("killed"); losses.push(s.loss); } });
+      return { m, losses };
+    };
+    const straight = run(null, false);
+    assert.throws(() => run(4, false), /killed/);               // last checkpoint: step 3 = epoch 1, batch 3 of 4
+    const resumed = run(null, true);
+    assert.deepEqual(resumed.losses, straight.losses.slice(3));
+    assert.deepEqual(weights(resumed.m), weights(straight.m));
   });
 
   it("errors name the loop's step and the argument", () => {

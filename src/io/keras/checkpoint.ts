@@ -3,7 +3,8 @@
 //   param.<name>            every trainable array as the model trains it (src/io/keras/fit.ts paramRefs)
 //   optim.<group>/<slot>    the optimizer's slots
 //   metadata rnnlab.keras   the training loop's progress { epoch, batch, step, seed, baseLr, partial? }
-//                           and rnnlab.optimizer { name, t, lr }
+//                           and rnnlab.optimizer { name, t, lr }; rnnlab.rng: the Dropout layers' generator
+
 // A run resumed from it (loadTraining, then fit with `resume`) continues exactly as the
 // uninterrupted one: the same weights, optimizer state, step count and data order. To hand the
 // model back to TF.js use saveTfjsModel; this file is for continuing the training.
@@ -13,6 +14,7 @@ import { parseJsonBounded } from "../bounded-json.ts";
 import { RnnlabError, checkInt, checkNumber } from "../../errors.ts";
 import type { Optimizer } from "../../train/optim.ts";
 import { checkProgress, type TrainingProgress } from "../../train/checkpoint.ts";
+import { Rng } from "../../params/rng.ts";
 import type { KerasModel } from "./model.ts";
 import { paramRefs } from "./fit.ts";
 
@@ -21,7 +23,7 @@ export type KerasProgress = TrainingProgress;
 
 const PARAM = "param.", OPTIM = "optim.";
 
-export function saveKerasTraining(path: string, model: KerasModel, optimizer: Optimizer, progress: KerasProgress): void {
+export function saveKerasTraining(path: string, model: KerasModel, optimizer: Optimizer, progress: KerasProgress, rng: Rng | null = null): void {
   const tensors: Record<string, TensorLike> = {};
   for (const r of paramRefs(model)) tensors[PARAM + r.name] = { shape: [r.params.length], data: r.params };
   const st = optimizer.state();
@@ -29,6 +31,7 @@ export function saveKerasTraining(path: string, model: KerasModel, optimizer: Op
   saveCheckpoint(path, tensors, {
     format: "rnnlab-keras", "rnnlab.keras": JSON.stringify(progress),
     "rnnlab.optimizer": JSON.stringify({ name: optimizer.name, t: st.t, lr: optimizer.lr }),
+    ...(rng ? { "rnnlab.rng": JSON.stringify(rng.getState()) } : {}),
   });
 }
 
@@ -37,7 +40,7 @@ export function saveKerasTraining(path: string, model: KerasModel, optimizer: Op
  * compiled optimizer), checked against the model before anything changes; returns the progress
  * for fit's `resume`.
  */
-export function loadKerasTraining(path: string, model: KerasModel, optimizer: Optimizer): KerasProgress {
+export function loadKerasTraining(path: string, model: KerasModel, optimizer: Optimizer, rng: Rng | null = null): KerasProgress {
   const fn = "KerasModel.loadTraining";
   const { tensors, metadata } = loadCheckpoint(path);
   const at = (field: string) => `${fn}: ${path}: metadata "${field}"`;
@@ -57,9 +60,16 @@ export function loadKerasTraining(path: string, model: KerasModel, optimizer: Op
   const extra = Object.keys(tensors).find((k) => !k.startsWith(OPTIM) && !known.has(k));
   if (extra) throw new RnnlabError(`${fn}: ${path} has "${extra}", which is no weight of this model`);
   for (const [key, t] of Object.entries(tensors)) if (key.startsWith(OPTIM)) slots[key.slice(OPTIM.length)] = t.data;
+  let rngState: number[] | null = null;                 // the Dropout masks continue as in the uninterrupted run
+  if (metadata["rnnlab.rng"] !== undefined) {
+    rngState = parseJsonBounded(at("rnnlab.rng"), metadata["rnnlab.rng"]) as number[];
+    try { new Rng(1).setState(rngState); }
+    catch (e) { throw e instanceof RnnlabError ? new RnnlabError(`${at("rnnlab.rng")}: ${e.message}`, { cause: e }) : e; }
+  }
   const groups = refs.map((r) => ({ name: r.name, params: r.params, grads: r.grads }));
   optimizer.loadState({ t: checkInt(at("rnnlab.optimizer"), "t", o.t, 0), slots }, { groups });   // checked before it changes anything
   optimizer.lr = checkNumber(at("rnnlab.optimizer"), "lr", o.lr, 0);
   for (const r of refs) r.params.set(tensors[PARAM + r.name].data);
+  if (rng && rngState) rng.setState(rngState);
   return progress;
 }

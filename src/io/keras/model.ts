@@ -103,13 +103,16 @@ export class KerasModel implements Trainable<KerasBatch> {
   readonly classTargets = false;
   /** the compiled loss (and metrics) of one batch; gradients added when `backward` */
   lossOnBatch(batch: KerasBatch, backward: boolean): BatchLoss { return kerasLossOnBatch(this, this.need("fit"), batch, backward, this.training); }
-  saveTraining(path: string, optimizer: Optimizer, progress: TrainingProgress): void { saveKerasTraining(path, this, optimizer, progress); }
+  saveTraining(path: string, optimizer: Optimizer, progress: TrainingProgress): void { saveKerasTraining(path, this, optimizer, progress, this.compiled?.rng ?? null); }
 
   /**
    * Restore a checkpoint written by fit({ checkpoint }): the weights and the compiled optimizer's
    * state; returns the progress to pass as fit's `resume`.
    */
-  loadTraining(path: string): KerasProgress { return loadKerasTraining(path, this, this.need("loadTraining").optimizer); }
+  loadTraining(path: string): KerasProgress {
+    const c = this.need("loadTraining");
+    return loadKerasTraining(path, this, c.optimizer, c.rng);
+  }
 
   /** The gradients of one batch's mean loss by weight name, in Keras layout (nothing is updated). */
   gradients(x: Tensor | Tensor[], y: Tensor): Record<string, { shape: number[]; data: Float32Array }> {
