@@ -26,6 +26,7 @@ export { SequenceModel, type ModelConfig, type StreamState } from "./train/model
 export type { Tf1CellSpec } from "./train/cell-stack.ts";
 export { fit, evaluate, evaluateStream, type FitOptions, type StepInfo, type EpochInfo, type EvalResult } from "./train/fit.ts";
 export { tbptt, type TbpttOptions } from "./train/tbptt.ts";
+export type { Trainable, DataSource, BatchLoss } from "./train/trainable.ts";
 export { generate, sampleLogits } from "./train/generate.ts";
 export { sgd, adam, adamw, rmsprop, adagrad, optimizerByName, clipGradNorm, clipGradValue, globalNorm, type Optimizer, type ParamGroup } from "./train/optim.ts";
 export { constant, stepDecay, cosine, warmup, scheduleByName, type Schedule } from "./train/schedule.ts";
@@ -43,6 +44,7 @@ export { exportTf1Variables, importTf1Variables, tf1CellScope, type Tf1NameOptio
 export { tf1ToTorchLayer, torchLayerToTf1 } from "./io/tf1-torch.ts";
 export { loadTfjsModel, KerasModel, type KerasLoadOptions } from "./io/keras/model.ts";
 export type { KerasCompileOptions, KerasFitOptions, KerasHistory } from "./io/keras/fit.ts";
+export { kerasData, KerasData, type KerasBatch, type KerasDataOptions } from "./io/keras/data.ts";
 export { saveTfjsModel } from "./io/keras/write.ts";
 export { kerasModelFromLayer, layerFromKerasModel } from "./io/keras/from-layer.ts";
 export { exportOnnx, encodeOnnx, type OnnxExportOptions } from "./io/onnx/export.ts";

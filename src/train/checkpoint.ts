@@ -25,7 +25,7 @@ export interface TrainingProgress {
   /** the learning rate a schedule scales (the optimizer's own lr is already the scheduled one) */
   baseLr?: number;
   /** running sums of the epoch in progress, so its summary is the same as without the interruption */
-  partial?: { sum: number; count: number; correct: number };
+  partial?: { sum: number; count: number; correct: number; metrics?: Record<string, number> };
 }
 
 const OPTIM = "optim.";
@@ -67,7 +67,7 @@ function inField<T>(where: string, check: () => T): T {
   catch (e) { throw e instanceof RnnlabError ? new RnnlabError(`${where}: ${e.message}`, { cause: e }) : e; }
 }
 
-function checkProgress(where: string, p: unknown): TrainingProgress {
+export function checkProgress(where: string, p: unknown): TrainingProgress {
   const fn = where;
   if (!isObject(p)) fail(fn, "progress", "an object { epoch, batch, step, seed }", p);
   checkKnownKeys(fn, p, ["epoch", "batch", "step", "seed", "baseLr", "partial"]);
@@ -76,10 +76,15 @@ function checkProgress(where: string, p: unknown): TrainingProgress {
   if (p.baseLr !== undefined) checkNumber(fn, "baseLr", p.baseLr, 0);
   if (p.partial !== undefined) {
     if (!isObject(p.partial)) fail(fn, "partial", "an object { sum, count, correct }", p.partial);
-    checkKnownKeys(`${fn}.partial`, p.partial, ["sum", "count", "correct"]);
+    checkKnownKeys(`${fn}.partial`, p.partial, ["sum", "count", "correct", "metrics"]);
     checkNumber(fn, "partial.sum", p.partial.sum);
     checkInt(fn, "partial.count", p.partial.count, 0);
     checkInt(fn, "partial.correct", p.partial.correct, 0);
+    const metrics = p.partial.metrics;
+    if (metrics !== undefined) {
+      if (!isObject(metrics)) fail(fn, "partial.metrics", "an object of metric sums", metrics);
+      for (const [m, v] of Object.entries(metrics)) checkNumber(fn, `partial.metrics.${m}`, v);
+    }
   }
   return p as unknown as TrainingProgress;
 }

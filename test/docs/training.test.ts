@@ -49,6 +49,9 @@ describe("docs/training.md", () => {
     assert.match(out, /is not a float32 number/);
     assert.match(out, /Keras fit: loss \d\.\d+ -> \d\.\d+ \| val_loss \d/);
     assert.match(out, /reloaded prediction equal: true/);
+    assert.match(out, /step 6: loss \d\.\d+, gradient norm \d+\.\d+, lr \d/);
+    assert.match(out, /generic fit on a Keras model: val_loss \d\.\d+ \| mae \d\.\d+/);
+    assert.match(out, /resumed after step 12: 18 steps in all/);
     const [, a, b] = /Keras fit: loss (\S+) -> (\S+)/.exec(out)!;
     assert.ok(Number(b) < Number(a), `fine-tuning lowered the loss: ${a} -> ${b}`);
   });

@@ -6,16 +6,21 @@
 // losses; validationSplit takes the LAST fraction of the samples (before shuffling); an epoch's
 // loss is the sample-weighted mean of its batch losses; "sgd" / "adam" are TF.js's defaults
 // (lr 0.01 / 0.001, Adam ε = 1e-7). Shuffling uses our seeded generator (TF.js's is unseeded).
-// The optimizers, clipping and the update rule are rnnlab's (src/train/optim.ts), over the
-// layers' own weight arrays, so saveTfjsModel writes exactly what was trained.
+// The loop is rnnlab's one training loop (src/train/fit.ts): KerasModel.fit translates Keras's
+// options and logs, and the model supplies only the loss of a batch (kerasLossOnBatch). The
+// optimizers, clipping and the update rule are rnnlab's (src/train/optim.ts), over the layers'
+// own weight arrays, so saveTfjsModel writes exactly what was trained.
 import { Tensor } from "../../tensor/tensor.ts";
 import { Rng } from "../../params/rng.ts";
-import { adam, clipGradNorm, optimizerByName, sgd, type Optimizer, type ParamGroup } from "../../train/optim.ts";
-import { RnnlabError, checkBool, checkInt, checkKnownKeys, checkNumber, fail, fmtShape } from "../../errors.ts";
+import { adam, optimizerByName, sgd, type Optimizer, type ParamGroup } from "../../train/optim.ts";
+import { RnnlabError, checkInt, checkKnownKeys, checkNumber, fail, fmtShape } from "../../errors.ts";
 import type { KValue } from "./layers.ts";
 import type { KerasModel } from "./model.ts";
 import type { Schedule } from "../../train/schedule.ts";
-import { saveKerasTraining, type KerasProgress } from "./checkpoint.ts";
+import type { KerasProgress } from "./checkpoint.ts";
+import { runEvaluate, runFit, type EpochInfo, type StepInfo } from "../../train/fit.ts";
+import { optimizerStep, type BatchLoss } from "../../train/trainable.ts";
+import { asList, kerasDataOf, type KerasBatch } from "./data.ts";
 import { KERAS_LOSSES, kerasAccuracy, kerasLoss, type KerasLossName, type ParamRef, type TrainPass } from "./train-ops.ts";
 
 export interface KerasCompileOptions {
@@ -42,8 +47,10 @@ export interface KerasFitOptions {
   onEpochEnd?: (epoch: number, logs: Record<string, number>) => void;
   /** learning-rate factor per step (rnnlab schedules: cosine(total), warmup(n), …); the optimizer's lr at the start is the base */
   schedule?: Schedule;
-  /** save a resumable checkpoint (safetensors, atomic) after every epoch */
-  checkpoint?: { path: string };
+  /** called after every optimizer step (the training loop's StepInfo: loss, gradNorm, lr, …) */
+  onStep?: (info: StepInfo) => void;
+  /** save a resumable checkpoint (safetensors, atomic) after every epoch, and every `everySteps` steps */
+  checkpoint?: { path: string; everySteps?: number };
   /** continue a run: the progress model.loadTraining(path) returned */
   resume?: KerasProgress | null;
 }
@@ -122,49 +129,47 @@ function runForTraining(model: KerasModel, inputs: Tensor[], training: boolean, 
   };
 }
 
-function asList(fn: string, x: unknown, n: number): Tensor[] {
-  const list = Array.isArray(x) ? x : [x];
-  if (list.length !== n) throw new RnnlabError(`${fn}: ${list.length} input tensor(s) given, the model has ${n}`);
-  list.forEach((t, i) => { if (!(t instanceof Tensor)) fail(fn, `x[${i}]`, "a Tensor", t); });
-  return list as Tensor[];
-}
-
-/** Rows [from, to) (or the listed rows) of a batch-major tensor. */
-function rows(t: Tensor, idx: ArrayLike<number>): Tensor {
-  const per = t.size / t.shape[0], out = new Float32Array(idx.length * per);
-  for (let i = 0; i < idx.length; i++) out.set(t.data.subarray(idx[i] * per, (idx[i] + 1) * per), i * per);
-  return new Tensor([idx.length, ...t.shape.slice(1)], out);
-}
-
 function checkTargets(fn: string, c: Compiled, out: KValue, y: Tensor): void {
   const sparse = c.loss === "sparseCategoricalCrossentropy";
   const want = sparse ? out.data.length / out.shape[out.shape.length - 1] : out.data.length;
   if (y.size !== want) throw new RnnlabError(`${fn}: y has shape ${fmtShape(y.shape)}, the model's output ${fmtShape(out.shape)}${sparse ? " (one class id per row)" : ""}`);
 }
 
-/** One batch: loss, metric sums, and (when `update`) gradients and an optimizer step. */
-export function trainBatch(model: KerasModel, c: Compiled, x: Tensor[], y: Tensor, update: boolean, training = update): { loss: number; metrics: Record<string, number> } {
-  const fn = update ? "KerasModel.fit" : "KerasModel.evaluate";
+/**
+ * The loss of one batch (the mean of its per-sample losses) and its metric means; with `backward`,
+ * the gradients are added into the layers' gradient arrays. This is the Keras model's part of the
+ * training loop (src/train/fit.ts drives it: zeroing, clipping, the optimizer step).
+ */
+export function kerasLossOnBatch(model: KerasModel, c: Compiled, batch: KerasBatch, backward: boolean, training: boolean): BatchLoss {
+  const fn = backward ? "KerasModel.fit" : "KerasModel.evaluate";
+  if (typeof batch !== "object" || batch === null) fail(fn, "batch", "{ x: Tensor[], y: Tensor } (from kerasData)", batch);
+  const x = asList(fn, batch.x, model.inputs.length);
+  if (!(batch.y instanceof Tensor)) fail(fn, "batch.y", "a Tensor", batch.y);
   const run = runForTraining(model, x, training, c.rng);
-  checkTargets(fn, c, run.output, y);
+  checkTargets(fn, c, run.output, batch.y);
   const W = run.output.shape[run.output.shape.length - 1];
-  const dp = update ? new Float32Array(run.output.data.length) : null;
-  const loss = kerasLoss(c.loss, run.output.data, y.data, W, dp);
+  const dp = backward ? new Float32Array(run.output.data.length) : null;
+  const loss = kerasLoss(c.loss, run.output.data, batch.y.data, W, dp);
   const metrics: Record<string, number> = {};
   for (const m of c.metrics) {
-    metrics[m] = m === "acc" ? kerasAccuracy(c.loss, run.output.data, y.data, W)
-      : kerasLoss(m === "mse" ? "meanSquaredError" : "meanAbsoluteError", run.output.data, y.data, W, null);
+    metrics[m] = m === "acc" ? kerasAccuracy(c.loss, run.output.data, batch.y.data, W)
+      : kerasLoss(m === "mse" ? "meanSquaredError" : "meanAbsoluteError", run.output.data, batch.y.data, W, null);
   }
-  if (update) {
-    const refs = paramRefs(model);
-    for (const r of refs) r.grads.fill(0);
-    run.backward(dp!);
-    const groups: ParamGroup[] = refs.map((r) => ({ name: r.name, params: r.params, grads: r.grads }));
-    if (c.clipNorm !== null) clipGradNorm(groups, c.clipNorm);
-    if (!Number.isFinite(loss)) throw new RnnlabError(`${fn}: the loss became ${loss}; lower the learning rate (now ${c.optimizer.lr}) or clip gradients`);
-    c.optimizer.step(groups);
-  }
-  return { loss, metrics };
+  if (backward) run.backward(dp!);
+  return { loss, count: batch.y.shape[0], correct: 0, metrics };
+}
+
+/** The parameter groups an optimizer steps: every trainable array with its gradient. */
+export function kerasGroups(model: KerasModel): ParamGroup[] {
+  return paramRefs(model).map((r) => ({ name: r.name, params: r.params, grads: r.grads }));
+}
+
+/** One optimizer step on one batch (trainOnBatch), through the loop's step; returns its loss (before the step). */
+export function trainOnBatchOf(model: KerasModel, c: Compiled, x: unknown, y: unknown): number {
+  const fn = "KerasModel.trainOnBatch";
+  const batch = { x: asList(fn, x, model.inputs.length), y: y as Tensor };
+  if (!(y instanceof Tensor)) fail(fn, "y", "a Tensor", y);
+  return optimizerStep(fn, model, batch, 0, { optimizer: c.optimizer, baseLr: c.optimizer.lr, clipNorm: c.clipNorm }, "this batch").loss;
 }
 
 /** The gradients of the mean loss of one batch, by weight name in Keras layout (nothing is updated). */
@@ -180,74 +185,43 @@ export function batchGradients(model: KerasModel, c: Compiled, x: Tensor[], y: T
   return out;
 }
 
-/** Mean loss (and metrics) over samples, in batches, without updating. */
-export function evaluateModel(model: KerasModel, c: Compiled, x: Tensor[], y: Tensor, batchSize: number): Record<string, number> {
-  const n = x[0].shape[0], sums: Record<string, number> = { loss: 0 };
-  for (let s = 0; s < n; s += batchSize) {
-    const idx = Array.from({ length: Math.min(batchSize, n - s) }, (_, i) => s + i);
-    const r = trainBatch(model, c, x.map((t) => rows(t, idx)), rows(y, idx), false);
-    sums.loss += r.loss * idx.length;
-    for (const [m, v] of Object.entries(r.metrics)) sums[m] = (sums[m] ?? 0) + v * idx.length;
-  }
-  for (const k of Object.keys(sums)) sums[k] /= n;
-  return sums;
+/** Mean loss (and metrics) over samples, in batches, without updating: the loop's evaluate over the samples in order. */
+export function evaluateModel(model: KerasModel, x: unknown, y: unknown, batchSize: number): Record<string, number> {
+  const fn = "KerasModel.evaluate";
+  const data = kerasDataOf(fn, model.inputs.length, x, y, { shuffle: false });
+  const r = runEvaluate(fn, model, data, "train", checkInt(fn, "batchSize", batchSize, 1));
+  return { loss: r.loss, ...r.metrics };
 }
 
-export function fitModel(model: KerasModel, c: Compiled, xIn: Tensor | Tensor[], y: Tensor, opts: KerasFitOptions = {}): KerasHistory {
+/**
+ * Keras's model.fit, a front to the training loop (src/train/fit.ts): Keras's options become the
+ * loop's, its epoch summaries become Keras logs ({ loss, mse, …, val_loss, val_mse, … }).
+ */
+export function fitModel(model: KerasModel, c: Compiled, x: Tensor | Tensor[], y: Tensor, opts: KerasFitOptions = {}): KerasHistory {
   const fn = "KerasModel.fit";
   if (typeof opts !== "object" || opts === null) fail(fn, "options", "an object", opts);
-  checkKnownKeys(fn, opts, ["epochs", "batchSize", "shuffle", "seed", "validationSplit", "validationData", "onEpochEnd", "schedule", "checkpoint", "resume"]);
-  if (opts.schedule !== undefined && typeof opts.schedule !== "function") fail(fn, "schedule", "a function step -> factor (cosine(total), warmup(n), …)", opts.schedule);
-  if (opts.checkpoint !== undefined && (typeof opts.checkpoint !== "object" || opts.checkpoint === null || typeof opts.checkpoint.path !== "string" || opts.checkpoint.path === "")) {
-    fail(fn, "checkpoint", "an object { path }", opts.checkpoint);
-  }
-  const x = asList(fn, xIn, model.inputs.length);
-  if (!(y instanceof Tensor)) fail(fn, "y", "a Tensor", y);
-  const N = x[0].shape[0];
-  if (x.some((t) => t.shape[0] !== N) || y.shape[0] !== N) throw new RnnlabError(`${fn}: x and y must have the same number of samples (first axis), got ${[...x, y].map((t) => fmtShape(t.shape)).join(", ")}`);
+  checkKnownKeys(fn, opts, ["epochs", "batchSize", "shuffle", "seed", "validationSplit", "validationData", "onEpochEnd", "onStep", "schedule", "checkpoint", "resume"]);
+  const data = kerasDataOf(fn, model.inputs.length, x, y, { shuffle: opts.shuffle, validationSplit: opts.validationSplit, validationData: opts.validationData });
   const epochs = checkInt(fn, "epochs", opts.epochs ?? 1, 1), batchSize = checkInt(fn, "batchSize", opts.batchSize ?? 32, 1);
-  const shuffle = checkBool(fn, "shuffle", opts.shuffle ?? true), seed = checkNumber(fn, "seed", opts.seed ?? 0);
-  let n = N, val: { x: Tensor[]; y: Tensor } | null = null;
-  if (opts.validationSplit !== undefined) {
-    const split = checkNumber(fn, "validationSplit", opts.validationSplit, 0);
-    if (!(split > 0 && split < 1)) fail(fn, "validationSplit", "a fraction in (0, 1)", split);
-    n = Math.floor(N * (1 - split));
-    if (n < 1 || n >= N) throw new RnnlabError(`${fn}: validationSplit ${split} of ${N} samples leaves ${n} for training and ${N - n} for validation`);
-    const held = Array.from({ length: N - n }, (_, i) => n + i);
-    val = { x: x.map((t) => rows(t, held)), y: rows(y, held) };
-  } else if (opts.validationData !== undefined) {
-    const vd = opts.validationData;
-    if (!Array.isArray(vd) || vd.length !== 2 || !(vd[1] instanceof Tensor)) fail(fn, "validationData", "[x, y]", vd);
-    val = { x: asList(`${fn}: validationData`, vd[0], model.inputs.length), y: vd[1] };
-  }
   if (opts.onEpochEnd !== undefined && typeof opts.onEpochEnd !== "function") fail(fn, "onEpochEnd", "a function (epoch, logs) => void", opts.onEpochEnd);
-  const resume = opts.resume ?? null;
-  if (resume && resume.seed !== seed) throw new RnnlabError(`${fn}: resume.seed is ${resume.seed} but this run has seed ${seed}: the data order would differ`);
-  const baseLr = resume?.baseLr ?? c.optimizer.lr;
-  let step = resume?.step ?? 0;
   const history: Record<string, number[]> = {}, epochList: number[] = [];
-  const push = (k: string, v: number) => (history[k] ??= []).push(v);
-  for (let epoch = resume?.epoch ?? 0; epoch < epochs; epoch++) {
-    const order = Array.from({ length: n }, (_, i) => i);
-    if (shuffle) { const r = new Rng(seed + epoch); for (let i = n - 1; i > 0; i--) { const j = r.int(i + 1); [order[i], order[j]] = [order[j], order[i]]; } }
-    const sums: Record<string, number> = { loss: 0 };
-    for (let s = 0; s < n; s += batchSize) {
-      const idx = order.slice(s, s + batchSize);
-      if (opts.schedule) c.optimizer.lr = baseLr * opts.schedule(step);
-      const r = trainBatch(model, c, x.map((t) => rows(t, idx)), rows(y, idx), true);
-      step++;
-      sums.loss += r.loss * idx.length;
-      for (const [m, v] of Object.entries(r.metrics)) sums[m] = (sums[m] ?? 0) + v * idx.length;
+  const onEpoch = (info: EpochInfo) => {
+    const logs: Record<string, number> = { loss: info.train.loss, ...info.train.metrics };
+    if (info.test) {
+      logs.val_loss = info.test.loss;
+      for (const [k, v] of Object.entries(info.test.metrics ?? {})) logs[`val_${k}`] = v;
     }
-    const logs: Record<string, number> = {};
-    for (const [k, v] of Object.entries(sums)) logs[k] = v / n;
-    if (val) for (const [k, v] of Object.entries(evaluateModel(model, c, val.x, val.y, batchSize))) logs[`val_${k}`] = v;
-    for (const [k, v] of Object.entries(logs)) push(k, v);
-    epochList.push(epoch);
-    if (opts.checkpoint) saveKerasTraining(opts.checkpoint.path, model, c.optimizer, { epoch: epoch + 1, step, seed, baseLr });
-    opts.onEpochEnd?.(epoch, logs);
-  }
+    for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+    epochList.push(info.epoch);
+    opts.onEpochEnd?.(info.epoch, logs);
+  };
+  runFit(fn, model, data, {
+    epochs, batchSize, optimizer: c.optimizer, seed: opts.seed ?? 0, onEpoch,
+    ...(c.clipNorm !== null ? { clipNorm: c.clipNorm } : {}),
+    ...(opts.schedule !== undefined ? { schedule: opts.schedule } : {}),
+    ...(opts.onStep !== undefined ? { onStep: opts.onStep } : {}),
+    ...(opts.checkpoint !== undefined ? { checkpoint: opts.checkpoint } : {}),
+    ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
+  });
   return { epoch: epochList, history };
 }
-
-export { asList };

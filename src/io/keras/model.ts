@@ -6,7 +6,12 @@ import { num, readTfjsModel, str, TFJS_READ_OPTIONS, type TfjsFiles, type TfjsRe
 import { buildLayer, type KerasLayer, type KValue } from "./layers.ts";
 import { hardSigmoidOf, type HardSigmoidFlavour } from "./activations.ts";
 import { loadKerasTraining, type KerasProgress } from "./checkpoint.ts";
-import { asList, batchGradients, compileModel, evaluateModel, fitModel, trainBatch, type Compiled, type KerasCompileOptions, type KerasFitOptions, type KerasHistory } from "./fit.ts";
+import { asList, type KerasBatch } from "./data.ts";
+import { batchGradients, compileModel, evaluateModel, fitModel, kerasGroups, kerasLossOnBatch, paramRefs, trainOnBatchOf, type Compiled, type KerasCompileOptions, type KerasFitOptions, type KerasHistory } from "./fit.ts";
+import { saveKerasTraining } from "./checkpoint.ts";
+import type { BatchLoss, Trainable } from "../../train/trainable.ts";
+import type { Optimizer, ParamGroup } from "../../train/optim.ts";
+import type { TrainingProgress } from "../../train/checkpoint.ts";
 import { RnnlabError, checkKnownKeys, checkOneOf, fail, fmtShape, show } from "../../errors.ts";
 
 type Json = Record<string, unknown>;
@@ -20,7 +25,8 @@ export interface KerasLoadOptions extends TfjsReadOptions {
 
 export interface Node { layer: KerasLayer; inputs: Ref[] }
 
-export class KerasModel {
+/** A compiled KerasModel is Trainable: the training loop (fit, evaluate) runs it over kerasData(x, y) batches. */
+export class KerasModel implements Trainable<KerasBatch> {
   constructor(readonly topology: Json, readonly nodes: Node[], readonly inputs: Ref[], readonly outputs: Ref[],
               readonly hardSigmoid: HardSigmoidFlavour, readonly json: Json,
               /** per model input: its feature width (features [B, T, D]) or null (token ids [B, T] / unknown) */
@@ -78,22 +84,35 @@ export class KerasModel {
   fit(x: Tensor | Tensor[], y: Tensor, opts: KerasFitOptions = {}): KerasHistory { return fitModel(this, this.need("fit"), x, y, opts); }
 
   /** One optimizer step on one batch; returns its loss (before the step). */
-  trainOnBatch(x: Tensor | Tensor[], y: Tensor): number {
-    const c = this.need("trainOnBatch");
-    return trainBatch(this, c, asList("KerasModel.trainOnBatch", x, this.inputs.length), y, true).loss;
-  }
+  trainOnBatch(x: Tensor | Tensor[], y: Tensor): number { return trainOnBatchOf(this, this.need("trainOnBatch"), x, y); }
 
   /** Mean loss and metrics over the samples, without training ({ loss, mse, acc, … }). */
   evaluate(x: Tensor | Tensor[], y: Tensor, opts: { batchSize?: number } = {}): Record<string, number> {
-    const c = this.need("evaluate");
-    return evaluateModel(this, c, asList("KerasModel.evaluate", x, this.inputs.length), y, opts.batchSize ?? 32);
+    this.need("evaluate");
+    return evaluateModel(this, x, y, opts.batchSize ?? 32);
   }
+
+  // ---- Trainable: what the training loop (src/train/fit.ts) drives
+
+  private training = true;
+  /** training mode (Dropout layers drop) or inference */
+  train(on = true): this { this.training = on; return this; }
+  zeroGrad(): void { for (const r of paramRefs(this)) r.grads.fill(0); }
+  groups(): ParamGroup[] { return kerasGroups(this); }
+  /** accuracy is a Keras metric ("accuracy" in compile), not the loop's */
+  readonly classTargets = false;
+  /** the compiled loss (and metrics) of one batch; gradients added when `backward` */
+  lossOnBatch(batch: KerasBatch, backward: boolean): BatchLoss { return kerasLossOnBatch(this, this.need("fit"), batch, backward, this.training); }
+  saveTraining(path: string, optimizer: Optimizer, progress: TrainingProgress): void { saveKerasTraining(path, this, optimizer, progress, this.compiled?.rng ?? null); }
 
   /**
    * Restore a checkpoint written by fit({ checkpoint }): the weights and the compiled optimizer's
    * state; returns the progress to pass as fit's `resume`.
    */
-  loadTraining(path: string): KerasProgress { return loadKerasTraining(path, this, this.need("loadTraining").optimizer); }
+  loadTraining(path: string): KerasProgress {
+    const c = this.need("loadTraining");
+    return loadKerasTraining(path, this, c.optimizer, c.rng);
+  }
 
   /** The gradients of one batch's mean loss by weight name, in Keras layout (nothing is updated). */
   gradients(x: Tensor | Tensor[], y: Tensor): Record<string, { shape: number[]; data: Float32Array }> {
