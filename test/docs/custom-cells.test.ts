@@ -6,17 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-
-export function codeBlocks(markdown: string, lang: string): string[] {
-  const blocks: string[] = [], fence = new RegExp("^```" + lang + "\\s*$");
-  let current: string[] | null = null;
-  for (const line of markdown.split("\n")) {
-    if (current === null && fence.test(line)) current = [];
-    else if (current !== null && line.startsWith("```")) { blocks.push(current.join("\n")); current = null; }
-    else if (current !== null) current.push(line);
-  }
-  return blocks;
-}
+import { codeBlocks } from "../helpers/code-blocks.ts";
 
 describe("docs/custom-cells.md", () => {
   it("every TypeScript block runs, in order, as one program", async () => {
