@@ -206,7 +206,7 @@ if (shownWorkloads.includes("W5")) {
   lines.push(``);
 }
 
-// ---- the native backend against PyTorch (issue: native faster than PyTorch + OpenBLAS at 1 and 2 threads)
+// ---- the native backend against PyTorch (target: faster than PyTorch + OpenBLAS at 1 and 2 threads)
 const nativeChecks: [string, boolean | undefined, string][] = [];
 if (Object.keys(nat1).length) {
   lines.push(`## Native kernels against PyTorch, training step (ratio = rnnlab-native / PyTorch at the same thread count; < 1 is faster)`, ``,
@@ -260,7 +260,7 @@ if (nativeChecks.length) {
     ...nativeChecks.map(([c, ok, v]) => `| ${c} | ${ok === undefined ? "not measured" : ok ? "yes" : "**no**"} | ${v} |`), ``);
 }
 
-// ---- the issue's minimum, checked on this run's numbers
+// ---- the wasm backend's targets, checked on this run's numbers
 const checks: [string, boolean | undefined, string][] = [];
 const ratio = (peer: string, w: string, mine = wasm1) => ms(results[peer]?.[w], "train") / ms(mine[w], "train");
 for (const w of ["W1", "W2", "W3", "W4"].filter((w) => wasm1[w])) {
@@ -286,7 +286,7 @@ if (t5 && w5) {
   checks.push([`W5: whole sequence faster than PyTorch nn.LSTM`, wh > 1, `${fmt(wh)}× faster`]);
 }
 if (checks.length) {
-  lines.push(`## The issue's minimum, on this run`, ``, `| claim | holds | measured |`, `|---|---|---|`,
+  lines.push(`## The wasm backend's targets, on this run`, ``, `| claim | holds | measured |`, `|---|---|---|`,
     ...checks.map(([c, ok, v]) => `| ${c} | ${ok === undefined ? "not measured" : ok ? "yes" : "**no**"} | ${v} |`), ``);
 }
 
