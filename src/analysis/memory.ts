@@ -10,10 +10,13 @@
 //   copy    the copy task (Arjovsky et al. 2016 layout): copyLength symbols, a delay of `lag`
 //           blank steps, then the symbols again; accuracy per copied symbol.
 // Every (task, cell, lag) gets the same budget (`steps` training steps of `batchSize`), trained
-// from scratch with `seeds` seeds; the held-out accuracy is measured every `evalEvery` steps, so
-// the result carries its own budget evidence: the accuracy-against-steps curve of every run (flat
-// at the end = more steps would not change the answer). A run stops early once it is solved
-// (held-out accuracy ≥ solvedAt). `equalParams` gives every cell the LSTM's parameter count.
+// from scratch with `seeds` seeds. Every `evalEvery` steps the run is scored on a validation set
+// and on the test set; the reported accuracy is the test accuracy at the best validation score
+// (early stopping, so a run that learns and then loses it counts what it learned, and the test set
+// is never used for the choice). That number can only grow with more steps, so the curves carry
+// the budget evidence: a kept accuracy that stopped changing well before the end means more steps
+// would not change the answer. A run stops once its validation accuracy reaches solvedAt.
+// `equalParams` gives every cell the LSTM's parameter count.
 import type { CellKind } from "../cells/index.ts";
 import { addingProblem, copyTask, delayedRecall } from "../train/data/synthetic.ts";
 import type { SeqDataset } from "../train/batch.ts";
@@ -63,13 +66,21 @@ export interface MemoryOptions {
 /** One training run: one task, cell, lag and seed. */
 export interface MemoryRun {
   task: MemoryTask; cell: CellKind; lag: number; seed: number; hiddenSize: number; params: number;
-  /** held-out accuracy at the end of the run */
-  accuracy: number; testLoss: number; chance: number;
+  /** held-out (test) accuracy at the checkpoint with the best validation accuracy: what early
+   *  stopping keeps. It can only grow with a larger budget, so a budget that no longer changes it
+   *  is large enough. */
+  accuracy: number;
+  /** test loss at that checkpoint */
+  testLoss: number; chance: number;
+  /** the step of that checkpoint */
+  keptStep: number;
+  /** test accuracy at the end of the run (a run can learn and then lose it: see the curve) */
+  finalAccuracy: number;
   /** training steps taken (fewer than the budget when solved early or diverged) */
   steps: number;
-  /** held-out accuracy during training: the budget evidence */
-  curve: { step: number; accuracy: number }[];
-  /** the step at which the run was solved, or null */
+  /** test and validation accuracy during training: the budget evidence */
+  curve: { step: number; accuracy: number; validation: number }[];
+  /** the step at which the validation accuracy reached solvedAt, or null */
   solvedAtStep: number | null;
   finalTrainLoss: number; seconds: number; diverged: boolean;
 }
@@ -83,8 +94,11 @@ export interface MemoryResult {
   accuracies: number[];
   /** seeds that reached solvedAt */
   solved: number;
-  /** mean over seeds of the change in held-out accuracy over the last 30 % of the budget (runs that were not solved early) */
+  /** mean over seeds of the change of the kept accuracy over the last 30 % of the budget (runs
+   *  that were not solved early): near 0 = more steps would not have changed the answer */
   lateGain: number | null;
+  /** mean test accuracy at the end of the runs (without early stopping) */
+  finalAccuracy: number;
 }
 
 export interface MemoryProbe {
@@ -122,6 +136,11 @@ function taskData(task: MemoryTask, lag: number, o: { symbols: number; noise: "b
   return delayedRecall({ lag, symbols: o.symbols, noise: o.noise, ...sizes });
 }
 
+/** The validation set of a run: the test split of the same task drawn from another data seed
+ *  (fresh sequences), used to choose the kept checkpoint and to decide "solved", so the test
+ *  accuracy reported is not selected on the test set itself. */
+const VALIDATION_SEED_OFFSET = 7919;
+
 /** Held-out loss and accuracy; for the adding problem accuracy = fraction within ADDING_TOLERANCE. */
 export function memoryAccuracy(net: ProbeNet, data: SeqDataset, task: MemoryTask): { loss: number; accuracy: number } {
   if (task !== "adding") { const r = evaluateProbe(net, data, 128); return { loss: r.loss, accuracy: r.accuracy! }; }
@@ -142,7 +161,7 @@ export function memoryProbe(o: MemoryOptions = {}): MemoryProbe {
   const tasks = o.tasks ?? (o.task ? [o.task] : ["adding", "recall"]);
   for (const t of tasks) if (!MEMORY_TASKS.includes(t)) throw new RnnlabError(`memoryProbe: tasks must be among ${MEMORY_TASKS.join(", ")}, got "${t}"`);
   const cells = o.cells ?? ["rnn", "lstm", "gru"], lags = o.lags ?? [10, 30, 100, 300];
-  const H = o.hiddenSize ?? 32, symbols = o.symbols ?? 8, noise = o.noise ?? "symbols", steps = o.steps ?? 3000;
+  const H = o.hiddenSize ?? 32, symbols = o.symbols ?? 8, noise = o.noise ?? "symbols", steps = o.steps ?? 6000;
   const B = o.batchSize ?? 32, lr = o.lr ?? 0.01, seed = o.seed ?? 1, forgetBias = o.forgetBias ?? 1, copyLength = o.copyLength ?? 5;
   const testSize = o.testSize ?? 256, evalEvery = Math.max(1, o.evalEvery ?? Math.floor(steps / 10)), solvedAt = o.solvedAt ?? 0.99;
   const seeds = Array.from({ length: o.seeds ?? 3 }, (_, i) => seed + i), equalParams = o.equalParams ?? false;
@@ -163,32 +182,34 @@ export function memoryProbe(o: MemoryOptions = {}): MemoryProbe {
     const units = equalParams && cell !== "lstm" ? unitsForParams(cell, D, outputs, probeParamCount("lstm", D, H, outputs)) : H;
     const net = new ProbeNet({ kind: cell, cell: { inputSize: D, hiddenSize: units, ...(cell === "lstm" ? { forgetBias } : {}) }, outputSize: outputs,
       loss: task === "adding" ? "value" : "class", head: task === "copy" ? "every" : "last", seed: s });
-    const curve: { step: number; accuracy: number }[] = [];
-    let solvedAtStep: number | null = null, lastEval = { loss: NaN, accuracy: chanceOf(task, symbols) };
+    const validation = taskData(task, lag, { symbols, noise, copyLength, testSize, seed: s + VALIDATION_SEED_OFFSET });
+    const curve: MemoryRun["curve"] = [];
+    const chance = chanceOf(task, symbols);
+    let solvedAtStep: number | null = null, kept = { step: 0, validation: -1, accuracy: chance, loss: NaN }, last = { accuracy: chance };
+    const evaluate = (step: number) => {
+      const v = memoryAccuracy(net, validation, task).accuracy, t = memoryAccuracy(net, data, task);
+      curve.push({ step, accuracy: t.accuracy, validation: v });
+      last = t;
+      if (v > kept.validation) kept = { step, validation: v, accuracy: t.accuracy, loss: t.loss };
+      if (v >= solvedAt) solvedAtStep = step;
+    };
     const r = trainProbe(net, data, {
       steps, batchSize: B, lr, seed: s,
       shouldStop: () => solvedAtStep !== null || (o.shouldStop?.() ?? false),
       onStep: (step) => {
         done += T(task, lag);
-        if (step % evalEvery === 0 || step === steps) {
-          lastEval = memoryAccuracy(net, data, task);
-          curve.push({ step, accuracy: lastEval.accuracy });
-          if (lastEval.accuracy >= solvedAt) solvedAtStep = step;
-        }
+        if (step % evalEvery === 0 || step === steps) evaluate(step);
         o.onProgress?.(done, total, `${task} ${cell} lag ${lag} seed ${s}`);
       },
     });
     if (r.stopped && solvedAtStep === null) { net.dispose(); return finish(true); }
     done += (steps - r.steps) * T(task, lag);                   // a solved or diverged run ends early
-    if (!r.diverged && (curve.length === 0 || curve[curve.length - 1].step !== r.steps)) {
-      lastEval = memoryAccuracy(net, data, task);
-      curve.push({ step: r.steps, accuracy: lastEval.accuracy });
-    }
+    if (!r.diverged && (curve.length === 0 || curve[curve.length - 1].step !== r.steps)) evaluate(r.steps);
     net.dispose();
     const tail = r.losses.slice(-20);
     runs.push({
       task, cell, lag, seed: s, hiddenSize: units, params: probeParamCount(cell, D, units, outputs),
-      accuracy: r.diverged ? chanceOf(task, symbols) : lastEval.accuracy, testLoss: r.diverged ? NaN : lastEval.loss, chance: chanceOf(task, symbols),
+      accuracy: kept.accuracy, testLoss: kept.loss, chance, keptStep: kept.step, finalAccuracy: r.diverged ? chance : last.accuracy,
       steps: r.steps, curve, solvedAtStep, finalTrainLoss: tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length),
       seconds: (performance.now() - started) / 1000, diverged: r.diverged,
     });
@@ -204,12 +225,21 @@ function summarize(runs: MemoryRun[], solvedAt: number, budget: number): MemoryR
     const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
     const std = acc.length > 1 ? Math.sqrt(acc.reduce((a, b) => a + (b - mean) ** 2, 0) / (acc.length - 1)) : 0;
     const full = group.filter((q) => q.solvedAtStep === null && q.curve.length >= 2 && q.steps === budget);
-    const gains = full.map((q) => { const at = q.curve.find((p) => p.step >= 0.7 * budget) ?? q.curve[0]; return q.accuracy - at.accuracy; });
+    const gains = full.map((q) => q.accuracy - keptUpTo(q.curve, 0.7 * budget));
     out.push({
       task: r.task, cell: r.cell, lag: r.lag, hiddenSize: r.hiddenSize, params: r.params, chance: r.chance, accuracy: mean, std,
       min: Math.min(...acc), max: Math.max(...acc), accuracies: acc, solved: group.filter((q) => q.accuracy >= solvedAt).length,
       lateGain: gains.length ? gains.reduce((a, b) => a + b, 0) / gains.length : null,
+      finalAccuracy: group.reduce((a, q) => a + q.finalAccuracy, 0) / group.length,
     });
   }
   return out;
+}
+
+/** The test accuracy early stopping would have kept had the run ended at `step` (at least the
+ *  first evaluation). */
+function keptUpTo(curve: MemoryRun["curve"], step: number): number {
+  let best = curve[0]!;
+  for (const p of curve) { if (p.step > step) break; if (p.validation > best.validation) best = p; }
+  return best.accuracy;
 }

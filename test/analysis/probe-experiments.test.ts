@@ -59,8 +59,13 @@ describe("memoryProbe", () => {
     for (const run of m.runs) {
       assert.equal(run.steps, 6);
       assert.deepEqual(run.curve.map((p) => p.step), [3, 6]);
-      assert.equal(run.curve[1].accuracy, run.accuracy);
+      // kept = the test accuracy at the best validation score (the first of equal scores)
+      const best = run.curve[1].validation > run.curve[0].validation ? run.curve[1] : run.curve[0];
+      assert.equal(run.accuracy, best.accuracy);
+      assert.equal(run.keptStep, best.step);
+      assert.equal(run.finalAccuracy, run.curve[1].accuracy);
       assert.ok(run.accuracy >= 0 && run.accuracy <= 1 && Number.isInteger(run.accuracy * 16));
+      assert.ok(Number.isInteger(run.curve[0].validation * 16), "validation: testSize sequences too");
     }
     assert.deepEqual([...new Set(m.runs.map((r) => r.seed))], [1, 2]);
     assert.equal(m.stopped, false);
@@ -78,7 +83,28 @@ describe("memoryProbe", () => {
     const m = memoryProbe({ tasks: ["recall"], cells: ["gru"], lags: [1], hiddenSize: 16, symbols: 2, steps: 400, evalEvery: 20, testSize: 64, seeds: 1, solvedAt: 0.95 });
     const run = m.runs[0];
     assert.ok(run.solvedAtStep !== null && run.steps === run.solvedAtStep && run.steps < 400, `steps ${run.steps}`);
-    assert.ok(run.accuracy >= 0.95);
+    assert.ok(run.curve.at(-1)!.validation >= 0.95, "solved = validation accuracy reached solvedAt");
+    assert.equal(run.keptStep, run.steps);
+  });
+  it("early stopping on validation: the kept accuracy is the test accuracy at the first best validation score, at every point of the curve", () => {
+    const m = memoryProbe({ tasks: ["recall"], cells: ["rnn", "gru"], lags: [3], hiddenSize: 8, symbols: 4, steps: 40, evalEvery: 2, testSize: 32, seeds: 2, solvedAt: 2 });
+    for (const run of m.runs) {
+      assert.equal(run.curve.length, 20);
+      let best = run.curve[0];
+      for (const p of run.curve) if (p.validation > best.validation) best = p;
+      assert.equal(run.accuracy, best.accuracy);
+      assert.equal(run.keptStep, best.step);
+      assert.equal(run.finalAccuracy, run.curve.at(-1)!.accuracy);
+    }
+    assert.ok(m.runs.some((r) => r.curve.some((p) => p.validation !== p.accuracy)), "validation and test are different sequences");
+    for (const r of m.results) {
+      const group = m.runs.filter((q) => q.cell === r.cell);
+      assert.ok(Math.abs(r.finalAccuracy - (group[0].finalAccuracy + group[1].finalAccuracy) / 2) < 1e-12);
+      // lateGain: kept at the end minus kept at 70 % of the budget (step 28), mean over the seeds
+      const keptAt = (q: typeof group[0], step: number) => { let b = q.curve[0]; for (const p of q.curve) if (p.step <= step && p.validation > b.validation) b = p; return b.accuracy; };
+      const gain = group.reduce((a, q) => a + q.accuracy - keptAt(q, 28), 0) / 2;
+      assert.ok(Math.abs(r.lateGain! - gain) < 1e-12, `${r.lateGain} vs ${gain}`);
+    }
   });
   it("copy task: a head on every step, accuracy per copied symbol", () => {
     const m = memoryProbe({ tasks: ["copy"], copyLength: 3, cells: ["gru"], lags: [2], hiddenSize: 16, symbols: 4, steps: 300, testSize: 64, seeds: 1, solvedAt: 2 });

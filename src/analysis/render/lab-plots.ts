@@ -203,10 +203,14 @@ export function memoryBudgetSvg(m: MemoryProbe): string {
     const rs = runs.filter((r) => r.task === task && r.lag === lag);
     if (!rs.length) continue;
     const cellsSeen = new Set<string>();
-    const series: Series[] = rs.map((r) => {
+    const series: Series[] = rs.flatMap((r) => {
       const first = !cellsSeen.has(r.cell);
       cellsSeen.add(r.cell);
-      return { name: first ? r.cell.toUpperCase() : "", x: r.curve.map((p) => p.step), y: r.curve.map((p) => 100 * p.accuracy), color: CELL_COLORS[r.cell], width: 1.6, markers: r.solvedAtStep !== null };
+      const x = r.curve.map((p) => p.step);
+      // the kept accuracy (early stopping on validation, as reported) solid; the test accuracy at each step dashed
+      const out: Series[] = [{ name: first ? r.cell.toUpperCase() : "", x, y: keptCurve(r.curve).map((a) => 100 * a), color: CELL_COLORS[r.cell], width: 1.6, markers: r.solvedAtStep !== null }];
+      if (r.curve.some((p) => p.validation !== undefined)) out.push({ name: "", x, y: r.curve.map((p) => 100 * p.accuracy), color: CELL_COLORS[r.cell], width: 0.8, dash: true });
+      return out;
     });
     panels.push(linePlotSvg({
       title: `${task}, lag ${lag}`, xLabel: "training step", yLabel: "held-out accuracy (%)", series, yMin: 0, yMax: 100,
@@ -215,8 +219,19 @@ export function memoryBudgetSvg(m: MemoryProbe): string {
     }));
   }
   return panelGridSvg("Is the budget enough? Held-out accuracy during training, every run",
-    `one line per seed; a line that ends early with a dot was solved (≥ ${Math.round(100 * (m.solvedAt ?? 1))} %) and stopped; flat ends mean more steps would not change the answer`,
+    `per seed: solid = the accuracy early stopping keeps (test accuracy at the best validation score so far), dashed = test accuracy at that step; a line ending early with a dot was solved (validation ≥ ${Math.round(100 * (m.solvedAt ?? 1))} %); flat solid ends mean more steps would not change the answer`,
     panels, Math.max(1, lags.length));
+}
+
+/** At each point of a run's curve, the test accuracy early stopping would have kept so far (files
+ *  written before validation scores existed: the test accuracy itself). */
+function keptCurve(curve: { accuracy: number; validation?: number }[]): number[] {
+  let best = -1, kept = 0;
+  return curve.map((p) => {
+    if (p.validation === undefined) return p.accuracy;
+    if (p.validation > best) { best = p.validation; kept = p.accuracy; }
+    return kept;
+  });
 }
 
 /** Final test MSE per ablation variant (log scale), the mean predictor's MSE as reference. */

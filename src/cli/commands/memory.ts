@@ -16,7 +16,7 @@ export const command: CommandSpec = {
     .option("--lags <list>", "lags (adding: sequence length T) to train and test at", intList(1), [10, 30, 100, 300])
     .option("--units <N>", "hidden units (of the LSTM, with --equal-params)", int(1), 32)
     .option("--equal-params", "give the RNN and GRU the LSTM's parameter count (more units)", false)
-    .option("--train-steps <n>", "training budget per run, the same for every cell", int(1), 3000)
+    .option("--train-steps <n>", "training budget per run, the same for every cell", int(1), 6000)
     .option("--eval-every <n>", "held-out accuracy every n steps (default: budget / 10)", int(1))
     .option("--solved-at <p>", "stop a run once its held-out accuracy reaches p (> 1: never)", num(0), 0.99)
     .option("--seeds <n>", "seeds per point (mean and spread)", int(1), 3)
@@ -51,7 +51,7 @@ export const command: CommandSpec = {
     for (const task of tasks) {
       const rows = m.results.filter((r) => r.task === task);
       if (!rows.length) continue;
-      ctx.log(`\n${task}: held-out accuracy %, mean ± std over ${m.seeds.length} seed${m.seeds.length > 1 ? "s" : ""} [min–max] (chance ${pct(rows[0].chance)} %)`);
+      ctx.log(`\n${task}: held-out accuracy % at the checkpoint chosen on validation data, mean ± std over ${m.seeds.length} seed${m.seeds.length > 1 ? "s" : ""} [min–max] (chance ${pct(rows[0].chance)} %)`);
       ctx.log(`lag    ${cells.map((c) => `${c.toUpperCase()} (${rows.find((r) => r.cell === c)?.hiddenSize ?? "?"} units)`.padEnd(26)).join("")}`);
       for (const lag of lags) {
         const line = cells.map((c) => {
@@ -63,8 +63,10 @@ export const command: CommandSpec = {
       const late = rows.filter((r) => r.lateGain !== null);
       if (late.length) {
         const worst = late.reduce((a, b) => (Math.abs(b.lateGain!) > Math.abs(a.lateGain!) ? b : a));
-        ctx.log(`budget: over the last 30 % of the steps, unsolved runs changed by at most ${(100 * Math.abs(worst.lateGain!)).toFixed(1)} points (${worst.cell} at lag ${worst.lag})`);
+        ctx.log(`budget: over the last 30 % of the steps, the kept accuracy of unsolved runs changed by at most ${(100 * Math.abs(worst.lateGain!)).toFixed(1)} points (${worst.cell} at lag ${worst.lag})`);
       }
+      const lost = rows.filter((r) => r.accuracy - r.finalAccuracy > 0.1);
+      if (lost.length) ctx.log(`learned, then lost by the end of the run (kept → final, mean of seeds): ${lost.map((r) => `${r.cell.toUpperCase()} lag ${r.lag} ${pct(r.accuracy)} → ${pct(r.finalAccuracy)} %`).join(", ")}`);
     }
     ctx.log(`\n${m.stopped ? "stopped early; partial results in" : `${m.runs.length} runs in ${m.seconds.toFixed(0)} s; wrote`} ${dir}/memory.json, memory.svg, memory-budget.svg`);
     return m.stopped ? 130 : 0;

@@ -72,7 +72,7 @@ export const command: CommandSpec = {
         ...(m.runs ? [{ caption: "Held-out accuracy during training, every run: the budget evidence", svg: memoryBudgetSvg(m) }] : [])],
         tables: tasks.map((task) => {
           const rows = m.results.filter((r) => (r.task ?? m.task) === task);
-          return { caption: `${task}: held-out accuracy, mean of ${m.seeds?.length ?? 1} seed(s) (min–max); chance ${pct(rows[0]?.chance ?? 1 / m.symbols)}`, head: ["lag", ...cells.map((c) => c.toUpperCase())],
+          return { caption: `${task}: held-out accuracy at the checkpoint chosen on validation data, mean of ${m.seeds?.length ?? 1} seed(s) (min–max); chance ${pct(rows[0]?.chance ?? 1 / m.symbols)}`, head: ["lag", ...cells.map((c) => c.toUpperCase())],
             rows: lags.map((l) => [l, ...cells.map((c) => cellOf(rows.find((r) => r.cell === c && r.lag === l)))]) };
         }) });
     } else missing("How long can a cell remember?", "rnnlab memory");
