@@ -52,7 +52,7 @@ export interface MemoryOptions {
   /** LSTM forget bias (default 1: TF-1 BasicLSTMCell, the note's cell; PyTorch's LSTM has 0) */
   forgetBias?: number;
   testSize?: number;
-  /** held-out accuracy every this many steps (default steps / 10) */
+  /** validation and test accuracy every this many steps (default 300, or steps / 10 when that is smaller): the same for every budget, so runs with different budgets are scored at the same steps */
   evalEvery?: number;
   /** stop a run once its held-out accuracy reaches this (default 0.99; 1.01 = never) */
   solvedAt?: number;
@@ -163,7 +163,7 @@ export function memoryProbe(o: MemoryOptions = {}): MemoryProbe {
   const cells = o.cells ?? ["rnn", "lstm", "gru"], lags = o.lags ?? [10, 30, 100, 300];
   const H = o.hiddenSize ?? 32, symbols = o.symbols ?? 8, noise = o.noise ?? "symbols", steps = o.steps ?? 6000;
   const B = o.batchSize ?? 32, lr = o.lr ?? 0.01, seed = o.seed ?? 1, forgetBias = o.forgetBias ?? 1, copyLength = o.copyLength ?? 5;
-  const testSize = o.testSize ?? 256, evalEvery = Math.max(1, o.evalEvery ?? Math.floor(steps / 10)), solvedAt = o.solvedAt ?? 0.99;
+  const testSize = o.testSize ?? 256, evalEvery = Math.max(1, o.evalEvery ?? Math.min(300, Math.floor(steps / 10))), solvedAt = o.solvedAt ?? 0.99;
   const seeds = Array.from({ length: o.seeds ?? 3 }, (_, i) => seed + i), equalParams = o.equalParams ?? false;
   const T = (task: MemoryTask, lag: number) => (task === "copy" ? 2 * copyLength + lag : task === "adding" ? lag : lag + 1);
   // progress in units of step·T: a run's cost grows with its sequence length

@@ -17,7 +17,7 @@ export const command: CommandSpec = {
     .option("--units <N>", "hidden units (of the LSTM, with --equal-params)", int(1), 32)
     .option("--equal-params", "give the RNN and GRU the LSTM's parameter count (more units)", false)
     .option("--train-steps <n>", "training budget per run, the same for every cell", int(1), 6000)
-    .option("--eval-every <n>", "held-out accuracy every n steps (default: budget / 10)", int(1))
+    .option("--eval-every <n>", "validation and test accuracy every n steps (default: 300, or budget / 10 if smaller)", int(1))
     .option("--solved-at <p>", "stop a run once its held-out accuracy reaches p (> 1: never)", num(0), 0.99)
     .option("--seeds <n>", "seeds per point (mean and spread)", int(1), 3)
     .option("--seed <n>", "first seed", int(0), 1)
