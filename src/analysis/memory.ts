@@ -82,7 +82,11 @@ export interface MemoryRun {
   curve: { step: number; accuracy: number; validation: number }[];
   /** the step at which the validation accuracy reached solvedAt, or null */
   solvedAtStep: number | null;
-  finalTrainLoss: number; seconds: number; diverged: boolean;
+  finalTrainLoss: number; seconds: number;
+  /** the gradient overflowed (or the loss became non-finite): the run stopped there, before the update */
+  diverged: boolean;
+  /** the largest gradient norm before clipping (Infinity when it overflowed): exploding gradients */
+  maxGradNorm: number;
 }
 
 /** All seeds of one (task, cell, lag): mean and spread. */
@@ -211,7 +215,7 @@ export function memoryProbe(o: MemoryOptions = {}): MemoryProbe {
       task, cell, lag, seed: s, hiddenSize: units, params: probeParamCount(cell, D, units, outputs),
       accuracy: kept.accuracy, testLoss: kept.loss, chance, keptStep: kept.step, finalAccuracy: r.diverged ? chance : last.accuracy,
       steps: r.steps, curve, solvedAtStep, finalTrainLoss: tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length),
-      seconds: (performance.now() - started) / 1000, diverged: r.diverged,
+      seconds: (performance.now() - started) / 1000, diverged: r.diverged, maxGradNorm: r.maxGradNorm,
     });
   }
   return finish(false);

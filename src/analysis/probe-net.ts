@@ -148,21 +148,33 @@ export interface TrainProbeOptions {
   shouldStop?: () => boolean;
 }
 
-export interface TrainProbeResult { steps: number; losses: number[]; stopped: boolean; diverged: boolean }
+export interface TrainProbeResult {
+  steps: number; losses: number[]; stopped: boolean;
+  /** the loss or the gradient norm became non-finite (the weights are those from before that step) */
+  diverged: boolean;
+  /** the largest gradient norm before clipping: exploding gradients show here long before they overflow */
+  maxGradNorm: number;
+}
 
-/** Adam on the training split, one pass after another, for `steps` steps; a non-finite loss stops it (diverged). */
+/** Adam on the training split, one pass after another, for `steps` steps. A non-finite loss or
+ *  gradient norm stops it (diverged) before the update: clipping rescales a large finite gradient,
+ *  but a gradient that overflowed float32 (Inf, then NaN) cannot be rescaled and would turn every
+ *  weight into NaN. */
 export function trainProbe(net: ProbeNet, data: SeqDataset, o: TrainProbeOptions): TrainProbeResult {
   const opt = adam({ lr: o.lr ?? 0.01 }), groups = net.groups(), losses: number[] = [];
-  let step = 0, pass = 0;
+  let step = 0, pass = 0, maxGradNorm = 0;
+  const end = (stopped: boolean, diverged: boolean): TrainProbeResult => ({ steps: step, losses, stopped, diverged, maxGradNorm });
   while (step < o.steps) {
     for (const batch of data.batches("train", o.batchSize, (o.seed ?? 1) + pass)) {
       if (step >= o.steps) break;
-      if (o.shouldStop?.()) return { steps: step, losses, stopped: true, diverged: false };
+      if (o.shouldStop?.()) return end(true, false);
       net.zeroGrad();
       net.forward(batch);
       const r = net.lossAndBackward();
-      if (!Number.isFinite(r.loss)) return { steps: step, losses, stopped: false, diverged: true };
-      clipGradNorm(groups, o.clipNorm ?? 1);
+      if (!Number.isFinite(r.loss)) return end(false, true);
+      const gradNorm = clipGradNorm(groups, o.clipNorm ?? 1);
+      if (!Number.isFinite(gradNorm)) { maxGradNorm = Infinity; return end(false, true); }
+      maxGradNorm = Math.max(maxGradNorm, gradNorm);
       opt.step(groups);
       step++;
       losses.push(r.loss);
@@ -170,7 +182,7 @@ export function trainProbe(net: ProbeNet, data: SeqDataset, o: TrainProbeOptions
     }
     pass++;
   }
-  return { steps: step, losses, stopped: false, diverged: false };
+  return end(false, false);
 }
 
 /** Mean loss and accuracy over (at most `maxBatches` batches of) the test split. */

@@ -38,6 +38,24 @@ describe("ProbeNet", () => {
     assert.equal(r.steps, 150);
     assert.ok(after.loss < before.loss, `${after.loss} < ${before.loss}`);
     assert.ok(after.accuracy! > 0.6, `accuracy ${after.accuracy}`);
+    assert.ok(r.maxGradNorm > 0 && Number.isFinite(r.maxGradNorm) && !r.diverged);
+    net.dispose();
+  });
+
+  it("a gradient that overflows float32 stops training before the update: no weight becomes NaN", () => {
+    // head weights of 1e20: the prediction (~1e20) and its squared error stay finite (the loss sums
+    // in float64), but ∂L/∂h = W·∂L/∂y ≈ 1e40 overflows float32, so the gradient norm is Inf;
+    // clipping cannot rescale an Inf (Inf · 0 = NaN) and Adam would write NaN into every weight
+    const data = addingProblem({ T: 4, trainSize: 64, testSize: 8 });
+    const net = new ProbeNet({ kind: "gru", cell: { inputSize: data.inputSize, hiddenSize: 4 }, outputSize: 1, loss: "value", seed: 2 });
+    net.head.params.flat.fill(1e20);
+    const before = Float32Array.from(net.params.flat);
+    const r = trainProbe(net, data, { steps: 5, batchSize: 8 });
+    assert.equal(r.diverged, true);
+    assert.equal(r.steps, 0, "no step was taken");
+    assert.equal(r.maxGradNorm, Infinity);
+    assert.deepEqual(Float32Array.from(net.params.flat), before, "the recurrent weights are untouched");
+    assert.ok(net.head.params.flat.every((v) => v === 1e20 || Math.fround(v) === Math.fround(1e20)));
     net.dispose();
   });
 });

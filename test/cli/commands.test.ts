@@ -159,6 +159,8 @@ describe("rnnlab commands on small configurations", () => {
     assert.match(r.memory.stdout, /lag\s+RNN \(6 units\)\s+GRU \(6 units\)/);
     const first = lib.results[0];
     assert.ok(r.memory.stdout.includes(`${(100 * first.accuracy).toFixed(1)} ± ${(100 * first.std).toFixed(1)} [${(100 * first.min).toFixed(1)}–${(100 * first.max).toFixed(1)}]`));
+    const largest = (c: string) => Math.max(...lib.runs.filter((x) => x.cell === c).map((x) => x.maxGradNorm));
+    assert.ok(r.memory.stdout.includes(`largest gradient norm before clipping to 1, over all runs: RNN ${largest("rnn").toExponential(1)}, GRU ${largest("gru").toExponential(1)}`));
     plot(out("memory", "memory"));
     plot(out("memory", "memory-budget"));
     ok("copy");

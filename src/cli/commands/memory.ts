@@ -48,6 +48,7 @@ export const command: CommandSpec = {
     writeJson(dir, "memory", m);
     if (m.results.length) { writePlot(dir, "memory", memorySvg(m), o.png as boolean); writePlot(dir, "memory-budget", memoryBudgetSvg(m), o.png as boolean); }
     const pct = (v: number) => `${(100 * v).toFixed(1)}`;
+    const sci = (v: number) => (Number.isFinite(v) ? v.toExponential(1) : "overflow");
     for (const task of tasks) {
       const rows = m.results.filter((r) => r.task === task);
       if (!rows.length) continue;
@@ -67,6 +68,11 @@ export const command: CommandSpec = {
       }
       const lost = rows.filter((r) => r.accuracy - r.finalAccuracy > 0.1);
       if (lost.length) ctx.log(`learned, then lost by the end of the run (kept → final, mean of seeds): ${lost.map((r) => `${r.cell.toUpperCase()} lag ${r.lag} ${pct(r.accuracy)} → ${pct(r.finalAccuracy)} %`).join(", ")}`);
+      const taskRuns = m.runs.filter((r) => r.task === task);
+      const largest = cells.map((c) => `${c.toUpperCase()} ${sci(Math.max(0, ...taskRuns.filter((r) => r.cell === c).map((r) => r.maxGradNorm)))}`);
+      ctx.log(`largest gradient norm before clipping to 1, over all runs: ${largest.join(", ")}`);
+      const diverged = taskRuns.filter((r) => r.diverged);
+      if (diverged.length) ctx.log(`diverged (the gradient overflowed float32; the weights and kept accuracy are from before): ${diverged.map((r) => `${r.cell.toUpperCase()} lag ${r.lag} seed ${r.seed} at step ${r.steps + 1}`).join(", ")}`);
     }
     ctx.log(`\n${m.stopped ? "stopped early; partial results in" : `${m.runs.length} runs in ${m.seconds.toFixed(0)} s; wrote`} ${dir}/memory.json, memory.svg, memory-budget.svg`);
     return m.stopped ? 130 : 0;
