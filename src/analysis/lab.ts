@@ -6,7 +6,7 @@ export { gradFlow, measureGradFlow, type GradFlow, type GradFlowCurve, type Grad
 export { gateStats, modelGateStats, layerZero, type GateStats, type GateSummary } from "./gates.ts";
 export { gatesDuringTraining, type GateTraining, type GateTrainingPoint } from "./gates-training.ts";
 export { longRange, markedRecallBatch, activationBytes, type LongOptions, type LongResult, type LongRun } from "./long.ts";
-export { memoryProbe, probeParamCount, unitsForParams, MEMORY_TASKS, type MemoryProbe, type MemoryOptions, type MemoryResult, type MemoryRun, type MemoryTask } from "./memory.ts";
+export { memoryProbe, memorySettings, memoryRunSpecs, memoryRunCost, memoryRun, memoryResult, probeParamCount, unitsForParams, MEMORY_TASKS, type MemoryProbe, type MemoryOptions, type MemoryResult, type MemoryRun, type MemoryTask, type MemorySettings, type MemoryRunSpec } from "./memory.ts";
 export { ablate, ABLATION_VARIANTS, type Ablation, type AblationOptions, type AblationRow, type AblationVariant } from "./ablate.ts";
 export {
   gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, memoryBudgetSvg, gateTrainingSvg, longSvg, ablationBarsSvg, ablationCurvesSvg, cellDiagramSvg, lossCurveSvg,

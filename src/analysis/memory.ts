@@ -45,7 +45,7 @@ export interface MemoryOptions {
   symbols?: number;
   /** recall: what fills the lag, random distractor symbols (default) or blanks */
   noise?: "blank" | "symbols";
-  /** training steps per run: the same budget for every cell at a lag */
+  /** training steps per run: the same budget for every cell at a lag (default 12,000) */
   steps?: number;
   batchSize?: number;
   lr?: number;
@@ -160,65 +160,115 @@ export function memoryAccuracy(net: ProbeNet, data: SeqDataset, task: MemoryTask
 
 const chanceOf = (task: MemoryTask, symbols: number) => (task === "adding" ? 2 * ADDING_TOLERANCE - ADDING_TOLERANCE ** 2 : 1 / symbols);
 
-export function memoryProbe(o: MemoryOptions = {}): MemoryProbe {
-  const t0 = performance.now();
+/** Every option of a memory experiment resolved to its value (defaults applied, checked): what a
+ *  single run needs, so runs can also be computed elsewhere (another thread) and gathered. */
+export interface MemorySettings {
+  tasks: MemoryTask[]; cells: CellKind[]; lags: number[]; hiddenSize: number; symbols: number; noise: "blank" | "symbols";
+  steps: number; batchSize: number; lr: number; forgetBias: number; copyLength: number; testSize: number; evalEvery: number;
+  solvedAt: number; seeds: number[]; equalParams: boolean;
+}
+
+/** One run of the experiment. */
+export interface MemoryRunSpec { task: MemoryTask; cell: CellKind; lag: number; seed: number }
+
+export function memorySettings(o: MemoryOptions = {}): MemorySettings {
   const tasks = o.tasks ?? (o.task ? [o.task] : ["adding", "recall"]);
   for (const t of tasks) if (!MEMORY_TASKS.includes(t)) throw new RnnlabError(`memoryProbe: tasks must be among ${MEMORY_TASKS.join(", ")}, got "${t}"`);
-  const cells = o.cells ?? ["rnn", "lstm", "gru"], lags = o.lags ?? [10, 30, 100, 300];
-  const H = o.hiddenSize ?? 32, symbols = o.symbols ?? 8, noise = o.noise ?? "symbols", steps = o.steps ?? 6000;
-  const B = o.batchSize ?? 32, lr = o.lr ?? 0.01, seed = o.seed ?? 1, forgetBias = o.forgetBias ?? 1, copyLength = o.copyLength ?? 5;
-  const testSize = o.testSize ?? 256, evalEvery = Math.max(1, o.evalEvery ?? Math.min(300, Math.floor(steps / 10))), solvedAt = o.solvedAt ?? 0.99;
-  const seeds = Array.from({ length: o.seeds ?? 3 }, (_, i) => seed + i), equalParams = o.equalParams ?? false;
-  const T = (task: MemoryTask, lag: number) => (task === "copy" ? 2 * copyLength + lag : task === "adding" ? lag : lag + 1);
-  // progress in units of step·T: a run's cost grows with its sequence length
-  const total = cells.length * seeds.length * steps * tasks.reduce((sum, task) => sum + lags.reduce((a, l) => a + T(task, l), 0), 0);
-  let done = 0;
-  const runs: MemoryRun[] = [];
-  const finish = (stopped: boolean): MemoryProbe => ({
-    tasks, task: tasks[0], copyLength: tasks.includes("copy") ? copyLength : null, noise, symbols, hiddenSize: H, equalParams, stepsPerRun: steps,
-    batchSize: B, lr, forgetBias, evalEvery, solvedAt, seeds, results: summarize(runs, solvedAt, steps), runs, seconds: (performance.now() - t0) / 1000, stopped,
-  });
-  for (const task of tasks) for (const lag of lags) for (const cell of cells) for (const s of seeds) {
-    if (o.shouldStop?.()) return finish(true);
-    const started = performance.now();
-    const data = taskData(task, lag, { symbols, noise, copyLength, testSize, seed: s });
-    const outputs = data.outputSize, D = data.inputSize;
-    const units = equalParams && cell !== "lstm" ? unitsForParams(cell, D, outputs, probeParamCount("lstm", D, H, outputs)) : H;
-    const net = new ProbeNet({ kind: cell, cell: { inputSize: D, hiddenSize: units, ...(cell === "lstm" ? { forgetBias } : {}) }, outputSize: outputs,
-      loss: task === "adding" ? "value" : "class", head: task === "copy" ? "every" : "last", seed: s });
-    const validation = taskData(task, lag, { symbols, noise, copyLength, testSize, seed: s + VALIDATION_SEED_OFFSET });
-    const curve: MemoryRun["curve"] = [];
-    const chance = chanceOf(task, symbols);
-    let solvedAtStep: number | null = null, kept = { step: 0, validation: -1, accuracy: chance, loss: NaN }, last = { accuracy: chance };
-    const evaluate = (step: number) => {
-      const v = memoryAccuracy(net, validation, task).accuracy, t = memoryAccuracy(net, data, task);
-      curve.push({ step, accuracy: t.accuracy, validation: v });
-      last = t;
-      if (v > kept.validation) kept = { step, validation: v, accuracy: t.accuracy, loss: t.loss };
-      if (v >= solvedAt) solvedAtStep = step;
-    };
+  const steps = o.steps ?? 12000, seed = o.seed ?? 1;
+  return {
+    tasks, cells: o.cells ?? ["rnn", "lstm", "gru"], lags: o.lags ?? [10, 30, 100, 300], hiddenSize: o.hiddenSize ?? 32,
+    symbols: o.symbols ?? 8, noise: o.noise ?? "symbols", steps, batchSize: o.batchSize ?? 32, lr: o.lr ?? 0.01,
+    forgetBias: o.forgetBias ?? 1, copyLength: o.copyLength ?? 5, testSize: o.testSize ?? 256,
+    evalEvery: Math.max(1, o.evalEvery ?? Math.min(300, Math.floor(steps / 10))), solvedAt: o.solvedAt ?? 0.99,
+    seeds: Array.from({ length: o.seeds ?? 3 }, (_, i) => seed + i), equalParams: o.equalParams ?? false,
+  };
+}
+
+/** The runs in the order they are reported: task, lag, cell, seed. */
+export function memoryRunSpecs(s: MemorySettings): MemoryRunSpec[] {
+  const specs: MemoryRunSpec[] = [];
+  for (const task of s.tasks) for (const lag of s.lags) for (const cell of s.cells) for (const seed of s.seeds) specs.push({ task, cell, lag, seed });
+  return specs;
+}
+
+/** Sequence length of a run: its cost per training step. */
+function seqLen(s: MemorySettings, task: MemoryTask, lag: number): number {
+  return task === "copy" ? 2 * s.copyLength + lag : task === "adding" ? lag : lag + 1;
+}
+
+/** Work of a whole run in step·T units (progress: a run's cost grows with its sequence length). */
+export function memoryRunCost(s: MemorySettings, r: MemoryRunSpec): number {
+  return s.steps * seqLen(s, r.task, r.lag);
+}
+
+/** Trains and scores one run. `onWork` receives work done in memoryRunCost units (all of it by the
+ *  end, also when the run ends early); null when `shouldStop` ended it before it was solved. */
+export function memoryRun(s: MemorySettings, spec: MemoryRunSpec, hooks: { onWork?: (units: number) => void; shouldStop?: () => boolean } = {}): MemoryRun | null {
+  const { task, cell, lag, seed } = spec, H = s.hiddenSize, T = seqLen(s, task, lag);
+  const started = performance.now();
+  const data = taskData(task, lag, { ...s, seed });
+  const outputs = data.outputSize, D = data.inputSize;
+  const units = s.equalParams && cell !== "lstm" ? unitsForParams(cell, D, outputs, probeParamCount("lstm", D, H, outputs)) : H;
+  const net = new ProbeNet({ kind: cell, cell: { inputSize: D, hiddenSize: units, ...(cell === "lstm" ? { forgetBias: s.forgetBias } : {}) }, outputSize: outputs,
+    loss: task === "adding" ? "value" : "class", head: task === "copy" ? "every" : "last", seed });
+  const validation = taskData(task, lag, { ...s, seed: seed + VALIDATION_SEED_OFFSET });
+  const curve: MemoryRun["curve"] = [];
+  const chance = chanceOf(task, s.symbols);
+  let solvedAtStep: number | null = null, kept = { step: 0, validation: -1, accuracy: chance, loss: NaN }, last = { accuracy: chance };
+  const evaluate = (step: number) => {
+    const v = memoryAccuracy(net, validation, task).accuracy, t = memoryAccuracy(net, data, task);
+    curve.push({ step, accuracy: t.accuracy, validation: v });
+    last = t;
+    if (v > kept.validation) kept = { step, validation: v, accuracy: t.accuracy, loss: t.loss };
+    if (v >= s.solvedAt) solvedAtStep = step;
+  };
+  try {
     const r = trainProbe(net, data, {
-      steps, batchSize: B, lr, seed: s,
-      shouldStop: () => solvedAtStep !== null || (o.shouldStop?.() ?? false),
+      steps: s.steps, batchSize: s.batchSize, lr: s.lr, seed,
+      shouldStop: () => solvedAtStep !== null || (hooks.shouldStop?.() ?? false),
       onStep: (step) => {
-        done += T(task, lag);
-        if (step % evalEvery === 0 || step === steps) evaluate(step);
-        o.onProgress?.(done, total, `${task} ${cell} lag ${lag} seed ${s}`);
+        hooks.onWork?.(T);
+        if (step % s.evalEvery === 0 || step === s.steps) evaluate(step);
       },
     });
-    if (r.stopped && solvedAtStep === null) { net.dispose(); return finish(true); }
-    done += (steps - r.steps) * T(task, lag);                   // a solved or diverged run ends early
+    if (r.stopped && solvedAtStep === null) return null;
+    hooks.onWork?.((s.steps - r.steps) * T);                    // a solved or diverged run ends early
     if (!r.diverged && (curve.length === 0 || curve[curve.length - 1].step !== r.steps)) evaluate(r.steps);
-    net.dispose();
     const tail = r.losses.slice(-20);
-    runs.push({
-      task, cell, lag, seed: s, hiddenSize: units, params: probeParamCount(cell, D, units, outputs),
+    return {
+      task, cell, lag, seed, hiddenSize: units, params: probeParamCount(cell, D, units, outputs),
       accuracy: kept.accuracy, testLoss: kept.loss, chance, keptStep: kept.step, finalAccuracy: r.diverged ? chance : last.accuracy,
       steps: r.steps, curve, solvedAtStep, finalTrainLoss: tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length),
       seconds: (performance.now() - started) / 1000, diverged: r.diverged, maxGradNorm: r.maxGradNorm,
-    });
+    };
+  } finally {
+    net.dispose();
   }
-  return finish(false);
+}
+
+/** The experiment's result from its runs (in memoryRunSpecs order; fewer when it was stopped). */
+export function memoryResult(s: MemorySettings, runs: MemoryRun[], seconds: number, stopped: boolean): MemoryProbe {
+  return {
+    tasks: s.tasks, task: s.tasks[0], copyLength: s.tasks.includes("copy") ? s.copyLength : null, noise: s.noise, symbols: s.symbols,
+    hiddenSize: s.hiddenSize, equalParams: s.equalParams, stepsPerRun: s.steps, batchSize: s.batchSize, lr: s.lr, forgetBias: s.forgetBias,
+    evalEvery: s.evalEvery, solvedAt: s.solvedAt, seeds: s.seeds, results: summarize(runs, s.solvedAt, s.steps), runs, seconds, stopped,
+  };
+}
+
+/** The whole experiment, one run after another on this thread. */
+export function memoryProbe(o: MemoryOptions = {}): MemoryProbe {
+  const t0 = performance.now(), s = memorySettings(o), specs = memoryRunSpecs(s);
+  const total = specs.reduce((a, r) => a + memoryRunCost(s, r), 0);
+  let done = 0;
+  const runs: MemoryRun[] = [];
+  for (const spec of specs) {
+    if (o.shouldStop?.()) return memoryResult(s, runs, (performance.now() - t0) / 1000, true);
+    const label = `${spec.task} ${spec.cell} lag ${spec.lag} seed ${spec.seed}`;
+    const run = memoryRun(s, spec, { shouldStop: o.shouldStop, onWork: (units) => { done += units; o.onProgress?.(done, total, label); } });
+    if (!run) return memoryResult(s, runs, (performance.now() - t0) / 1000, true);
+    runs.push(run);
+  }
+  return memoryResult(s, runs, (performance.now() - t0) / 1000, false);
 }
 
 function summarize(runs: MemoryRun[], solvedAt: number, budget: number): MemoryResult[] {

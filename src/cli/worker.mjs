@@ -1,14 +1,19 @@
-// Entry of the worker thread that runs a long command (see CommandSpec.worker). A worker entry must
-// be plain JavaScript, and this file sits next to either worker-main.js (the compiled package,
-// dist/esm/cli/) or worker-main.ts (a repository checkout, run through tsx, a devDependency).
+// Entry of a worker thread of the CLI: a long command (see CommandSpec.worker, entry worker-main)
+// or a pool of experiment runs (entry memory-worker-main). A worker entry must be plain JavaScript,
+// and this file sits next to either the compiled modules (the package, dist/esm/cli/) or the
+// TypeScript sources (a repository checkout, run through tsx, a devDependency).
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { workerData } from "node:worker_threads";
 
-const compiled = new URL("./worker-main.js", import.meta.url);
+const ENTRIES = ["worker-main", "memory-worker-main"];
+const entry = workerData?.entry ?? "worker-main";
+if (!ENTRIES.includes(entry)) throw new Error(`unknown worker entry ${entry}`);
+const compiled = new URL(`./${entry}.js`, import.meta.url);
 if (existsSync(fileURLToPath(compiled))) {
   await import(compiled.href);
 } else {
   const { register } = await import("tsx/esm/api");
   register();
-  await import("./worker-main.ts");
+  await import(`./${entry}.ts`);
 }

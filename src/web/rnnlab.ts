@@ -42,7 +42,7 @@ export { gateStats, modelGateStats, layerZero, type GateStats, type GateSummary 
 export { gatesDuringTraining, type GateTraining, type GateTrainingPoint } from "../analysis/gates-training.ts";
 export { longRange, markedRecallBatch, activationBytes, type LongOptions, type LongResult, type LongRun } from "../analysis/long.ts";
 export { gradFlow, measureGradFlow, type GradFlow, type GradFlowCurve, type GradFlowOptions, type GradFlowRatio } from "../analysis/gradflow.ts";
-export { memoryProbe, probeParamCount, unitsForParams, MEMORY_TASKS, type MemoryProbe, type MemoryOptions, type MemoryResult, type MemoryRun, type MemoryTask } from "../analysis/memory.ts";
+export { memoryProbe, memorySettings, memoryRunSpecs, memoryRunCost, memoryRun, memoryResult, probeParamCount, unitsForParams, MEMORY_TASKS, type MemoryProbe, type MemoryOptions, type MemoryResult, type MemoryRun, type MemoryTask, type MemorySettings, type MemoryRunSpec } from "../analysis/memory.ts";
 export { ablate, ABLATION_VARIANTS, type Ablation, type AblationOptions, type AblationRow, type AblationVariant } from "../analysis/ablate.ts";
 export {
   gradFlowSvg, learningCurveSvg, gateHistogramsSvg, gateHeatmapSvg, memorySvg, memoryBudgetSvg, gateTrainingSvg, longSvg, ablationBarsSvg, ablationCurvesSvg, cellDiagramSvg, lossCurveSvg,

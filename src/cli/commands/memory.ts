@@ -3,6 +3,9 @@
 import type { CommandSpec } from "../command.ts";
 import { CELLS, int, intList, listOf, num, oneOf } from "../options.ts";
 import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
+import { availableParallelism } from "node:os";
+import type { CommandContext } from "../command.ts";
+import type { MemorySettings, MemoryProbe, memoryProbe } from "../../analysis/memory.ts";
 
 const TASKS = ["adding", "recall", "copy"] as const;
 
@@ -16,7 +19,7 @@ export const command: CommandSpec = {
     .option("--lags <list>", "lags (adding: sequence length T) to train and test at", intList(1), [10, 30, 100, 300])
     .option("--units <N>", "hidden units (of the LSTM, with --equal-params)", int(1), 32)
     .option("--equal-params", "give the RNN and GRU the LSTM's parameter count (more units)", false)
-    .option("--train-steps <n>", "training budget per run, the same for every cell", int(1), 6000)
+    .option("--train-steps <n>", "training budget per run, the same for every cell", int(1), 12000)
     .option("--eval-every <n>", "validation and test accuracy every n steps (default: 300, or budget / 10 if smaller)", int(1))
     .option("--solved-at <p>", "stop a run once its held-out accuracy reaches p (> 1: never)", num(0), 0.99)
     .option("--seeds <n>", "seeds per point (mean and spread)", int(1), 3)
@@ -28,23 +31,24 @@ export const command: CommandSpec = {
     .option("--lr <rate>", "Adam learning rate", num(0, Infinity, true), 0.01)
     .option("--forget-bias <b>", "LSTM forget bias (1 = TF-1 BasicLSTMCell, the note's cell)", num(), 1)
     .option("--test-size <n>", "held-out sequences per evaluation", int(1), 256)
+    .option("--jobs <n>", "runs trained at the same time, one per thread (default: every core); the results do not depend on it", int(1))
     .option("--out <dir>", "output directory", defaultOut("memory"))
     .option("--no-png", "write SVG only")
     .addHelpText("after", "\nExamples:\n  rnnlab memory                                   # adding + recall, lags 10-300, 3 seeds (~10 min)\n" +
       "  rnnlab memory --tasks recall --lags 25,50 --equal-params\n  rnnlab memory --tasks copy --lags 10,50 --train-steps 4000"),
   async run(o, ctx) {
-    const { memoryProbe, memorySvg, memoryBudgetSvg } = await import("../../index.ts");
+    const { memoryProbe, memorySettings, memoryRunSpecs, memorySvg, memoryBudgetSvg } = await import("../../index.ts");
+    const { memoryInParallel } = await import("../memory-pool.ts");
     const dir = outDir(o.out as string), cells = o.cells as ("rnn" | "lstm" | "gru")[], lags = (o.lags as number[]).slice().sort((a, b) => a - b);
     const tasks = o.tasks as (typeof TASKS)[number][];
-    let started = false;
-    const m = memoryProbe({
+    const settings = memorySettings({
       tasks, cells, lags, hiddenSize: o.units as number, equalParams: o.equalParams as boolean, steps: o.trainSteps as number,
       evalEvery: o.evalEvery as number | undefined, solvedAt: o.solvedAt as number, seeds: o.seeds as number, seed: o.seed as number,
       symbols: o.symbols as number, noise: o.noise as "symbols", copyLength: o.copyLength as number, batchSize: o.batchSize as number,
       lr: o.lr as number, forgetBias: o.forgetBias as number, testSize: o.testSize as number,
-      onProgress: (done, total, label) => { if (!started) { ctx.progress.start(total, "memory"); started = true; } ctx.progress.update(done, "", label); }, shouldStop: () => ctx.stopped(),
     });
-    ctx.progress.stop();
+    const jobs = Math.min((o.jobs as number | undefined) ?? availableParallelism(), memoryRunSpecs(settings).length);
+    const m = jobs > 1 ? await memoryInParallel(settings, jobs, ctx) : serial(memoryProbe, settings, ctx);
     writeJson(dir, "memory", m);
     if (m.results.length) { writePlot(dir, "memory", memorySvg(m), o.png as boolean); writePlot(dir, "memory-budget", memoryBudgetSvg(m), o.png as boolean); }
     const pct = (v: number) => `${(100 * v).toFixed(1)}`;
@@ -78,3 +82,15 @@ export const command: CommandSpec = {
     return m.stopped ? 130 : 0;
   },
 };
+
+/** One run after another on this thread (--jobs 1). */
+function serial(probe: typeof memoryProbe, s: MemorySettings, ctx: CommandContext): MemoryProbe {
+  let started = false;
+  const m = probe({
+    ...s, seed: s.seeds[0], seeds: s.seeds.length,
+    onProgress: (done, total, label) => { if (!started) { ctx.progress.start(total, "memory"); started = true; } ctx.progress.update(done, "", label); },
+    shouldStop: () => ctx.stopped(),
+  });
+  ctx.progress.stop();
+  return m;
+}
