@@ -34,8 +34,8 @@ const plot = (path: string) => {
 const TRAIN = ["--task", "adding", "--seq-len", "12", "--units", "8", "--epochs", "2", "--train-size", "256", "--test-size", "64", "--batch-size", "32", "--checkpoint-every", "0"];
 const NAMES = ["--task", "names", "--units", "8", "--epochs", "1", "--max-batches", "3", "--max-eval-batches", "2"];
 const GRADFLOW = ["--steps", "101", "--units", "12", "--batch-size", "4", "--train-steps", "4", "--train-len", "10", "--cells", "rnn,lstm", "--seeds", "2"];
-const MEMORY = ["--tasks", "recall", "--lags", "2,5", "--cells", "rnn,gru", "--units", "6", "--train-steps", "4", "--test-size", "16", "--symbols", "4", "--seeds", "2"];
-const COPY = ["--tasks", "copy", "--copy-length", "2", "--lags", "3", "--cells", "lstm", "--units", "6", "--train-steps", "4", "--test-size", "16", "--symbols", "4", "--seeds", "1"];
+const MEMORY = ["--tasks", "recall", "--lags", "2,5", "--cells", "rnn,gru", "--units", "6", "--train-steps", "4", "--test-size", "16", "--symbols", "4", "--seeds", "2", "--jobs", "3"];
+const COPY = ["--tasks", "copy", "--copy-length", "2", "--lags", "3", "--cells", "lstm", "--units", "6", "--train-steps", "4", "--test-size", "16", "--symbols", "4", "--seeds", "1", "--jobs", "1"];
 const ABLATE = ["--seq-len", "6", "--units", "4", "--train-steps", "6", "--variants", "baseline,gates tanh", "--seeds", "2"];
 
 before(async () => {
@@ -150,12 +150,14 @@ describe("rnnlab commands on small configurations", () => {
     plot(out("gradflow", "gradflow"));
   });
 
-  it("memory: one accuracy per (cell, lag), equal to memoryProbe() for the same options", () => {
+  it("memory: one accuracy per (cell, lag), equal to memoryProbe() for the same options, on 3 threads (--jobs 3) and on one (copy, --jobs 1)", () => {
     ok("memory");
     const j = readJson(out("memory", "memory.json"));
     const lib = memoryProbe({ tasks: ["recall"], cells: ["rnn", "gru"], lags: [2, 5], hiddenSize: 6, steps: 4, testSize: 16, symbols: 4, seeds: 2 });
     assert.deepEqual(j.results.map((x: { cell: string; lag: number; accuracies: number[] }) => [x.cell, x.lag, x.accuracies]),
       lib.results.map((x) => [x.cell, x.lag, x.accuracies]));
+    const noTime = (runs: { seconds: number }[]) => JSON.parse(JSON.stringify(runs.map(({ seconds: _, ...r }) => r)));
+    assert.deepEqual(noTime(j.runs), noTime(lib.runs), "every run (curves, kept steps, gradient norms) as on one thread");
     assert.match(r.memory.stdout, /lag\s+RNN \(6 units\)\s+GRU \(6 units\)/);
     const first = lib.results[0];
     assert.ok(r.memory.stdout.includes(`${(100 * first.accuracy).toFixed(1)} ± ${(100 * first.std).toFixed(1)} [${(100 * first.min).toFixed(1)}–${(100 * first.max).toFixed(1)}]`));
