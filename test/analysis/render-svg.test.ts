@@ -28,6 +28,17 @@ describe("svg charts", () => {
     assert.equal(count(svg.match(/<path d="([^"]+)"[^>]*stroke="#d62728"/)![1], /L/g), 1);
     assert.match(svg, />a<\/text>/); assert.match(svg, />b<\/text>/);
   });
+  it("a legend below the axes: the plot keeps its size and the SVG grows by the legend's height", () => {
+    const spec = { title: "t", xLabel: "x", yLabel: "y", height: 400, series: [{ name: "a", x: [0, 1], y: [0, 1] }, { name: "b", x: [0, 1], y: [1, 0] }] };
+    const inside = linePlotSvg(spec), below = linePlotSvg({ ...spec, legend: "below" });
+    const height = (svg: string) => Number(/height="([\d.]+)"/.exec(svg)![1]);
+    const box = (svg: string) => /<g><rect x="[^"]+" y="([^"]+)" width="[^"]+" height="([^"]+)"/.exec(svg)!.slice(1).map(Number);
+    assert.equal(height(inside), 400);
+    const [top, h] = box(below);
+    assert.equal(top, 400, "the legend starts where the plot (and its axis label) ends");
+    assert.equal(height(below), 400 + h + 10);
+    assert.ok(box(inside)[0] < 400 - h, "by default the legend is inside the plot");
+  });
   it("bar chart, heatmap and histograms draw one mark per datum", () => {
     const bars = barChartSvg({ title: "t", valueLabel: "MSE", bars: [{ label: "x", value: 0.1 }, { label: "y", value: NaN }], log: true, reference: { value: 1 / 6, label: "mean" } });
     assert.equal(count(bars, /<rect x="[^"]+" y="[^"]+" width="[^"]+" height="18"/g), 1);

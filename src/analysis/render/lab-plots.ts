@@ -184,7 +184,7 @@ export function memorySvg(m: MemoryProbe): string {
       title: TASK_TITLES[task] ?? task,
       subtitle: task === "recall" ? `${m.symbols} symbols, ${m.noise === "blank" ? "blank" : "distractor"} steps in the lag` : task === "copy" ? `${m.copyLength} symbols, ${m.symbols} in the alphabet` : "T = lag steps; the first marker in the first half",
       xLabel: task === "adding" ? "sequence length T (log scale)" : "lag between the symbol and the answer (log scale)",
-      yLabel: memoryYLabel(task), series, yMin: 0, yMax: 100, xScale: "log", width: 620, height: 440, legend: "bottom-left",
+      yLabel: memoryYLabel(task), series, yMin: 0, yMax: 100, xScale: "log", width: 620, height: 440, legend: "below",
       hlines: [{ y: 100 * chance, label: `chance ${(100 * chance).toFixed(1)} %` }],
     });
   });

@@ -81,8 +81,9 @@ export interface LinePlotSpec {
   hlines?: { y: number; label: string }[];
   /** dotted vertical reference lines, e.g. a lag or a chunk length */
   vlines?: { x: number; label: string; color?: string }[];
-  /** where the legend goes (default top-right): put it where the lines are not */
-  legend?: "top-right" | "bottom-left" | "bottom-right" | "top-left" | "middle-right";
+  /** where the legend goes (default top-right): put it where the lines are not, or below the
+   *  axes when the lines can be anywhere (the plot grows by the legend's height) */
+  legend?: "top-right" | "bottom-left" | "bottom-right" | "top-left" | "middle-right" | "below";
   /** log x axis (e.g. lags 10 … 400); ticks then default to the x values of the data */
   xScale?: "linear" | "log";
   xTicks?: number[];
@@ -174,6 +175,10 @@ export function linePlotSvg(p: LinePlotSpec): string {
   if (listed.length > 1 || listed[0]?.s.name) {
     const items = listed.map(({ s, i }) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dash: s.dash }));
     const { w, h } = legendSize(items), pos = p.legend ?? "top-right";
+    if (pos === "below") {
+      body.push(legend(items, m.l + w, Hh));
+      return svgDoc(W, Hh + h + 10, body);
+    }
     const x = pos.endsWith("right") ? m.l + pw - 8 : m.l + 8 + w, y = pos.startsWith("top") ? m.t + 8 : pos.startsWith("middle") ? m.t + (ph - h) / 2 : m.t + ph - 8 - h;
     body.push(legend(items, x, y));
   }
