@@ -34,7 +34,7 @@ export const command: CommandSpec = {
     .option("--jobs <n>", "runs trained at the same time, one per thread (default: every core); the results do not depend on it", int(1))
     .option("--out <dir>", "output directory", defaultOut("memory"))
     .option("--no-png", "write SVG only")
-    .addHelpText("after", "\nExamples:\n  rnnlab memory                                   # adding + recall, lags 10-300, 3 seeds (~10 min)\n" +
+    .addHelpText("after", "\nExamples:\n  rnnlab memory                                   # adding + recall, lags 10-300, 3 seeds (~7 min on 2 cores)\n" +
       "  rnnlab memory --tasks recall --lags 25,50 --equal-params\n  rnnlab memory --tasks copy --lags 10,50 --train-steps 4000"),
   async run(o, ctx) {
     const { memoryProbe, memorySettings, memoryRunSpecs, memorySvg, memoryBudgetSvg } = await import("../../index.ts");
