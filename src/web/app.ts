@@ -3,25 +3,18 @@
 // draws (at most once per animation frame), so the controls stay responsive while training.
 // Runs are kept (the last MAX_RUNS) and overlaid; the settings of the last run are in the URL.
 // State for tests and curious users: window.rnnlab = { state, backend, losses, snapshot, runs, maxLagMs, … }.
-import { digitSvg, esc, gateHeatmapSvg, gradFlowSvg, heatmapLegendSvg, runsLossSvg, seriesSvg, smooth, testCurvesSvg, type RunCurves } from "./plots.ts";
+import { esc, heatmapLegendSvg, runsLossSvg, smooth, testCurvesSvg, type RunCurves } from "./plots.ts";
 import type { FromWorker, RunConfig, Snapshot, TaskName, ToWorker } from "./protocol.ts";
 import { EXPERIMENTS, type Experiment } from "./experiments.ts";
-import { configFromQuery, configToQuery, LIMITS } from "./settings.ts";
+import { configFromQuery, configToQuery, DEFAULTS, LIMITS } from "./settings.ts";
 import { Announcer } from "./announce.ts";
 import { DrawPad } from "./draw.ts";
-import { explainCell, explainCellSvg } from "../analysis/explain/index.ts";
+import { $, num, selected, setRadio } from "./dom.ts";
+import { drawSnapshot, formatMetric, onHeatHover, toggleHighlight } from "./snapshot-view.ts";
+import { drawCellPanel } from "./cell-view.ts";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const num = (id: string) => Number($<HTMLInputElement>(id).value);
 const MAX_RUNS = 5;
 const COLORS = ["#1f5fa8", "#c2410c", "#2a8c4a", "#7c3aed", "#b8860b"];
-
-const DEFAULTS: Record<TaskName, { hiddenSize: number; batchSize: number; lr: number; steps: number; seqLen: number }> = {
-  names: { hiddenSize: 64, batchSize: 32, lr: 0.01, steps: 1500, seqLen: 0 },
-  sine: { hiddenSize: 32, batchSize: 32, lr: 0.01, steps: 600, seqLen: 40 },
-  adding: { hiddenSize: 32, batchSize: 32, lr: 0.01, steps: 1500, seqLen: 30 },
-  mnist: { hiddenSize: 64, batchSize: 32, lr: 0.01, steps: 600, seqLen: 0 },
-};
 
 interface Run {
   id: number;
@@ -94,8 +87,6 @@ function setState(s: State): void {
   }
 }
 
-const selected = (name: string) => (document.querySelector(`input[name=${name}]:checked`) as HTMLInputElement).value;
-const setRadio = (name: string, value: string) => { const el = document.querySelector<HTMLInputElement>(`input[name=${name}][value=${value}]`); if (el) el.checked = true; };
 
 /** The settings in the controls. Values out of range are clamped, written back and said aloud. */
 function readConfig(): RunConfig {
@@ -214,110 +205,11 @@ function drawRuns(): void {
   $("testPlot").setAttribute("aria-label", parts.length ? `${metric} over training (last three measurements): ${parts.join("; ")}.` : "held-out metric: nothing measured yet");
 }
 
-const formatMetric = (name: string, v: number) => (name.includes("accuracy") ? `${(100 * v).toFixed(1)} %` : v.toFixed(4));
-
-const GATE_NAMES: Record<string, string> = { i: "input gate", f: "forget gate", g: "candidate", o: "output gate", r: "reset gate", z: "update gate", n: "candidate", h: "state" };
-let highlighted: string | null = null;
-
-function drawSnapshot(s: Snapshot): void {
-  $("testMetric").textContent = `After ${s.step} steps: ${s.test.name} ${formatMetric(s.test.name, s.test.value)}.`;
-  $("heatmap").innerHTML = gateHeatmapSvg(s.gates);
-  markHighlight();
-  const sat = "Over this sequence: " + s.gates.gates.map((g) =>
-    `${g.short} mean ${g.mean.toFixed(2)}, ${(100 * g.low).toFixed(0)} % near ${g.tanh ? "−1" : "0"} / ${(100 * g.high).toFixed(0)} % near 1`).join(" · ") + ".";
-  $("saturation").textContent = sat;
-  $("heatmap").setAttribute("aria-label", `Gate activations of the first ${s.gates.gates[0]?.units.length ?? 0} units over a held-out sequence of ${s.gates.labels.length} steps. ` +
-    s.gates.gates.map((g) => `${g.short} (${GATE_NAMES[g.short] ?? g.name}, ${g.tanh ? "tanh, −1 to 1" : "sigmoid, 0 to 1"}): mean ${g.mean.toFixed(2)}`).join("; ") + ".");
-  drawGateKey(s);
-  $("gradFlow").innerHTML = gradFlowSvg(s.gradFlow);
-  const f = s.gradFlow;
-  $("gradFlow").setAttribute("aria-label", f.length
-    ? `Gradient norm reaching each of ${f.length} steps of the last training batch: ${f[0].toExponential(2)} at t = 0, ${f[f.length - 1].toExponential(2)} at t = ${f.length - 1}${f[f.length - 1] > 0 ? ` (ratio ${(f[0] / f[f.length - 1]).toExponential(1)})` : ""}.`
-    : "gradient flow: not trained yet");
-  $("paramTotal").textContent = `${s.paramTotal.toLocaleString("en")} in all`;
-  $("params").querySelector("tbody")!.innerHTML = s.params.map((p) =>
-    `<tr><td>${esc(p.name)}</td><td>[${p.shape.join(", ")}]</td><td class="num">${p.count.toLocaleString("en")}</td><td>${esc(p.formula)}</td>` +
-    `<td class="num">${p.rms.toFixed(4)}</td><td class="num">${p.gradRms.toExponential(2)}</td></tr>`).join("");
-  const v = s.sample;
-  let html = `<p class="note">${esc(v.title)}</p>`;
-  if (v.kind === "text") html += `<pre id="sampleText">${esc(v.lines.join("\n"))}</pre>`;
-  else if (v.kind === "series") {
-    html += seriesSvg([{ name: "input", values: v.input, color: "#9aa5b5" }, { name: "next value", values: v.target, color: "#2a8c4a" }, { name: "model", values: v.prediction, color: "#c2410c" }]);
-  } else {
-    html += `<div class="digits">${v.items.map((d) => digitSvg(d.pixels, `${d.label} → ${d.predicted}${d.label === d.predicted ? " ✓" : " ✗"}`)).join("")}</div>`;
-  }
-  $("sample").innerHTML = html;
-}
-
-/** The gates of the cell as buttons: choosing one outlines its rows in the heatmap (the cell
- *  diagram's gates link here too). */
-function drawGateKey(s: Snapshot): void {
-  const key = s.gates.gates.map((g) => g.short).join(",");
-  const box = $("gateKey");
-  if (box.dataset.key === key) return;
-  box.dataset.key = key;
-  box.innerHTML = s.gates.gates.map((g) => `<button type="button" class="gate" data-gate="${g.short}" aria-pressed="${highlighted === g.short}">` +
-    `${g.short}: ${esc(GATE_NAMES[g.short] ?? g.name)} <small>${g.tanh ? "tanh −1…1" : "sigmoid 0…1"}</small></button>`).join("");
-}
-
-/** Features the cell sees per step for each task (names: the embedding). */
-const CELL_INPUT: Record<TaskName, number> = { names: 16, sine: 1, adding: 2, mnist: 28 };
-const HEATMAP_ROWS: Record<string, string[]> = { lstm: ["i", "f", "g", "o"], gru: ["r", "z", "n"], rnn: ["h"] };
-
-/** The equations and the one-step diagram of the cell in the controls (the lab's `explain`):
- *  a gate's equation and its diagram box are linked to its rows in the heatmap. */
+/** The cell panel for the controls as they are now. */
 function drawCell(): void {
-  const cell = selected("cell") as RunConfig["cell"], task = selected("task") as TaskName;
-  const H = Math.min(LIMITS.hiddenSize.hi, Math.max(1, Math.round(num("hiddenSize")) || 1));
-  const e = explainCell({ kind: cell, inputSize: CELL_INPUT[task], hiddenSize: H,
-    ...(cell === "lstm" ? { usePeepholes: $<HTMLInputElement>("peepholes").checked } : {}),
-    ...(cell !== "rnn" && $<HTMLSelectElement>("gates").value === "tanh" ? { gateActivation: "tanh" as const } : {}) });
-  $("cellTitle").textContent = e.title;
-  const box = $("cellDiagram");
-  box.innerHTML = explainCellSvg(e);
-  box.setAttribute("aria-label", `Diagram of one step of the ${e.title}: ${e.lines.map((l) => l.text).join("; ")}.`);
-  // each box of the diagram is a <rect> followed by its label, whose first line is "i_t = …"
-  for (const t of box.querySelectorAll("text")) {
-    const m = /^([a-z])_t =/.exec(t.textContent ?? "");
-    const rect = t.previousElementSibling;
-    if (m && rect?.tagName === "rect") rect.setAttribute("data-diagram-gate", m[1]);
-  }
-  const rows = HEATMAP_ROWS[cell];
-  $("equations").innerHTML = e.lines.map((l) => rows.includes(l.target)
-    ? `<li><button type="button" data-gate="${l.target}" aria-pressed="${highlighted === l.target}">${esc(l.text)}${l.note ? `<small>${esc(l.note)}</small>` : ""}</button></li>`
-    : `<li><span class="eq">${esc(l.text)}${l.note ? `<small>${esc(l.note)}</small>` : ""}</span></li>`).join("");
-  markHighlight();
-}
-
-function markHighlight(): void {
-  const svg = $("heatmap").querySelector("svg");
-  for (const b of document.querySelectorAll<HTMLButtonElement>("#gateKey button.gate, #equations button")) b.setAttribute("aria-pressed", String(b.dataset.gate === highlighted));
-  for (const el of document.querySelectorAll<SVGElement>("[data-diagram-gate]")) el.classList.toggle("linked", el.getAttribute("data-diagram-gate") === highlighted);
-  if (!svg || !ui.snapshot) return;
-  svg.querySelector(".highlight")?.remove();
-  const gi = ui.snapshot.gates.gates.findIndex((g) => g.short === highlighted);
-  if (gi < 0) return;
-  const d = svg.dataset, L = Number(d.left), top = Number(d.top), cw = Number(d.cw), ch = Number(d.ch), gap = Number(d.gap), U = Number(d.units), T = Number(d.steps);
-  const r = document.createElementNS("http://www.w3.org/2000/svg", "rect");
-  r.setAttribute("class", "highlight");
-  for (const [k, v] of Object.entries({ x: L - 2, y: top + gi * (U * ch + gap) - 2, width: T * cw + 3, height: U * ch + 3, fill: "none", stroke: "#111", "stroke-width": 2 })) r.setAttribute(k, String(v));
-  svg.appendChild(r);
-}
-
-/** Hover read-out of the heatmap: the cell under the pointer, from the svg's geometry attributes. */
-function onHeatHover(e: PointerEvent): void {
-  const svg = $("heatmap").querySelector("svg"), s = ui.snapshot;
-  if (!svg || !s) return;
-  const box = svg.getBoundingClientRect(), vb = svg.viewBox.baseVal, d = svg.dataset;
-  const x = ((e.clientX - box.left) * vb.width) / box.width, y = ((e.clientY - box.top) * vb.height) / box.height;
-  const L = Number(d.left), top = Number(d.top), cw = Number(d.cw), ch = Number(d.ch), gap = Number(d.gap), U = Number(d.units);
-  const t = Math.floor((x - L) / cw), band = U * ch + gap, gi = Math.floor((y - top) / band), u = Math.floor(((y - top) % band) / ch);
-  const g = s.gates.gates[gi];
-  if (!g || t < 0 || t >= s.gates.labels.length || u < 0 || u >= U) return;
-  const v = g.units[u]?.[t];
-  if (v === undefined) return;
-  const input = s.gates.labels[t];
-  $("heatHover").textContent = `${g.short} (${GATE_NAMES[g.short] ?? g.name}), unit ${u}, step ${t}${input ? ` (input ${input})` : ""}: ${v.toFixed(3)} on a ${g.tanh ? "tanh scale −1…1" : "sigmoid scale 0…1"}`;
+  drawCellPanel({ cell: selected("cell") as RunConfig["cell"], task: selected("task") as TaskName,
+    hiddenSize: Math.min(LIMITS.hiddenSize.hi, Math.max(1, Math.round(num("hiddenSize")) || 1)),
+    peepholes: $<HTMLInputElement>("peepholes").checked, tanhGates: $<HTMLSelectElement>("gates").value === "tanh" }, ui.snapshot);
 }
 
 // ---- the worker ----
@@ -452,17 +344,16 @@ for (const id of ["gateKey", "equations"]) {
   $(id).addEventListener("click", (e) => {
     const b = (e.target as HTMLElement).closest<HTMLButtonElement>("button[data-gate]");
     if (!b) return;
-    highlighted = highlighted === b.dataset.gate ? null : b.dataset.gate!;
-    markHighlight();
+    toggleHighlight(b.dataset.gate!, ui.snapshot);
   });
 }
 $("cellDiagram").addEventListener("click", (e) => {
   const gate = (e.target as Element).closest("[data-diagram-gate]")?.getAttribute("data-diagram-gate");
-  if (gate) { highlighted = highlighted === gate ? null : gate; markHighlight(); }
+  if (gate) toggleHighlight(gate, ui.snapshot);
 });
 for (const id of ["peepholes", "gates", "hiddenSize"]) $(id).addEventListener("change", drawCell);
 for (const el of document.querySelectorAll<HTMLInputElement>("input[name=task], input[name=cell]")) el.addEventListener("change", drawCell);
-$("heatmap").addEventListener("pointermove", onHeatHover);
+$("heatmap").addEventListener("pointermove", (e) => onHeatHover(e, ui.snapshot));
 
 function showExperiment(x: Experiment): void { $("experimentNote").textContent = `${x.what} Look for: ${x.lookFor}`; }
 $("experiment").addEventListener("change", () => showExperiment(EXPERIMENTS[$<HTMLSelectElement>("experiment").value]));

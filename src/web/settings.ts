@@ -4,6 +4,14 @@
 // defaults / limits rather than failing: a link is user input.
 import type { RunConfig, TaskName } from "./protocol.ts";
 
+/** Each task's settings before the user changes them. */
+export const DEFAULTS: Record<TaskName, { hiddenSize: number; batchSize: number; lr: number; steps: number; seqLen: number }> = {
+  names: { hiddenSize: 64, batchSize: 32, lr: 0.01, steps: 1500, seqLen: 0 },
+  sine: { hiddenSize: 32, batchSize: 32, lr: 0.01, steps: 600, seqLen: 40 },
+  adding: { hiddenSize: 32, batchSize: 32, lr: 0.01, steps: 1500, seqLen: 30 },
+  mnist: { hiddenSize: 64, batchSize: 32, lr: 0.01, steps: 600, seqLen: 0 },
+};
+
 /** The integer controls' ranges (the page clamps to them and says so). */
 export const LIMITS = {
   hiddenSize: { lo: 1, hi: 256 },
