@@ -15,12 +15,14 @@
 //   N − 1 workers share (N = RNNLAB_THREADS, else every core); results are bit-for-bit those of
 //   one thread for any N.
 // Not here: the allocator (arena.ts), pointers and argument checks (marshal.ts), the loss and
-// optimizer kernels (train-kernels.ts), threads (threads.ts), reading the binary (load.ts), the
-// kernels themselves (assembly/).
+// optimizer kernels (train-kernels.ts), threads (threads.ts), reading the binary (load.ts), which
+// memory the module gets (memory.ts), the kernels themselves (assembly/).
 import type { instantiate } from "../../../build/rnnlab.js";
 import { refKernels as ref } from "../ref/index.ts";
 import type { Buf, Dtype, Kernels, LstmPointwiseOpts } from "../types.ts";
 import { Arena, ArenaFloat32Array, MAX_PAGES } from "./arena.ts";
+import { memoriesToTry, isSharedMemory, wrongMemoryKind } from "./memory.ts";
+export { UNSHARED_PAGES } from "./memory.ts";
 import { loadWasmModule, loadWasmModuleSync } from "./load.ts";
 export { setWasmSource, hasUnsharedVariant, type WasmSource } from "./load.ts";
 import { ThreadPool, defaultThreadCount, type WorkerOp } from "./threads.ts";
@@ -29,8 +31,6 @@ import { trainKernels } from "./train-kernels.ts";
 
 /** The module's exports, typed by the .d.ts that `asc --bindings raw` generates. */
 export type RawExports = Awaited<ReturnType<typeof instantiate>>;
-
-const INITIAL_PAGES = 16;                            // --initialMemory in scripts/build-wasm.mjs
 
 export interface WasmKernelsOptions {
   /** Any N ≥ 1 (default: RNNLAB_THREADS, else every core where worker_threads exists). */
@@ -66,10 +66,7 @@ export async function createWasmKernels(opts: WasmKernelsOptions = {}): Promise<
   const module = await loadWasmModule();
   for (const memory of memoriesToTry()) {
     let instance: WebAssembly.Instance;
-    try { instance = await WebAssembly.instantiate(module, { env: { memory } }); } catch (err) {
-      if (err instanceof WebAssembly.LinkError && isSharedMemory(memory)) continue;  // the unshared binary: try its memory
-      throw err;
-    }
+    try { instance = await WebAssembly.instantiate(module, { env: { memory } }); } catch (err) { if (wrongMemoryKind(err, memory)) continue; throw err; }
     return makeKernels(module, instance, memory, isSharedMemory(memory) ? opts : { ...opts, threads: 1 });
   }
   throw new Error("unreachable: the unshared memory is always tried");
@@ -80,30 +77,11 @@ export function createWasmKernelsSync(opts: WasmKernelsOptions = {}): WasmKernel
   const module = loadWasmModuleSync();
   for (const memory of memoriesToTry()) {
     let instance: WebAssembly.Instance;
-    try { instance = new WebAssembly.Instance(module, { env: { memory } }); } catch (err) {
-      if (err instanceof WebAssembly.LinkError && isSharedMemory(memory)) continue;
-      throw err;
-    }
+    try { instance = new WebAssembly.Instance(module, { env: { memory } }); } catch (err) { if (wrongMemoryKind(err, memory)) continue; throw err; }
     return makeKernels(module, instance, memory, isSharedMemory(memory) ? opts : { ...opts, threads: 1 });
   }
   throw new Error("unreachable: the unshared memory is always tried");
 }
-
-/** The module imports either a shared memory (rnnlab.wasm) or an unshared one (rnnlab-single.wasm,
- *  for browsers without shared memory); a memory of the wrong kind is a LinkError. So: a shared
- *  memory first where this engine can make one, then an unshared one. */
-function* memoriesToTry(): Generator<WebAssembly.Memory> {
-  let shared: WebAssembly.Memory | null = null;
-  try { shared = newMemory(); } catch { shared = null; }     // this engine cannot share memory
-  if (shared) yield shared;
-  yield new WebAssembly.Memory({ initial: UNSHARED_PAGES, maximum: UNSHARED_PAGES });
-}
-
-const isSharedMemory = (m: WebAssembly.Memory) => typeof SharedArrayBuffer === "function" && m.buffer instanceof SharedArrayBuffer;
-
-/** An unshared memory cannot grow without detaching every view into it, so it is made at its
- *  final size: 128 MiB, ample for the playground's networks; past it an allocation fails clearly. */
-export const UNSHARED_PAGES = 2048;
 
 function threadCount(n: number | undefined): number {
   if (n === undefined) return defaultThreadCount();
@@ -118,10 +96,6 @@ function threadCount(n: number | undefined): number {
  *  1.3× at 512, 1.55× at 1024, 1.6–2× above. */
 export const PARALLEL_GEMM_MACS = 1 << 17;
 export const PARALLEL_POINTWISE = 1 << 10;
-
-function newMemory(): WebAssembly.Memory {
-  return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
-}
 
 // ---- the Kernels object ----
 
