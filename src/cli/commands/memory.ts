@@ -1,10 +1,9 @@
 // rnnlab memory: accuracy against lag on the standard long-range tasks (adding problem, delayed
 // recall with distractors, copy), per cell, several seeds, with the training curves as budget evidence.
-import type { CommandSpec } from "../command.ts";
+import type { CommandContext, CommandSpec } from "../command.ts";
 import { CELLS, int, intList, listOf, num, oneOf } from "../options.ts";
 import { defaultOut, outDir, writeJson, writePlot } from "../output.ts";
 import { availableParallelism } from "node:os";
-import type { CommandContext } from "../command.ts";
 import type { MemorySettings, MemoryProbe, memoryProbe } from "../../analysis/memory.ts";
 
 const TASKS = ["adding", "recall", "copy"] as const;
