@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `rnnlab` command. The installed package runs the compiled CLI (dist/esm/cli/main.js); a
-// repository checkout (src/ present, devDependencies installed) runs the TypeScript sources through
-// tsx, a devDependency, so edits need no rebuild. Anything that escapes main() (it should not) is still reported as one
-// line, with the stack only under RNNLAB_DEBUG.
+// repository checkout (src/ present, devDependencies installed) runs the TypeScript sources
+// through tsx, a devDependency, so edits need no rebuild. Anything that escapes main() (it should
+// not) is still reported as one line, with the stack only under RNNLAB_DEBUG.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
