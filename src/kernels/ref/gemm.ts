@@ -13,6 +13,9 @@
 //   still k = 0 … K−1.
 import type { Buf } from "../types.ts";
 
+/** Indices `| 0` below stay exact only while every index fits in an int32. */
+const INT32_MAX = 0x7fffffff;
+
 /** Double accumulators for one row of C, reused across calls (grown when a wider N comes). */
 let rowAcc = new Float64Array(256);
 function accRow(N: number): Float64Array {
@@ -36,6 +39,7 @@ export function gemmNN(C: Buf, A: Buf, B: Buf, M: number, N: number, K: number):
 
 /** C (M,N) += A (M,K) · B (N,K)ᵀ */
 export function gemmNT(C: Buf, A: Buf, B: Buf, M: number, N: number, K: number): void {
+  if (M * K > INT32_MAX || N * K > INT32_MAX) throw new RangeError(`gemmNT: operands over 2^31 elements (M ${M}, N ${N}, K ${K})`);
   for (let i = 0; i < M; i++) {
     const a = i * K, c = i * N;
     let j = 0;
@@ -43,9 +47,9 @@ export function gemmNT(C: Buf, A: Buf, B: Buf, M: number, N: number, K: number):
       const b0 = j * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K, b4 = b3 + K, b5 = b4 + K, b6 = b5 + K, b7 = b6 + K;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
       for (let k = 0; k < K; k++) {
-        const av = A[a + k];
-        s0 += av * B[b0 + k]; s1 += av * B[b1 + k]; s2 += av * B[b2 + k]; s3 += av * B[b3 + k];
-        s4 += av * B[b4 + k]; s5 += av * B[b5 + k]; s6 += av * B[b6 + k]; s7 += av * B[b7 + k];
+        const av = A[(a + k) | 0];                       // `| 0`: V8 then drops an overflow check per read
+        s0 += av * B[(b0 + k) | 0]; s1 += av * B[(b1 + k) | 0]; s2 += av * B[(b2 + k) | 0]; s3 += av * B[(b3 + k) | 0];
+        s4 += av * B[(b4 + k) | 0]; s5 += av * B[(b5 + k) | 0]; s6 += av * B[(b6 + k) | 0]; s7 += av * B[(b7 + k) | 0];
       }
       C[c + j] += s0; C[c + j + 1] += s1; C[c + j + 2] += s2; C[c + j + 3] += s3;
       C[c + j + 4] += s4; C[c + j + 5] += s5; C[c + j + 6] += s6; C[c + j + 7] += s7;
