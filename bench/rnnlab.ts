@@ -66,12 +66,17 @@ function benchW5() {
     let h: Float32Array | undefined, c: Float32Array | undefined;
     for (let t = 0; t < T; t++) { const o = cell.forward({ x: xsteps[t]!, h, c }); h = o.h as Float32Array; c = o.c as Float32Array; }
   };
-  const a = timed(stream, 1), b = timed(whole), cs = timed(cellStream, 1);
+  // The arithmetic floor of a step on this backend: its own GEMM for the step's two matrix-vector
+  // products (x·W_ihᵀ and h·W_hhᵀ, 82k multiply-adds), nothing else around them.
+  const fill = (n: number, seed: number) => { const b = k.alloc(n); b.set(randn(n, seed)); return b; };
+  const xv = fill(I, 4), hv = fill(H, 5), wIh = fill(4 * H * I, 6), wHh = fill(4 * H * H, 7), gates = k.alloc(4 * H);
+  const matvecs = () => { for (let t = 0; t < T; t++) { k.gemmNT(gates, xv, wIh, 1, 4 * H, I); k.gemmNT(gates, hv, wHh, 1, 4 * H, H); } };
+  const a = timed(stream, 1), b = timed(whole), cs = timed(cellStream, 1), mv = timed(matvecs, 1);
   const per = (s: { median_ms: number; min_ms: number }) => ({ us_per_step_median: (s.median_ms * 1e3) / T, us_per_step_best: (s.min_ms * 1e3) / T,
     gflops_median: flops / ((s.median_ms * 1e-3) / T) / 1e9 });
   return { workload: "W5", desc: "streaming inference", I, H, T, B: 1, flops_per_step: flops,
     stream_stateful_predict: { total: a.s, ...per(a.s) }, whole_sequence: { total: b.s, ...per(b.s) },
-    stream_cellstep: { total: cs.s, ...per(cs.s) } };
+    stream_cellstep: { total: cs.s, ...per(cs.s) }, step_matvecs: { total: mv.s, ...per(mv.s) } };
 }
 
 /** The f32x4 mul+add ceiling on one thread: the best of 12 runs of two loops (assembly/peak.ts: 7 mul

@@ -13,7 +13,7 @@
 // bench/thread-scaling.ts times a W3 training step on 1…N threads for native and wasm.
 // Output: bench/results.json and bench/RESULTS.md (`--render` rebuilds the .md from the .json).
 // `--merge` re-measures only the selected contenders and workloads (no profile, scaling or thread
-// sweeps; `--thread-scaling` adds the 1…N thread table) and writes them over their entries in
+// sweeps; `--thread-scaling` adds the 1…N thread table, `--ref-matvec` the reference loops) and writes them over their entries in
 // bench/results.json, keeping the rest; the page then says which rows come from which run, with the
 // machine's load average at the time.
 import { execFileSync } from "node:child_process";
@@ -60,6 +60,7 @@ let threadSweep: Result[] = saved?.threads ?? [];
 let customCell: Result[] = saved?.customCell ?? [];
 let finetune: Result[] = saved?.finetune ?? [];
 let threadScaling: Result[] = saved?.threadScaling ?? [];
+let refMatvec: Result[] = saved?.refMatvec ?? [];
 const reps = Number(arg("reps", "1"));
 const log: string[] = [];
 
@@ -117,12 +118,14 @@ if (!render) {
   }
   if (merge) {
     updates.push({ date: new Date().toISOString(), measured: Object.fromEntries(Object.entries(all).map(([name, byW]) => [name, Object.keys(byW)])),
-      reps, loadavg_1min: [load0[0], loadavg()[0]], ...(process.argv.includes("--thread-scaling") ? { thread_scaling: true } : {}) });
+      reps, loadavg_1min: [load0[0], loadavg()[0]], ...(process.argv.includes("--thread-scaling") ? { thread_scaling: true } : {}),
+      ...(process.argv.includes("--ref-matvec") ? { ref_matvec: true } : {}) });
   }
   const train = merge ? "" : workloads.split(",").filter((w) => w !== "W5").join(",");
   if (train && !process.argv.includes("--no-profile")) profile = runJsonLines(process.execPath, [...tsx, "bench/profile.ts", "--workloads", train], "profile");
   if (!merge && workloads.split(",").includes("W1")) customCell = runJsonLines(process.execPath, [...tsx, "bench/custom-cell.ts", "--profile"], "custom cell W1");
   if (!merge && !process.argv.includes("--no-finetune")) finetune = ["native", "wasm"].flatMap((b) => runJsonLines(process.execPath, [...tsx, "bench/keras-finetune.ts", "--backend", b], `Keras fine-tuning (${b})`));
+  if ((merge ? process.argv.includes("--ref-matvec") : !quick) && workloads.split(",").includes("W5")) refMatvec = runJsonLines(process.execPath, [...tsx, "bench/ref-matvec.ts", "--json"], "reference matrix-vector loops");
   if (!merge && !process.argv.includes("--no-scaling") && !quick) scaling = runJsonLines(process.execPath, [...tsx, "bench/scaling.ts"], "scaling");
   if (!merge && !quick) {
     threadSweep = [...runJsonLines(process.execPath, [...tsx, "bench/threads.ts", "--json"], "threads wasm"),
@@ -159,7 +162,7 @@ const lines = [`# Benchmarks`, ``, `\`npm run bench\` on ${cpus().length} × ${c
   `"of ceiling" divides by the f32x4 mul+add ceiling measured in this run (× 2 for two threads).`, ``];
 for (const u of updates) {
   lines.push(`Re-measured ${u.date.slice(0, 16)} UTC (\`--merge\`, ${u.reps} interleaved repetitions, 1-minute load average ${u.loadavg_1min.map((l: number) => l.toFixed(1)).join(" → ")} on ${cpus().length} cores): ` +
-    `${Object.entries(u.measured as Record<string, string[]>).map(([name, ws]) => `${name} (${ws.join(", ")})`).join(", ")}${u.thread_scaling ? `${Object.keys(u.measured).length ? ", and " : ""}the 1…N thread table` : ""}; ` +
+    `${Object.entries(u.measured as Record<string, string[]>).map(([name, ws]) => `${name} (${ws.join(", ")})`).join(", ")}${u.thread_scaling ? `${Object.keys(u.measured).length ? ", and " : ""}the 1…N thread table` : ""}${u.ref_matvec ? ", and the reference matrix-vector loops" : ""}; ` +
     `those rows below come from that run, and ratios against rows of other runs mix two runs.`, ``);
 }
 
@@ -193,7 +196,8 @@ for (const w of shownWorkloads.split(",").filter((w) => w !== "W5")) {
 if (shownWorkloads.includes("W5")) {
   lines.push(`## W5 streaming (LSTM D 32, H 128, B 1, 1,000 steps): µs per step`, ``,
     `"one step per call": rnnlab \`LSTM.forward\` with T = 1 (PyTorch: \`nn.LSTMCell\`); "CellStep.forward": rnnlab's checked one-step cell API (PyTorch: \`nn.LSTMCell\`, its peer).`, ``,
-    `| contender | one step per call | × | CellStep.forward | whole sequence in one call | × |`, `|---|---|---|---|---|---|`);
+    `"two matrix-vector products": the backend's own GEMM for a step's x·W_ihᵀ and h·W_hhᵀ (82k multiply-adds) and nothing else, the floor under any one-step call on that backend.`, ``,
+    `| contender | one step per call | × | CellStep.forward | two matrix-vector products | whole sequence in one call | × |`, `|---|---|---|---|---|---|---|`);
   const base = wasm1.W5;
   for (const name of Object.keys(results)) {
     const r = results[name]!.W5;
@@ -201,9 +205,14 @@ if (shownWorkloads.includes("W5")) {
     const s = r.stream_stateful_predict?.us_per_step_median ?? r.stream_lstmcell?.us_per_step_median, wh = r.whole_sequence?.us_per_step_median ?? r.whole?.us_per_step_median;
     const bs = base?.stream_stateful_predict?.us_per_step_median, bw = base?.whole_sequence?.us_per_step_median;
     const cs = r.stream_cellstep?.us_per_step_median ?? r.stream_lstmcell?.us_per_step_median;
-    lines.push(`| ${name}${r.stream_lstmcell ? " (LSTMCell per step)" : ""} | ${fmt(s)} | ${name === "rnnlab-wasm" ? "1" : fmt(s / bs)} | ${fmt(cs)} | ${fmt(wh)} | ${name === "rnnlab-wasm" ? "1" : fmt(wh / bw)} |`);
+    const mv = r.step_matvecs?.us_per_step_median;
+    lines.push(`| ${name}${r.stream_lstmcell ? " (LSTMCell per step)" : ""} | ${fmt(s)} | ${name === "rnnlab-wasm" ? "1" : fmt(s / bs)} | ${fmt(cs)} | ${mv === undefined ? "—" : fmt(mv)} | ${fmt(wh)} | ${name === "rnnlab-wasm" ? "1" : fmt(wh / bw)} |`);
   }
   lines.push(``);
+  if (refMatvec.length) {
+    lines.push(`The reference kernels are plain TypeScript. How fast plain JavaScript can do the step's larger product, h·W_hhᵀ (65,536 multiply-adds), written several ways, each in a process of its own (bench/ref-matvec.ts):`, ``,
+      `| loop | µs | ns per multiply-add |`, `|---|---|---|`, ...refMatvec.map((r) => `| ${r.about} | ${fmt(r.us_median)} | ${r.ns_per_multiply_add.toFixed(3)} |`), ``);
+  }
 }
 
 // ---- the native backend against PyTorch (target: faster than PyTorch + OpenBLAS at 1 and 2 threads)
@@ -229,6 +238,8 @@ if (Object.keys(nat1).length) {
     for (const [label, v] of [["CellStep.forward", r.stream_cellstep?.us_per_step_median], ["LSTM.forward T = 1", r.stream_stateful_predict?.us_per_step_median]] as const) {
       nativeChecks.push([`W5 ${name.replace("rnnlab-", "")}: ${label} faster than PyTorch nn.LSTMCell per call`, v !== undefined ? v < t5n : undefined, `${fmt(v)} µs vs ${fmt(t5n)} µs`]);
     }
+    const floor = r.step_matvecs?.us_per_step_median;
+    if (floor !== undefined) nativeChecks.push([`W5 ${name.replace("rnnlab-", "")}: the step's two matrix-vector products alone faster than a PyTorch nn.LSTMCell call`, floor < t5n, `${fmt(floor)} µs vs ${fmt(t5n)} µs`]);
   }
 }
 if (threadScaling.length) {
@@ -347,6 +358,6 @@ for (const [name, byW] of Object.entries(results)) for (const r of Object.values
   if (r.stopped) notes.push(`- ${name} ${r.workload}: ${r.stopped} (${fmt(r.train_single_step_ms)} ms, ${fmt(r.train_single_step_ms / ms(wasm1[r.workload]))}× rnnlab-wasm)`);
 }
 if (notes.length || log.length) lines.push(`Notes:`, ...notes, ...log.map((l) => `- ${l}`), ``);
-if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, reps, results, profile, scaling, threads: threadSweep, threadScaling, customCell, finetune, ...(updates.length ? { updates } : {}) }, null, 1) + "\n");
+if (!render) writeFileSync("bench/results.json", JSON.stringify({ date: when, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, reps, results, profile, scaling, threads: threadSweep, threadScaling, refMatvec, customCell, finetune, ...(updates.length ? { updates } : {}) }, null, 1) + "\n");
 writeFileSync("bench/RESULTS.md", lines.join("\n"));
 console.log(lines.join("\n"));
