@@ -7,6 +7,7 @@
 // FMA chains in the widest registers the CPU has), measured the same way.
 // Usage: node --import tsx bench/rnnlab.ts --backend native|wasm|ref [--threads N] --workloads PEAK,GEMM512,W1,W2,W3,W4,W5
 import { LSTM, CellStep, loadKernels, Tensor, Rng, type Kernels } from "../src/index.ts";
+import { Act } from "../src/kernels/types.ts";
 import { createCell } from "../src/cells/index.ts";
 import type { WasmKernels } from "../src/kernels/wasm/index.ts";
 import type { NativeKernels } from "../src/kernels/native/index.ts";
@@ -66,17 +67,22 @@ function benchW5() {
     let h: Float32Array | undefined, c: Float32Array | undefined;
     for (let t = 0; t < T; t++) { const o = cell.forward({ x: xsteps[t]!, h, c }); h = o.h as Float32Array; c = o.c as Float32Array; }
   };
-  // The arithmetic floor of a step on this backend: its own GEMM for the step's two matrix-vector
-  // products (x·W_ihᵀ and h·W_hhᵀ, 82k multiply-adds), nothing else around them.
+  // The floor of a step on this backend: its own kernels for the step's two matrix-vector products
+  // (x·W_ihᵀ and h·W_hhᵀ, 82k multiply-adds), then also the fused LSTM pointwise step; nothing around them.
   const fill = (n: number, seed: number) => { const b = k.alloc(n); b.set(randn(n, seed)); return b; };
-  const xv = fill(I, 4), hv = fill(H, 5), wIh = fill(4 * H * I, 6), wHh = fill(4 * H * H, 7), gates = k.alloc(4 * H);
-  const matvecs = () => { for (let t = 0; t < T; t++) { k.gemmNT(gates, xv, wIh, 1, 4 * H, I); k.gemmNT(gates, hv, wHh, 1, 4 * H, H); } };
-  const a = timed(stream, 1), b = timed(whole), cs = timed(cellStream, 1), mv = timed(matvecs, 1);
+  const xv = fill(I, 4), hv = fill(H, 5), wIh = fill(4 * H * I, 6), wHh = fill(4 * H * H, 7), cPrev = fill(H, 8);
+  const z = k.alloc(4 * H), gates = k.alloc(4 * H), cNew = k.alloc(H), hNew = k.alloc(H);
+  const opts = { forgetBias: 0, cellClip: -1, gateAct: Act.Sigmoid, cellAct: Act.Tanh };
+  const matvecs = () => { for (let t = 0; t < T; t++) { z.fill(0); k.gemmNT(z, xv, wIh, 1, 4 * H, I); k.gemmNT(z, hv, wHh, 1, 4 * H, H); } };
+  const kernelsOnly = () => {
+    for (let t = 0; t < T; t++) { z.fill(0); k.gemmNT(z, xv, wIh, 1, 4 * H, I); k.gemmNT(z, hv, wHh, 1, 4 * H, H); k.lstmForward(gates, cNew, hNew, z, cPrev, null, 1, H, opts); }
+  };
+  const a = timed(stream, 1), b = timed(whole), cs = timed(cellStream, 1), mv = timed(matvecs, 1), ko = timed(kernelsOnly, 1);
   const per = (s: { median_ms: number; min_ms: number }) => ({ us_per_step_median: (s.median_ms * 1e3) / T, us_per_step_best: (s.min_ms * 1e3) / T,
     gflops_median: flops / ((s.median_ms * 1e-3) / T) / 1e9 });
   return { workload: "W5", desc: "streaming inference", I, H, T, B: 1, flops_per_step: flops,
     stream_stateful_predict: { total: a.s, ...per(a.s) }, whole_sequence: { total: b.s, ...per(b.s) },
-    stream_cellstep: { total: cs.s, ...per(cs.s) }, step_matvecs: { total: mv.s, ...per(mv.s) } };
+    stream_cellstep: { total: cs.s, ...per(cs.s) }, step_matvecs: { total: mv.s, ...per(mv.s) }, step_kernels: { total: ko.s, ...per(ko.s) } };
 }
 
 /** The f32x4 mul+add ceiling on one thread: the best of 12 runs of two loops (assembly/peak.ts: 7 mul
