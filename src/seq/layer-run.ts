@@ -24,6 +24,14 @@ export class LayerRun {
   readonly Hs: Buf;   // ((T+1)·B, R) state chain, Hs[0] = h0
   readonly Cs: Buf;   // ((T+1)·B, H) LSTM cell chain
   readonly dXZ: Buf;  // (T·B, G)
+  /** Final state: Hs[T] and Cs[T] (with copy-through this is each row's state at len − 1). */
+  readonly hN: Buf;
+  readonly cN: Buf;
+  // Fixed views of Hs / Cs, made once: making a view of an arena buffer costs ~0.5 µs, which a
+  // one-step call would pay several times over.
+  private readonly hInit: Buf;      // Hs[0]
+  private readonly cInit: Buf;      // Cs[0] (empty unless LSTM)
+  private readonly hChain: Buf;     // Hs[1..T]
   private readonly Y: Buf;    // (T·B, R) outputs when they differ from the state chain (lengths, dropout)
   private readonly dXm: Buf;  // (T·B, D) scratch: ∂L/∂(masked input)
   private readonly dY: Buf;   // (T·B, R) the output cotangent, copied in once per backward
@@ -49,6 +57,8 @@ export class LayerRun {
     const a = (rows: number, width: number) => this.owned.alloc(rows * width);
     this.X = a(TB, w.x); this.XZ = a(TB, w.xz);
     this.Hs = a(TB + B, w.h); this.Cs = a(TB + B, w.c);
+    this.hInit = this.Hs.subarray(0, B * w.h); this.cInit = this.Cs.subarray(0, cell.config.kind === "lstm" ? B * w.c : 0);
+    this.hChain = this.Hs.subarray(B * w.h); this.hN = this.Hs.subarray(TB * w.h); this.cN = this.Cs.subarray(TB * w.c);
     this.Y = a(TB, w.h); this.dXm = a(TB, w.x); this.dY = a(TB, w.h);
     this.dXZ = a(TB, w.xz);
     const per = {
@@ -86,10 +96,7 @@ export class LayerRun {
   private get steps(): StepSaved[] { return this.masks.state ? this.savedY : this.saved; }
 
   /** Outputs (T·B, R): h_1..h_T straight from the state chain, or Y when lengths or dropout make them differ. */
-  get outputs(): Buf { return this.usesY ? this.Y : this.Hs.subarray(this.B * stepWidths(this.cell.config).h); }
-  /** Final state: Hs[T] (with copy-through this is each row's state at len − 1). */
-  get hN(): Buf { return this.Hs.subarray(this.T * this.B * stepWidths(this.cell.config).h); }
-  get cN(): Buf { return this.Cs.subarray(this.T * this.B * stepWidths(this.cell.config).c); }
+  get outputs(): Buf { return this.usesY ? this.Y : this.hChain; }
   /** ∂L/∂h0, ∂L/∂c0 after backward: what step 0 wrote as its dhPrev / dcPrev */
   get dh0(): Buf { return this.grads[0].dhPrev; }
   get dc0(): Buf { return this.grads[0].dcPrev; }
@@ -102,9 +109,8 @@ export class LayerRun {
 
   /** X must hold the input; h0 / c0 (or zeros) go into Hs[0] / Cs[0]. */
   forward(w: CellWeights, h0: Buf | null, c0: Buf | null, lengths: Int32Array | null): void {
-    const { k, cell, T, B } = this, { outputSize: R, hiddenSize: H, kind } = cell.config;
+    const { k, cell, T, B, hInit, cInit } = this;
     this.lengths = lengths && lengths.some((len) => len < T) ? lengths : null;
-    const hInit = this.Hs.subarray(0, B * R), cInit = this.Cs.subarray(0, kind === "lstm" ? B * H : 0);
     if (h0) hInit.set(h0); else hInit.fill(0);
     if (c0) cInit.set(c0); else cInit.fill(0);
     if (this.masks.input) mulInPlace(this.X, this.masks.input);
