@@ -3,7 +3,7 @@
 // per format at a time, with a watchdog: a case that runs longer than --hang-seconds (default 10)
 // kills the child; it is recorded as a hang (its reproducer saved) and the run continues after it.
 // A child that dies on its own is recorded as a crash. Writes <out>/results.json and
-// <out>/results.md (the table in docs/fuzzing.md), reproducers under <out>/reproducers/<format>/.
+// <out>/results.md (the table in docs/robustness.md), reproducers under <out>/reproducers/<format>/.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -246,7 +246,7 @@ export class Recurrent {
 
   private checkTensor(fn: string, arg: string, t: Tensor, shape: number[], pattern: string): void {
     if (!(t instanceof Tensor)) fail(fn, arg, "a Tensor", t);
-    if (fmtShape(t.shape) !== fmtShape(shape)) throw new RnnlabError(`${fn}: ${arg} has shape ${fmtShape(t.shape)}, expected ${fmtShape(shape)} ${pattern}`);
+    if (t.shape.length !== shape.length || t.shape.some((n, i) => n !== shape[i])) throw new RnnlabError(`${fn}: ${arg} has shape ${fmtShape(t.shape)}, expected ${fmtShape(shape)} ${pattern}`);
     if (t.dtype !== this.dtype) throw new RnnlabError(`${fn}: ${arg} has dtype ${t.dtype}, expected ${this.dtype}`);
     checkFinite(fn, arg, t.data);
   }
