@@ -3,7 +3,7 @@
 // printed as one JSON line per workload in the peers' format.
 // Also, for the efficiency figures: PEAK (the f32x4 mul+add ceiling, assembly/peak.ts, measured
 // in this process before and after the workloads) and GEMM512 (512³ GEMMs, all transposes).
-// For the native backend PEAK is its own multiply-add ceiling (native/impl.h peak(): independent
+// For the native backend PEAK is its own multiply-add ceiling (native/peak.h peak(): independent
 // FMA chains in the widest registers the CPU has), measured the same way.
 // Usage: node --import tsx bench/rnnlab.ts --backend native|wasm|ref [--threads N] --workloads PEAK,GEMM512,W1,W2,W3,W4,W5
 import { LSTM, CellStep, loadKernels, Tensor, Rng, type Kernels } from "../src/index.ts";

@@ -168,7 +168,7 @@ for (const u of updates) {
 
 lines.push(`## The ceiling`, ``);
 lines.push(`WebAssembly SIMD mul+add ceiling, one thread (assembly/peak.ts): **${fmt(peak)} GFLOP/s** (the better of two measurements: ${fmt(peakStart)}, ${fmt(peakEnd)}).`, ``);
-if (nativePeak) lines.push(`Native FMA ceiling, one thread, ${nat1.PEAK?.isa ?? "?"} (native/impl.h peak(): independent fused multiply-add chains): **${fmt(nativePeak)} GFLOP/s**. ` +
+if (nativePeak) lines.push(`Native FMA ceiling, one thread, ${nat1.PEAK?.isa ?? "?"} (native/peak.h peak(): independent fused multiply-add chains): **${fmt(nativePeak)} GFLOP/s**. ` +
   `"of ceiling" for rnnlab-native rows divides by this one.`, ``);
 const gemmRows: string[] = [];
 for (const [name, byW] of Object.entries(results)) {
