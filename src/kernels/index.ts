@@ -22,7 +22,8 @@ export let nativeUnavailable: string | null = null;
 /** Why "auto" fell back to ref, if it did. */
 export let wasmUnavailable: string | null = null;
 
-function envBackend(): BackendName {
+/** RNNLAB_BACKEND, checked ("auto" when unset). */
+export function envBackend(): BackendName {
   const env = typeof process !== "undefined" ? process.env?.RNNLAB_BACKEND : undefined;
   return env ? checkOneOf("RNNLAB_BACKEND", "value", env, NAMES) : "auto";
 }

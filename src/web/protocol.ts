@@ -58,7 +58,7 @@ export type ToWorker =
 
 export type FromWorker =
   /** threads: how many threads the wasm kernels use (1 unless the page is cross-origin isolated) */
-  | { type: "ready"; backend: "wasm" | "ref"; reason: string | null; threads: number }
+  | { type: "ready"; backend: "native" | "wasm" | "ref"; reason: string | null; threads: number }
   | { type: "started"; config: RunConfig; paramTotal: number; reference: { value: number; label: string } | null }
   | { type: "progress"; step: number; losses: number[]; stepsPerSecond: number }
   | { type: "snapshot"; snapshot: Snapshot }
