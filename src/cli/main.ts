@@ -14,13 +14,31 @@ import type { WorkerMessage } from "./worker-main.ts";
 
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
+/** The reader of stdout went away (`rnnlab … | head`): 128 + SIGPIPE, what the shell reports for
+ *  a program that signal stopped. */
+export const EXIT_CLOSED_PIPE = 141;
 
 /** Where the CLI writes: the process's stdout / stderr, or a caller's (tests). */
 export interface CliIO { out(s: string): void; err(s: string): void }
 const processIO: CliIO = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
 
+/** A closed stdout / stderr pipe ends the process quietly. Node ignores SIGPIPE, so without this a
+ *  write after `head` exits is an EPIPE 'error' event, thrown with a stack trace. */
+let pipeGuarded = false;
+function exitQuietlyOnClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(EXIT_CLOSED_PIPE);
+      throw err;
+    });
+  }
+}
+
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  if (io === processIO) exitQuietlyOnClosedPipe();
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const onSigint = () => {
     if (Atomics.load(flag, 0) === 1) process.exit(EXIT_INTERRUPTED);

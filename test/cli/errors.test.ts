@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "./helpers.ts";
+import { runCli, startCli } from "./helpers.ts";
 import { commands } from "../../src/cli/commands/index.ts";
 import { main } from "../../src/cli/main.ts";
 
@@ -83,5 +83,15 @@ describe("report before anything ran", () => {
     const html = readFileSync(join(dir, "rep0", "report.html"), "utf8");
     for (const cmd of ["rnnlab train", "rnnlab gradflow", "rnnlab gates --checkpoint", "rnnlab memory", "rnnlab ablate"]) assert.ok(html.includes(`Not run yet: \`${cmd}`), cmd);
     assert.match(html, /81,674 parameters/);
+  });
+});
+
+describe("a closed stdout (rnnlab … | head)", () => {
+  it("ends quietly with 141 instead of an EPIPE stack trace", async () => {
+    const child = startCli(["params", "--help"]);
+    child.stdout!.destroy();                               // the reader is gone before the CLI writes
+    const r = await child.result;
+    assert.equal(r.stderr, "");
+    assert.equal(r.code, 141);
   });
 });
