@@ -59,7 +59,7 @@ describe("install without a working C++ compiler", () => {
     assert.equal(r.status, 0, r.stderr);
     const { name, info } = JSON.parse(r.stdout.trim().split("\n").pop()!);
     assert.equal(name, "wasm");
-    assert.match(info.fallback, /native kernels not built/);
+    assert.match(info.fallback, /native kernels not built.*`npm run build:native` builds them/);   // a checkout
     const forced = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe], { cwd: pkg, encoding: "utf8", env: { ...process.env, RNNLAB_BACKEND: "native" } });
     assert.notEqual(forced.status, 0);
     assert.match(forced.stderr, /native kernels not built/);
@@ -74,5 +74,14 @@ describe("install without a working C++ compiler", () => {
     assert.match(r.stdout, /# fail 0/);
     assert.match(r.stdout, /wasm gemmNN/, "the parity suite ran on wasm");
     assert.doesNotMatch(r.stdout, /native gemmNN/, "no native backend took part");
+  });
+});
+
+describe("how to build them, in the message", () => {
+  it("names npm rebuild for an installed package and the build script for a checkout", async () => {
+    const { howToBuild } = await import("../../src/kernels/native/load.ts");
+    assert.match(howToBuild("/app/node_modules/rnnlab/build/native/rnnlab.node"), /^`npm rebuild rnnlab`/);
+    assert.match(howToBuild("C:\\app\\node_modules\\rnnlab\\build\\native\\rnnlab.node"), /^`npm rebuild rnnlab`/);
+    assert.match(howToBuild("/home/me/rnnlab/build/native/rnnlab.node"), /^`npm run build:native`/);
   });
 });

@@ -57,6 +57,13 @@ export function nativeCandidates(): string[] {
   return root ? [BUILT, prebuilt(proc.platform, proc.arch)].map((parts) => path.join(root, ...parts)) : [];
 }
 
+/** The command that builds them here: an installed package is rebuilt by npm (its install script,
+ *  which npm skips under --ignore-scripts or an allowScripts policy); a checkout has its own script. */
+export function howToBuild(binaryPath: string | undefined): string {
+  const installed = binaryPath !== undefined && /[\\/]node_modules[\\/]/.test(binaryPath);
+  return installed ? "`npm rebuild rnnlab` builds them with a C++ compiler" : "`npm run build:native` builds them with a C++ compiler";
+}
+
 /** The loaded addon (loaded once per process); throws an Error saying why it is not available. */
 export function loadNativeAddon(): NativeAddon {
   if (loaded) return loaded;
@@ -67,7 +74,7 @@ export function loadNativeAddon(): NativeAddon {
   else {
     const paths = nativeCandidates();
     const path = paths.find((p) => fs.existsSync(p));
-    if (!path) failure = `rnnlab: native kernels not built (${paths.length ? `none of ${paths.join(", ")}` : "package root not found"}); \`npm run build:native\` builds them with a C++ compiler`;
+    if (!path) failure = `rnnlab: native kernels not built (${paths.length ? `none of ${paths.join(", ")}` : "package root not found"}); ${howToBuild(paths[0])}`;
     else {
       try {
         const mod = { exports: {} as NativeAddon };
