@@ -56,7 +56,7 @@ before(async () => {
   const [evalR, gates, gen] = await Promise.all([
     runCli(["eval", "--checkpoint", ckpt, "--out", out("eval")]),
     runCli(["gates", "--checkpoint", ckpt, "--sequences", "16", "--out", out("gates")]),
-    runCli(["generate", "--checkpoint", out("names", "checkpoint.safetensors"), "--prime", "ma", "--temperature", "0.8", "--length", "12", "--seed", "3", "--out", out("generate")]),
+    runCli(["generate", "--checkpoint", out("names", "checkpoint.safetensors"), "--prime", "Ma", "--temperature", "0.8", "--length", "12", "--seed", "3", "--count", "3", "--out", out("generate")]),
   ]);
   Object.assign(r, { eval: evalR, gates, generate: gen });
   r.report = await runCli(["report", "--from", dir, "--out", out("report")]);
@@ -116,13 +116,14 @@ describe("rnnlab commands on small configurations", () => {
     assert.match(r.eval.stdout, new RegExp(`loss ${e.loss.toFixed(4)}`));
   });
 
-  it("generate: the text is generate() of the checkpoint with the same prime, temperature and seed", () => {
+  it("generate: names are generate() of the checkpoint from the start token and the lower-cased prime, one seed each", () => {
     ok("generate");
     const g = readJson(out("generate", "generate.json"));
     const { model } = loadTraining(out("names", "checkpoint.safetensors"));
     const ds = data.firstNames();
-    const text = generate(model, ds.vocab, "ma", { length: 12, temperature: 0.8, seed: 3, stopToken: ds.endId });
-    assert.equal(g.text, `ma${text}`);
+    const want = [3, 4, 5].map((seed) => `ma${generate(model, ds.vocab, "ma", { length: 12, temperature: 0.8, seed, startToken: ds.startId, stopToken: ds.endId })}`);
+    assert.deepEqual(g.samples, want);
+    assert.equal(g.text, want.join("\n"));
     assert.equal(r.generate.stdout.trim(), g.text.trim());
   });
 
