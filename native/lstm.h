@@ -3,9 +3,11 @@
 
 // ================================ LSTM (gate order i, f, g, o) ================================
 
-template <int GA, int CA, bool PEEP, bool CLIP>
-static void lstmForwardT(float* gates, float* c, float* m, const float* z, const float* cPrev, const float* peep,
-                         int B, int H, float fb, float L) {
+/** The forward step, written once. Always inlined: lstmForwardT calls it with constant activation
+ *  codes and flags, so each instantiation is compiled for them (the switch in act1 folds away);
+ *  lstmForwardAny passes them at run time. Either way the same float operations in the same order. */
+static inline __attribute__((always_inline)) void lstmForwardBody(float* gates, float* c, float* m, const float* z, const float* cPrev,
+    const float* peep, int B, int H, float fb, float L, int ga, int ca, bool hasPeep, bool clip) {
   for (int b = 0; b < B; b++) {
     const float* zr = z + (size_t)b * 4 * H; float* gr = gates + (size_t)b * 4 * H;
     const float* cp = cPrev + (size_t)b * H; float* cr = c + (size_t)b * H; float* mr = m + (size_t)b * H;
@@ -13,18 +15,24 @@ static void lstmForwardT(float* gates, float* c, float* m, const float* z, const
     for (int j = 0; j < H; j++) {
       const float cpj = cp[j];
       float zi = zr[j], zf = zr[H + j] + fb;
-      if (PEEP) { zi += peep[j] * cpj; zf += peep[H + j] * cpj; }
-      const float i = act1(zi, GA), f = act1(zf, GA), g = act1(zr[2 * H + j], CA);
+      if (hasPeep) { zi += peep[j] * cpj; zf += peep[H + j] * cpj; }
+      const float i = act1(zi, ga), f = act1(zf, ga), g = act1(zr[2 * H + j], ca);
       float ct = f * cpj + i * g;
-      if (CLIP) ct = minf(maxf(ct, -L), L);
+      if (clip) ct = minf(maxf(ct, -L), L);
       cr[j] = ct;
       float zo = zr[3 * H + j];
-      if (PEEP) zo += peep[2 * H + j] * ct;          // o peeks at the clipped c_t
-      const float og = act1(zo, GA);
+      if (hasPeep) zo += peep[2 * H + j] * ct;       // o peeks at the clipped c_t
+      const float og = act1(zo, ga);
       gr[j] = i; gr[H + j] = f; gr[2 * H + j] = g; gr[3 * H + j] = og;
-      mr[j] = og * act1(ct, CA);
+      mr[j] = og * act1(ct, ca);
     }
   }
+}
+
+template <int GA, int CA, bool PEEP, bool CLIP>
+static void lstmForwardT(float* gates, float* c, float* m, const float* z, const float* cPrev, const float* peep,
+                         int B, int H, float fb, float L) {
+  lstmForwardBody(gates, c, m, z, cPrev, peep, B, H, fb, L, GA, CA, PEEP, CLIP);
 }
 
 template <int GA, int CA>
@@ -40,26 +48,7 @@ static void lstmForwardA(float* gates, float* c, float* m, const float* z, const
 /** Runtime activation codes (not the common pair): the same body, codes as ordinary arguments. */
 static void lstmForwardAny(float* gates, float* c, float* m, const float* z, const float* cPrev, const float* peep,
                            int B, int H, float fb, double clip, int ga, int ca) {
-  const float L = (float)clip;
-  for (int b = 0; b < B; b++) {
-    const float* zr = z + (size_t)b * 4 * H; float* gr = gates + (size_t)b * 4 * H;
-    const float* cp = cPrev + (size_t)b * H; float* cr = c + (size_t)b * H; float* mr = m + (size_t)b * H;
-    #pragma GCC ivdep
-    for (int j = 0; j < H; j++) {
-      const float cpj = cp[j];
-      float zi = zr[j], zf = zr[H + j] + fb;
-      if (peep) { zi += peep[j] * cpj; zf += peep[H + j] * cpj; }
-      const float i = act1(zi, ga), f = act1(zf, ga), g = act1(zr[2 * H + j], ca);
-      float ct = f * cpj + i * g;
-      if (clip >= 0) ct = minf(maxf(ct, -L), L);
-      cr[j] = ct;
-      float zo = zr[3 * H + j];
-      if (peep) zo += peep[2 * H + j] * ct;
-      const float og = act1(zo, ga);
-      gr[j] = i; gr[H + j] = f; gr[2 * H + j] = g; gr[3 * H + j] = og;
-      mr[j] = og * act1(ct, ca);
-    }
-  }
+  lstmForwardBody(gates, c, m, z, cPrev, peep, B, H, fb, (float)clip, ga, ca, peep != nullptr, clip >= 0);
 }
 
 static void lstmForward(float* gates, float* c, float* m, const float* z, const float* cPrev, const float* peep,
