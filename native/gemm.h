@@ -107,6 +107,22 @@ static void packA(float* dst, const float* A, int mc, int kc, long rsa, long csa
   }
 }
 
+/** C[0, rows) × [0, nr) += acc, a register tile of R rows: whole vectors for a full tile, through a
+ *  scratch tile at the matrix edge (the full tile was computed; only its valid part is stored). */
+template <int R>
+static inline __attribute__((always_inline)) void addTile(float* C, long ldc, const vf (&acc)[R][NV], int rows, int nr) {
+  if (rows == R && nr == NR) {
+#pragma GCC unroll 16
+    for (int i = 0; i < R; i++)
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; v++) storeu(C + i * ldc + v * VL, loadu(C + i * ldc + v * VL) + acc[i][v]);
+  } else {
+    float t[R * NR];
+    for (int i = 0; i < R; i++) for (int v = 0; v < NV; v++) storeu(t + i * NR + v * VL, acc[i][v]);
+    for (int i = 0; i < rows; i++) for (int j = 0; j < nr; j++) C[i * ldc + j] += t[i * NR + j];
+  }
+}
+
 /** C tile (R rows, nr ≤ NR columns) += Σ_k a(i,k)·b(k,j) over kc. a(i,k) = a[i·ai + k·ak];
  *  row k of b starts at b + k·bk. One instantiation per row count, so a short edge tile (or a
  *  one-row product) does only its own rows' work; every element is the same chain of multiply-adds
@@ -129,16 +145,7 @@ static inline void tile(int kc, const float* a, long ai, long ak, const float* b
     }
     b += bk;
   }
-  if (nr == NR) {
-#pragma GCC unroll 16
-    for (int i = 0; i < R; i++)
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; v++) storeu(C + i * ldc + v * VL, loadu(C + i * ldc + v * VL) + acc[i][v]);
-  } else {
-    float t[R * NR];
-    for (int i = 0; i < R; i++) for (int v = 0; v < NV; v++) storeu(t + i * NR + v * VL, acc[i][v]);
-    for (int i = 0; i < R; i++) for (int j = 0; j < nr; j++) C[i * ldc + j] += t[i * NR + j];
-  }
+  addTile<R>(C, ldc, acc, R, nr);
 }
 
 template <int R>
@@ -164,16 +171,7 @@ static inline void tilePacked(int kc, const float* a, const float* b, float* C, 
     }
     a += MR; b += NR;
   }
-  if (mr == MR && nr == NR) {
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; i++)
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; v++) storeu(C + i * ldc + v * VL, loadu(C + i * ldc + v * VL) + acc[i][v]);
-  } else {
-    float t[MR * NR];
-    for (int i = 0; i < MR; i++) for (int v = 0; v < NV; v++) storeu(t + i * NR + v * VL, acc[i][v]);
-    for (int i = 0; i < mr; i++) for (int j = 0; j < nr; j++) C[i * ldc + j] += t[i * NR + j];
-  }
+  addTile<MR>(C, ldc, acc, mr, nr);
 }
 
 /** The packed path: both operands packed per block (large M). */
