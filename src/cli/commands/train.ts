@@ -93,7 +93,9 @@ export const command: CommandSpec = {
     };
     ctx.log(`${d.about}\n${model.config.cell.toUpperCase()} ${model.config.hiddenSize} units, ${model.paramCount().toLocaleString("en-US")} parameters; ` +
       `${ds.size("train").toLocaleString("en-US")} training / ${ds.size("test").toLocaleString("en-US")} held-out sequences; ${epochs} epochs of ${perEpoch} batches` +
-      (resume ? `; resuming at step ${resume.step}` : "") + `\n${backendLine(backendInfo())}`);
+      (resume ? `; resuming at step ${resume.step}` : "") + `\n${backendLine(backendInfo())}` +
+      // a forgotten --resume would otherwise replace a run's checkpoint without a word
+      (!o.resume && existsSync(ckpt) ? `\nstarting from scratch: the first checkpoint saved replaces ${ckpt} (--resume continues it instead)` : ""));
     const save = () => {
       writeJson(dir, "train-log", log);
       if (log.steps.length) writePlot(dir, "learning-curve", learningCurveSvg(log), o.png as boolean);
