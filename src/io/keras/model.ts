@@ -4,6 +4,7 @@
 import { Tensor } from "../../tensor/tensor.ts";
 import { num, readTfjsModel, str, TFJS_READ_OPTIONS, type TfjsFiles, type TfjsReadOptions, type TfjsWeight } from "./model-json.ts";
 import { buildLayer, type KerasLayer, type KValue } from "./layers.ts";
+import { summaryLines } from "./summary.ts";
 import { hardSigmoidOf, type HardSigmoidFlavour } from "./activations.ts";
 import { loadKerasTraining, type KerasProgress } from "./checkpoint.ts";
 import { asList, type KerasBatch } from "./data.ts";
@@ -66,6 +67,16 @@ export class KerasModel implements Trainable<KerasBatch> {
 
   /** Every weight in Keras layout, in the order the layers list them (manifest order). */
   weights(): TfjsWeight[] { return this.layers.flatMap((l) => l.weights()); }
+
+  /** Keras's model.summary(): each layer's class, weights with their shapes and parameter count,
+   *  and the total; printed line by line with `print` (default console.log; null prints nothing)
+   *  and returned as one string. */
+  summary(print: ((line: string) => void) | null = console.log): string {
+    if (print !== null && typeof print !== "function") fail("KerasModel.summary", "print", "a function or null", print);
+    const lines = summaryLines(this.layers);
+    if (print) for (const l of lines) print(l);
+    return lines.join("\n");
+  }
 
   private compiled: Compiled | null = null;
 
