@@ -1,25 +1,12 @@
 #!/usr/bin/env node
-// The `rnnlab` command. The installed package runs the compiled CLI (dist/esm/cli/main.js); a
-// repository checkout (src/ present, devDependencies installed) runs the TypeScript sources
-// through tsx, a devDependency, so edits need no rebuild. Anything that escapes main() (it should
-// not) is still reported as one line, with the stack only under RNNLAB_DEBUG.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
-const checkout = existsSync(fileURLToPath(new URL("../src/cli/main.ts", import.meta.url)));
-// tsx is only there in a checkout with its devDependencies; without them the compiled CLI runs
-const tsx = checkout ? await import("tsx/esm/api").catch(() => null) : null;
+// The `rnnlab` command: the package's compiled CLI (dist/esm/cli/main.js), nothing beyond the
+// package's own dependencies. A repository checkout runs the TypeScript sources through
+// scripts/rnnlab.ts instead (`npm run lab`, `npm run train`, the CLI tests), so edits need no rebuild.
+let cli;
 try {
-  let main;
-  if (tsx) {
-    tsx.register();
-    ({ main } = await import("../src/cli/main.ts"));
-  } else {
-    ({ main } = await import("../dist/esm/cli/main.js"));
-  }
-  process.exitCode = await main(process.argv.slice(2));
+  cli = await import("../dist/esm/cli/main.js");
 } catch (e) {
-  process.stderr.write(`rnnlab: internal error: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
-  if (process.env.RNNLAB_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  process.stderr.write(`rnnlab: cannot load the compiled CLI (dist/esm/cli/main.js; \`npm run build\` makes it in a checkout): ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
   process.exitCode = 1;
 }
+if (cli) await cli.runCommandLine();

@@ -11,6 +11,7 @@ import { UsageError, type CommandContext, type CommandSpec } from "./command.ts"
 import { terminalProgress } from "./progress.ts";
 import { enableDataFetch } from "./data-fetch.ts";
 import type { WorkerMessage } from "./worker-main.ts";
+import { workerEntry } from "./worker-entry.ts";
 
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
@@ -84,7 +85,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
 function runInWorker(spec: CommandSpec, opts: Record<string, unknown>, args: string[], flag: Int32Array, ctx: CommandContext,
                      progress: ReturnType<typeof terminalProgress>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./worker.mjs", import.meta.url), { workerData: { name: spec.name, opts, args, flag } });
+    const worker = new Worker(workerEntry(), { workerData: { name: spec.name, opts, args, flag } });
     let settled = false;
     worker.on("message", (m: WorkerMessage) => {
       if (m.type === "log") progress.around(() => ctx.log(m.line));
@@ -103,6 +104,19 @@ function runInWorker(spec: CommandSpec, opts: Record<string, unknown>, args: str
     worker.on("error", (e) => { if (!settled) { settled = true; reject(e); } });
     worker.on("exit", (c) => { if (!settled) { settled = true; reject(new Error(`the ${spec.name} worker exited with code ${c}`)); } });
   });
+}
+
+/** The process entry (bin/rnnlab.mjs; scripts/rnnlab.ts in a repository checkout): main() on the
+ *  process's arguments, its result as the exit code. Anything that escapes main() (it should not)
+ *  is still one line, with the stack only under RNNLAB_DEBUG. */
+export async function runCommandLine(): Promise<void> {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`rnnlab: internal error: ${e instanceof Error ? oneLine(e.message) : String(e)}\n`);
+    if (process.env.RNNLAB_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 1;
+  }
 }
 
 function oneLine(s: string): string {

@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import { memoryResult, memoryRunCost, memoryRunSpecs, type MemoryProbe, type MemoryRun, type MemorySettings } from "../analysis/memory.ts";
 import type { CommandContext } from "./command.ts";
 import type { PoolReply, PoolRequest } from "./memory-worker-main.ts";
+import { workerEntry } from "./worker-entry.ts";
 
 export function memoryInParallel(settings: MemorySettings, jobs: number, ctx: CommandContext): Promise<MemoryProbe> {
   const t0 = performance.now(), specs = memoryRunSpecs(settings);
@@ -28,7 +29,7 @@ export function memoryInParallel(settings: MemorySettings, jobs: number, ctx: Co
       w.postMessage({ type: "run", index: job.index, spec: job.spec } satisfies PoolRequest);
     };
     for (let i = 0; i < Math.min(jobs, queue.length); i++) {
-      const w = new Worker(new URL("./worker.mjs", import.meta.url), {
+      const w = new Worker(workerEntry(), {
         workerData: { entry: "memory-worker-main", settings, flag }, env: { ...process.env, RNNLAB_THREADS: "1" },
       });
       live++;

@@ -1,14 +1,17 @@
-// Spawning the real CLI (bin/rnnlab.mjs) as a child process, as a user would run it.
+// Spawning the CLI as a child process, as a user runs it: the repository's entry for the sources
+// (scripts/rnnlab.ts under tsx), so the tests see the code as edited; the published bin runs the
+// compiled copy of the same main() (test/package/pack.test.ts runs that one from the tarball).
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export const BIN = fileURLToPath(new URL("../../bin/rnnlab.mjs", import.meta.url));
+/** node arguments that run the CLI from the sources (tsx by its resolved path, so any cwd works) */
+export const CLI = ["--import", import.meta.resolve("tsx"), fileURLToPath(new URL("../../scripts/rnnlab.ts", import.meta.url))];
 
 export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
 export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess & { result: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "", stderr = "";
   child.stdout!.on("data", (d) => { stdout += d; });
   child.stderr!.on("data", (d) => { stderr += d; });

@@ -11,6 +11,7 @@ import { chromium } from "playwright-core";
 import { makeConsumer, ROOT, sh, type Consumer } from "./consumer.ts";
 import { CHROMIUM_ARGS, findChromium } from "../web/browser.ts";
 import { servePlayground } from "../../src/web/server.ts";
+import { CLI } from "../cli/helpers.ts";
 
 let c: Consumer;
 before(() => { c = makeConsumer(["@types/node", "esbuild"]); });
@@ -134,7 +135,7 @@ test("the broken consumer fails to type-check (the check can fail)", () => {
 
 test("npx rnnlab: --help and params print what the repository's CLI prints", () => {
   const repoCli = (args: string[], cwd: string) => {
-    const r = sh(process.execPath, [join(ROOT, "bin", "rnnlab.mjs"), ...args], cwd);
+    const r = sh(process.execPath, [...CLI, ...args], cwd);      // the sources, against the packed bin below
     assert.equal(r.status, 0, r.stderr);
     return r.stdout;
   };

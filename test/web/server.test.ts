@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { servePlayground } from "../../src/web/server.ts";
+import { CLI } from "../cli/helpers.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -59,7 +60,7 @@ test("servePlayground: a root without index.html is an error that says how to bu
 
 test("rnnlab serve --port 0 --root DIR: prints its URL, serves, stops on Ctrl-C", async () => {
   const dir = site();
-  const child = spawn(process.execPath, [join(ROOT, "bin", "rnnlab.mjs"), "serve", "--port", "0", "--root", join(dir, "www")], { cwd: ROOT });
+  const child = spawn(process.execPath, [...CLI, "serve", "--port", "0", "--root", join(dir, "www")], { cwd: ROOT });
   try {
     let out = "";
     child.stdout.setEncoding("utf8");
