@@ -35,6 +35,8 @@ export interface InitResult {
   kernels: Kernels;
 }
 
+const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 /** Chooses and loads the default kernels (see the file comment). */
 export async function init(opts: InitOptions = {}): Promise<InitResult> {
   checkKnownKeys("init", opts, ["backend", "wasm", "warn"]);
@@ -52,7 +54,7 @@ export async function init(opts: InitOptions = {}): Promise<InitResult> {
     try {
       return { backend: "native", reason: null, features, kernels: setDefaultKernels(createNativeKernels()) };
     } catch (err) {
-      if (backend === "native") throw new RnnlabError(`init: backend "native" is not available: ${err instanceof Error ? err.message : String(err)}`);
+      if (backend === "native") throw new RnnlabError(`init: backend "native" is not available: ${reasonOf(err)}`);
     }
   }
   const missing = !features.webAssembly ? "this engine has no WebAssembly"
@@ -67,6 +69,6 @@ export async function init(opts: InitOptions = {}): Promise<InitResult> {
     return { backend: "wasm", reason: null, features, kernels: setDefaultKernels(await createWasmKernels()) };
   } catch (err) {
     if (backend === "wasm") throw err;
-    return useRef(err instanceof Error ? err.message : String(err));
+    return useRef(reasonOf(err));
   }
 }

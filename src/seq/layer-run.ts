@@ -30,7 +30,7 @@ export class LayerRun {
   // Fixed views of Hs / Cs, made once: making a view of an arena buffer costs ~0.5 µs, which a
   // one-step call would pay several times over.
   private readonly hInit: Buf;      // Hs[0]
-  private readonly cInit: Buf;      // Cs[0] (empty unless LSTM)
+  private readonly cInit: Buf;      // Cs[0] (empty unless LSTM: w.c = 0)
   private readonly hChain: Buf;     // Hs[1..T]
   private readonly Y: Buf;    // (T·B, R) outputs when they differ from the state chain (lengths, dropout)
   private readonly dXm: Buf;  // (T·B, D) scratch: ∂L/∂(masked input)
@@ -57,7 +57,7 @@ export class LayerRun {
     const a = (rows: number, width: number) => this.owned.alloc(rows * width);
     this.X = a(TB, w.x); this.XZ = a(TB, w.xz);
     this.Hs = a(TB + B, w.h); this.Cs = a(TB + B, w.c);
-    this.hInit = this.Hs.subarray(0, B * w.h); this.cInit = this.Cs.subarray(0, cell.config.kind === "lstm" ? B * w.c : 0);
+    this.hInit = this.Hs.subarray(0, B * w.h); this.cInit = this.Cs.subarray(0, B * w.c);
     this.hChain = this.Hs.subarray(B * w.h); this.hN = this.Hs.subarray(TB * w.h); this.cN = this.Cs.subarray(TB * w.c);
     this.Y = a(TB, w.h); this.dXm = a(TB, w.x); this.dY = a(TB, w.h);
     this.dXZ = a(TB, w.xz);
